@@ -1,0 +1,51 @@
+"""Settings, read from the environment (and `.env`) by pydantic-settings.
+
+Nothing here is built at import time: call :func:`Settings` where settings are needed,
+so tests can construct their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_PLACEHOLDER_PASSWORDS = {"changeme", "change-me", "password", "neo4j", "secret"}
+
+
+class Settings(BaseSettings):
+    """Configuration of the API and of its Neo4j connection."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    neo4j_uri: str = Field(
+        default="bolt://127.0.0.1:7687",
+        description="bolt://, neo4j://, neo4j+s:// (Aura, cluster) …",
+    )
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    neo4j_connection_timeout: float = 5.0
+    neo4j_max_transaction_retry_time: float = 15.0
+    query_timeout_seconds: float = 30.0
+
+    cypher_dir: Path = PROJECT_ROOT / "cypher"
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".data",
+        description="Where the managed local Neo4j keeps its data, logs and password.",
+    )
+    cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "graph-service",
+        description="Where the Neo4j jars from Maven Central are cached.",
+    )
+    retry_after_seconds: int = 5
+
+    @field_validator("neo4j_password")
+    @classmethod
+    def _refuse_placeholders(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value().lower() in _PLACEHOLDER_PASSWORDS:
+            raise ValueError("NEO4J_PASSWORD is a placeholder; set a real password")
+        return value

@@ -1,0 +1,1 @@
+"""The query registry and the code that runs Cypher."""

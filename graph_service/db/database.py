@@ -1,0 +1,197 @@
+"""The only code that runs Cypher: named queries through managed transactions.
+
+Reads go through ``execute_read`` and writes through ``execute_write``, so a cluster or
+Aura routes each to the right member and the driver retries transient errors. Driver
+errors that mean "the database is away" become :class:`DatabaseUnavailable`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from neo4j.exceptions import (
+    DatabaseUnavailable as Neo4jDatabaseUnavailable,
+)
+
+from graph_service.config import Settings
+from graph_service.db.registry import Mode, Query, QueryRegistry
+from graph_service.errors import DatabaseUnavailable, SchemaNotReady
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable, TransientError,
+                AuthError, OSError)  # fmt: skip
+
+
+def open_driver(settings: Settings) -> Driver:
+    """One driver for the whole process; the caller closes it."""
+    return GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=settings.neo4j_connection_timeout,
+        max_transaction_retry_time=settings.neo4j_max_transaction_retry_time,
+        connection_acquisition_timeout=settings.neo4j_connection_timeout * 2,
+        liveness_check_timeout=30.0,
+        # "unknown label/property" on an empty database is expected, not worth a log line
+        notifications_disabled_categories=["UNRECOGNIZED"],
+    )
+
+
+@contextmanager
+def unavailable_as_503() -> Iterator[None]:
+    """Translate the driver's "cannot reach the database" errors to DatabaseUnavailable."""
+    try:
+        yield
+    except _UNAVAILABLE as exc:
+        raise DatabaseUnavailable(f"Neo4j is not reachable: {type(exc).__name__}: {exc}") from exc
+
+
+def schema_version(registry: QueryRegistry) -> str:
+    """The expected schema version: a digest of every schema statement."""
+    digest = hashlib.sha256()
+    for query in registry.schema():
+        digest.update(query.text.encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+class Database:
+    """Runs the registry's named queries on one database through one driver."""
+
+    def __init__(
+        self, driver: Driver, registry: QueryRegistry, database: str, timeout: float = 30.0
+    ) -> None:
+        self.driver = driver
+        self.registry = registry
+        self.database = database
+        self.timeout = timeout
+
+    # ---- running named queries --------------------------------------------------------
+    def _text(self, query: Query, placeholders: Mapping[str, Enum]) -> str:
+        return query.render(**placeholders) if query.placeholders else query.text
+
+    def _check(self, query: Query, params: Mapping[str, Any], mode: Mode) -> None:
+        if query.mode is not mode:
+            raise ValueError(f"query {query.name} is {query.mode}, not {mode}")
+        if set(params) != set(query.params):
+            raise ValueError(
+                f"query {query.name} takes {sorted(query.params)}, got {sorted(params)}"
+            )
+
+    def read(
+        self, name: str, placeholders: Mapping[str, Enum] | None = None, **params: Any
+    ) -> list[Record]:
+        """Run a read query; return its records as plain dicts."""
+        query = self.registry[name]
+        self._check(query, params, Mode.READ)
+        text = self._text(query, placeholders or {})
+
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return [record.data() for record in tx.run(text, params)]
+
+        return self.execute_read(work, query.name)
+
+    def write(
+        self, name: str, placeholders: Mapping[str, Enum] | None = None, **params: Any
+    ) -> list[Record]:
+        """Run a write query in its own managed transaction; return its records."""
+        query = self.registry[name]
+        self._check(query, params, Mode.WRITE)
+        text = self._text(query, placeholders or {})
+
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return [record.data() for record in tx.run(text, params)]
+
+        return self.execute_write(work, query.name)
+
+    def execute_read(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
+        """Run a transaction function routed as a read (several named queries in one tx)."""
+        with (
+            unavailable_as_503(),
+            self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session,
+        ):
+            return session.execute_read(
+                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
+            )
+
+    def execute_write(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
+        """Run a transaction function routed as a write."""
+        with (
+            unavailable_as_503(),
+            self.driver.session(
+                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
+            ) as session,
+        ):
+            return session.execute_write(
+                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
+            )
+
+    def run_in(self, tx: ManagedTransaction, name: str, **params: Any) -> list[Record]:
+        """Run a named query inside a transaction function given to execute_read/write."""
+        query = self.registry[name]
+        if set(params) != set(query.params):
+            raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
+        return [record.data() for record in tx.run(query.text, params)]
+
+    # ---- schema ---------------------------------------------------------------------------
+    @property
+    def expected_schema_version(self) -> str:
+        return schema_version(self.registry)
+
+    def apply_schema(self) -> str:
+        """Apply every schema statement (idempotent), then record the version."""
+        with unavailable_as_503(), self.driver.session(database=self.database) as session:
+            for query in self.registry.schema():
+                for statement in query.statements():
+                    # Schema commands cannot run in a managed transaction with data
+                    # writes; each is an auto-commit query of its own.
+                    session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        version = self.expected_schema_version
+        self.write("schema_version_set", version=version)
+        return version
+
+    def current_schema_version(self) -> str | None:
+        rows = self.read("schema_version_get")
+        return rows[0]["version"] if rows else None
+
+    def ensure_schema(self) -> str:
+        """Apply the schema unless it is already at the expected version."""
+        if self.current_schema_version() != self.expected_schema_version:
+            return self.apply_schema()
+        return self.expected_schema_version
+
+    def check_ready(self) -> None:
+        """Raise DatabaseUnavailable or SchemaNotReady unless ready to serve."""
+        self.read("ping")
+        current = self.current_schema_version()
+        if current != self.expected_schema_version:
+            raise SchemaNotReady(
+                f"schema version is {current}, expected {self.expected_schema_version}"
+            )
+
+    def wipe(self, batch: int = 10_000) -> int:
+        """Delete all domain data, keeping the schema. Returns nodes deleted."""
+        total = 0
+        while True:
+            deleted = int(self.write("wipe_data", batch=batch)[0]["deleted"])
+            total += deleted
+            if deleted == 0:
+                return total

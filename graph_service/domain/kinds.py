@@ -1,0 +1,307 @@
+"""Closed enumerations of the domain: node labels, relationship types and value kinds.
+
+Labels and relationship types reach Cypher only as members of :class:`NodeKind` and
+:class:`RelKind`. Value enumerations accept the English value or the Chinese term
+(``branch`` or ``党支部``) through :meth:`BilingualEnum.parse`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Self
+
+
+class BilingualEnum(StrEnum):
+    """A string enumeration whose members also answer to a Chinese name.
+
+    >>> OrgKind.parse("党支部") is OrgKind.BRANCH
+    True
+    >>> OrgKind.parse("branch") is OrgKind.BRANCH
+    True
+    """
+
+    @property
+    def zh(self) -> str:
+        return _ZH_NAMES[type(self)][self.value]
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        text = value.strip()
+        for member in cls:
+            if text.lower() == member.value or text == member.zh:
+                return member
+        for member in cls:  # aliases: "党支部 branch", "Branch"
+            if member.value in text.lower().split() or member.zh in text.split():
+                return member
+        raise ValueError(
+            f"'{value}' is not one of: " + ", ".join(f"{m.value} ({m.zh})" for m in cls)
+        )
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            for member in cls:
+                if (
+                    value.strip() in (member.zh, member.value)
+                    or value.strip().lower() == member.value
+                ):
+                    return member
+        return None
+
+
+_ZH_NAMES: dict[type[BilingualEnum], dict[str, str]] = {}
+
+
+def _zh(enum: type[BilingualEnum], names: dict[str, str]) -> None:
+    missing = {m.value for m in enum} - set(names)
+    if missing:
+        raise AssertionError(f"{enum.__name__} lacks Chinese names for {missing}")
+    _ZH_NAMES[enum] = names
+
+
+class NodeKind(StrEnum):
+    """Node labels. The value is the label."""
+
+    AREA = "Area"
+    UNIT = "Unit"
+    PARTY_ORG = "PartyOrg"
+    COMMITTEE = "Committee"
+    BUILDING = "Building"
+    PARK = "Park"
+    PERSON = "Person"
+    PROJECT = "Project"
+    MEETING = "Meeting"
+    SERVICE_POST = "ServicePost"
+    STATION = "Station"
+
+    @property
+    def zh(self) -> str:
+        return NODE_ZH[self]
+
+
+NODE_ZH: dict[NodeKind, str] = {
+    NodeKind.AREA: "区域",
+    NodeKind.UNIT: "单位",
+    NodeKind.PARTY_ORG: "党组织",
+    NodeKind.COMMITTEE: "工委",
+    NodeKind.BUILDING: "楼宇",
+    NodeKind.PARK: "园区",
+    NodeKind.PERSON: "人员",
+    NodeKind.PROJECT: "项目",
+    NodeKind.MEETING: "会议",
+    NodeKind.SERVICE_POST: "服务岗位",
+    NodeKind.STATION: "党群服务中心",
+}
+
+
+class RelKind(StrEnum):
+    """Relationship types. The value is the type."""
+
+    PART_OF = "PART_OF"
+    LOCATED_IN = "LOCATED_IN"
+    UNDER = "UNDER"
+    COVERS = "COVERS"
+    ESTABLISHED_IN = "ESTABLISHED_IN"
+    LEADS = "LEADS"
+    MEMBER_UNIT_OF = "MEMBER_UNIT_OF"
+    SERVES_ON = "SERVES_ON"
+    MEMBER_OF = "MEMBER_OF"
+    EMPLOYED_BY = "EMPLOYED_BY"
+    ASSIGNED_TO = "ASSIGNED_TO"
+    PAIRED_WITH = "PAIRED_WITH"
+    REPORTED_TO = "REPORTED_TO"
+    HOLDS = "HOLDS"
+    VOLUNTEERS_IN = "VOLUNTEERS_IN"
+    CLAIMED = "CLAIMED"
+    SERVES = "SERVES"
+    OF = "OF"
+    INCUBATES = "INCUBATES"
+
+    @property
+    def spec(self) -> RelSpec:
+        return REL_SPECS[self]
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    """What a relationship type joins, and what it means."""
+
+    sources: frozenset[NodeKind]
+    targets: frozenset[NodeKind]
+    zh: str
+    meaning: str
+
+
+def _spec(sources: set[NodeKind], targets: set[NodeKind], zh: str, meaning: str) -> RelSpec:
+    return RelSpec(frozenset(sources), frozenset(targets), zh, meaning)
+
+
+N = NodeKind
+_PLACES = {N.AREA, N.BUILDING, N.PARK}
+REL_SPECS: dict[RelKind, RelSpec] = {
+    RelKind.PART_OF: _spec({N.AREA}, {N.AREA}, "隶属区域", "an area lies in a larger area"),
+    RelKind.LOCATED_IN: _spec(
+        {N.UNIT, N.BUILDING, N.PARK, N.PARTY_ORG, N.COMMITTEE, N.STATION, N.SERVICE_POST},
+        _PLACES,
+        "位于",
+        "where a thing is",
+    ),
+    RelKind.UNDER: _spec(
+        {N.PARTY_ORG}, {N.PARTY_ORG}, "上级党组织", "a party organization's parent"
+    ),
+    RelKind.COVERS: _spec(
+        {N.PARTY_ORG},
+        {N.BUILDING, N.PARK, N.UNIT},
+        "覆盖",
+        "an organization covers a place or unit",
+    ),
+    RelKind.ESTABLISHED_IN: _spec(
+        {N.PARTY_ORG}, {N.UNIT}, "建在单位", "a unit's own party organization"
+    ),
+    RelKind.LEADS: _spec(
+        {N.PARTY_ORG}, {N.COMMITTEE}, "领导", "the party organization at a committee's core"
+    ),
+    RelKind.MEMBER_UNIT_OF: _spec({N.UNIT}, {N.COMMITTEE}, "成员单位", "a committee's member unit"),
+    RelKind.SERVES_ON: _spec({N.PERSON}, {N.COMMITTEE}, "兼职委员", "a part-time committee member"),
+    RelKind.MEMBER_OF: _spec(
+        {N.PERSON}, {N.PARTY_ORG}, "党员隶属", "a party member's organization (or a post in it)"
+    ),
+    RelKind.EMPLOYED_BY: _spec({N.PERSON}, {N.UNIT}, "工作单位", "where a person works"),
+    RelKind.ASSIGNED_TO: _spec(
+        {N.PERSON},
+        {N.PARTY_ORG, N.BUILDING, N.PARK, N.AREA, N.UNIT},
+        "联系包挂",
+        "an instructor or liaison officer helps a target",
+    ),
+    RelKind.PAIRED_WITH: _spec(
+        {N.UNIT}, {N.AREA, N.PARTY_ORG}, "结对共建", "an organ paired with a community"
+    ),
+    RelKind.REPORTED_TO: _spec(
+        {N.PERSON}, {N.AREA}, "在职党员报到", "an in-service member registered with a community"
+    ),
+    RelKind.HOLDS: _spec({N.PERSON}, {N.SERVICE_POST}, "认岗", "a person holds a service post"),
+    RelKind.VOLUNTEERS_IN: _spec({N.PERSON}, {N.AREA}, "志愿服务", "a volunteer in an area"),
+    RelKind.CLAIMED: _spec({N.UNIT}, {N.PROJECT}, "项目认领", "a unit claimed a project"),
+    RelKind.SERVES: _spec({N.PROJECT}, {N.AREA}, "服务区域", "a project serves an area"),
+    RelKind.OF: _spec({N.MEETING}, {N.COMMITTEE}, "会议所属", "a meeting of a committee"),
+    RelKind.INCUBATES: _spec({N.UNIT}, {N.UNIT}, "孵化", "an incubation centre incubates a unit"),
+}
+
+
+class AreaLevel(BilingualEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    SUBDISTRICT = "subdistrict"
+    COMMUNITY = "community"
+    GRID = "grid"
+
+
+_zh(AreaLevel, {"city": "市", "district": "区", "subdistrict": "街道", "community": "社区",
+                "grid": "网格"})  # fmt: skip
+
+AREA_LEVEL_RANK = {
+    AreaLevel.CITY: 0,
+    AreaLevel.DISTRICT: 1,
+    AreaLevel.SUBDISTRICT: 2,
+    AreaLevel.COMMUNITY: 3,
+    AreaLevel.GRID: 4,
+}
+
+
+class UnitKind(BilingualEnum):
+    GOVERNMENT_ORGAN = "government_organ"
+    ENTERPRISE = "enterprise"
+    STATE_ENTERPRISE = "state_enterprise"
+    PUBLIC_INSTITUTION = "public_institution"
+    NON_PUBLIC_ENTERPRISE = "non_public_enterprise"
+    SOCIAL_ORGANIZATION = "social_organization"
+    RESIDENTS_COMMITTEE = "residents_committee"
+    OWNERS_COMMITTEE = "owners_committee"
+    PROPERTY_MANAGEMENT = "property_management"
+    POLICE_STATION = "police_station"
+
+
+_zh(UnitKind, {
+    "government_organ": "机关", "enterprise": "企业", "state_enterprise": "国企",
+    "public_institution": "事业单位", "non_public_enterprise": "非公企业",
+    "social_organization": "社会组织", "residents_committee": "居委会",
+    "owners_committee": "业委会", "property_management": "物业管理公司",
+    "police_station": "派出所",
+})  # fmt: skip
+
+
+class OrgKind(BilingualEnum):
+    WORKING_COMMITTEE = "working_committee"
+    COMMITTEE = "committee"
+    GENERAL_BRANCH = "general_branch"
+    BRANCH = "branch"
+    JOINT_BRANCH = "joint_branch"
+    BUILDING_BRANCH = "building_branch"
+    PARK_BRANCH = "park_branch"
+    SOCIAL_ORG_COMMITTEE = "social_org_committee"
+
+
+_zh(OrgKind, {
+    "working_committee": "街道党工委", "committee": "党委", "general_branch": "党总支",
+    "branch": "党支部", "joint_branch": "联合党支部", "building_branch": "商务楼宇党支部",
+    "park_branch": "特色园区党支部", "social_org_committee": "社会组织党委",
+})  # fmt: skip
+
+BRANCH_KINDS = frozenset(
+    {OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.BUILDING_BRANCH, OrgKind.PARK_BRANCH,
+     OrgKind.GENERAL_BRANCH}
+)  # fmt: skip
+
+
+class CommitteeKind(BilingualEnum):
+    BIG_WORKING_COMMITTEE = "big_working_committee"
+    COMMUNITY = "community"
+
+
+_zh(CommitteeKind, {"big_working_committee": "街道大工委", "community": "社区综合党委"})
+
+
+class AssignmentRole(BilingualEnum):
+    INSTRUCTOR = "instructor"
+    LIAISON = "liaison"
+
+
+_zh(AssignmentRole, {"instructor": "党建指导员", "liaison": "党建联络员"})
+
+
+class PartyStatus(BilingualEnum):
+    FORMAL = "formal"
+    PROBATIONARY = "probationary"
+    NONE = "none"
+
+
+_zh(PartyStatus, {"formal": "正式党员", "probationary": "预备党员", "none": "非党员"})
+
+
+class MeetingKind(BilingualEnum):
+    PLENARY = "plenary"
+    REGULAR = "regular"
+
+
+_zh(MeetingKind, {"plenary": "全体会议", "regular": "例会"})
+
+
+class ParkKind(BilingualEnum):
+    INDUSTRIAL = "industrial"
+    CULTURAL = "cultural"
+    COMMERCIAL = "commercial"
+    FEATURED = "featured"
+
+
+_zh(ParkKind, {"industrial": "产业园区", "cultural": "文化园区", "commercial": "商业园区",
+               "featured": "特色园区"})  # fmt: skip
+
+
+class BuildingKind(BilingualEnum):
+    COMMERCIAL = "commercial"
+    RESIDENTIAL = "residential"
+    MIXED = "mixed"
+
+
+_zh(BuildingKind, {"commercial": "商务楼宇", "residential": "住宅楼", "mixed": "综合楼"})

@@ -1,0 +1,116 @@
+"""The managed local server through the real `graph-service db` commands, and the compose file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+
+from graph_service.neo4j_server.manager import LocalNeo4j, Neo4jServerError, free_port
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_db_start_env_status_stop_leaves_no_java_behind(tmp_path: Path) -> None:
+    env = os.environ | {"DATA_DIR": str(tmp_path)}
+    env.pop("NEO4J_URI", None)
+    port = str(free_port())
+    started = cli("db", "start", "--port", port, env=env)
+    assert started.returncode == 0, started.stderr
+    try:
+        lines = dict(line.split("=", 1) for line in cli("db", "env", env=env).stdout.splitlines())
+        assert lines["NEO4J_URI"] == f"bolt://127.0.0.1:{port}"
+        password_file = tmp_path / "neo4j" / "password"
+        assert password_file.stat().st_mode & 0o777 == 0o600
+        assert lines["NEO4J_PASSWORD"] == password_file.read_text().strip()
+        with GraphDatabase.driver(
+            lines["NEO4J_URI"], auth=(lines["NEO4J_USER"], lines["NEO4J_PASSWORD"])
+        ) as driver:
+            records, _, _ = driver.execute_query(
+                "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition"
+            )
+            assert records[0]["v"].startswith("5.26.") and records[0]["edition"] == "community"
+        assert cli("db", "status", env=env).returncode == 0
+        # a second start reuses the running server
+        again = cli("db", "start", env=env)
+        assert again.returncode == 0 and f":{port}" in again.stdout
+        pid = LocalNeo4j(tmp_path / "neo4j", tmp_path).pid()
+        assert pid is not None
+        # the port is taken now: a second server on it gets a clear error
+        other = LocalNeo4j(tmp_path / "other", Path.home() / ".cache" / "graph-service",
+                           bolt_port=int(port))  # fmt: skip
+        with pytest.raises(Neo4jServerError, match=f"Port {port} .* is taken"):
+            other.start()
+    finally:
+        stopped = cli("db", "stop", env=env)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    stat = Path(f"/proc/{pid}/stat")
+    # gone, or a zombie waiting for a container's init to reap it: not running either way
+    assert not stat.exists() or ") Z " in stat.read_text(), "the JVM is still alive after stop"
+    assert cli("db", "status", env=env).returncode == 3
+
+
+def test_wrong_java_version_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_home = tmp_path / "jdk"
+    (fake_home / "bin").mkdir(parents=True)
+    java = fake_home / "bin" / "java"
+    java.write_text("#!/bin/sh\necho 'openjdk version \"25.0.1\" 2025-10-21' >&2\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(fake_home))
+    server = LocalNeo4j(
+        tmp_path / "n", Path.home() / ".cache" / "graph-service", bolt_port=free_port()
+    )
+    with pytest.raises(Neo4jServerError, match=r"needs Java 17 to 21.*Java 25"):
+        server.start()
+
+
+def test_missing_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
+    server = LocalNeo4j(tmp_path / "n", tmp_path / "cache", bolt_port=free_port())
+    with pytest.raises(Neo4jServerError, match="Java was not found"):
+        server.start()
+
+
+def _compose() -> list[str] | None:
+    if (
+        shutil.which("docker")
+        and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_compose_file_is_valid_and_takes_the_password_from_the_environment(repo_root: Path) -> None:
+    compose = _compose()
+    if compose is None:
+        pytest.skip("no docker compose client on this machine")
+    env = os.environ | {"NEO4J_PASSWORD": "a-real-password"}
+    ok = subprocess.run([*compose, "config"], cwd=repo_root, env=env, capture_output=True,
+                        text=True, check=False)  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert "neo4j:5.26-community" in ok.stdout
+    assert "service_healthy" in ok.stdout
+    env.pop("NEO4J_PASSWORD")
+    missing = subprocess.run([*compose, "config"], cwd=repo_root, env=env, capture_output=True,
+                             text=True, check=False)  # fmt: skip
+    assert missing.returncode != 0
+    assert "NEO4J_PASSWORD" in missing.stderr
+    assert "a-real-password" not in (repo_root / "docker-compose.yml").read_text()
