@@ -1,7 +1,7 @@
 // name: constraints
 // mode: schema
 // params:
-// purpose: A uniqueness constraint on id for every node label of the domain, and the schema-meta node.
+// purpose: Unique id per node label; every domain node also carries :Entity, whose id is unique across all kinds.
 
 CREATE CONSTRAINT area_id IF NOT EXISTS FOR (n:Area) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT unit_id IF NOT EXISTS FOR (n:Unit) REQUIRE n.id IS UNIQUE;
@@ -14,4 +14,5 @@ CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT meeting_id IF NOT EXISTS FOR (n:Meeting) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT service_post_id IF NOT EXISTS FOR (n:ServicePost) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT station_id IF NOT EXISTS FOR (n:Station) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT graph_service_meta_id IF NOT EXISTS FOR (n:GraphServiceMeta) REQUIRE n.id IS UNIQUE;

@@ -1,0 +1,169 @@
+"""The catalogue of coverage gaps: each rule's code, what it means, and what closes it.
+
+This is the single statement of the rules. The gap queries (``cypher/gaps/``) implement
+them in Cypher; the region generator (``loaders/generator.py``) evaluates them
+independently in Python to write its ground-truth manifest.
+
+Semantics shared by every rule, evaluated "as of" a date D (default: today):
+
+* A relationship is *current* on D when ``(since IS NULL OR since <= D) AND
+  (until IS NULL OR until >= D)``. Only current relationships count, except in
+  ``SCHED_EXPIRED``, which lists those whose ``until < D``.
+* A node's *area* is found through ``LOCATED_IN`` (a unit in a building is in the
+  building's area), then ``PART_OF`` upwards. ``PART_OF`` and ``LOCATED_IN`` ignore
+  dates (places do not move).
+* Commercial buildings are buildings of kind ``commercial`` or ``mixed``; every park counts.
+
+Rules (subject → failing condition):
+
+ORG_BUILDING_UNCOVERED   commercial building: no current COVERS from any PartyOrg.
+ORG_PARK_UNCOVERED       park: no current COVERS from any PartyOrg.
+ORG_UNIT_UNCOVERED       unit of kind non_public_enterprise or social_organization: no current
+                         ESTABLISHED_IN (own org), no current COVERS on the unit, and not
+                         LOCATED_IN a building or park that has a current COVERS.
+ORG_UNIT_NEEDS_OWN_ORG   unit with ≥ 3 formal party members and no current ESTABLISHED_IN org.
+                         Formal members = max(unit.formal_party_members or 0, number of persons
+                         with party_status 'formal' and a current EMPLOYED_BY to the unit).
+LEAD_UNIT_UNREPRESENTED  (member unit, committee) with a current MEMBER_UNIT_OF and no person with
+                         a current SERVES_ON that committee whose for_unit is the unit's id.
+                         Subject: the unit; the committee is named in the detail.
+TEAM_BRANCH_NO_OFFICER   PartyOrg of a branch kind (branch, general_branch, joint_branch,
+                         building_branch, park_branch) with no current ASSIGNED_TO.
+TEAM_BUILDING_NO_OFFICER commercial building with no current ASSIGNED_TO.
+TEAM_PARK_NO_OFFICER     park with no current ASSIGNED_TO.
+TEAM_COMMUNITY_NO_REPORTED  community area with no current REPORTED_TO.
+TEAM_COMMUNITY_NO_POSTS     community area with no ServicePost LOCATED_IN it.
+TEAM_COMMUNITY_NO_VOLUNTEERS community area with no current VOLUNTEERS_IN.
+REACH_UNIT_UNTIED        unit of a counted kind (default: government_organ, state_enterprise,
+                         public_institution, enterprise, police_station) with no current
+                         MEMBER_UNIT_OF to any committee.
+REACH_COMMUNITY_UNPAIRED community area with no current PAIRED_WITH from a unit to the area.
+VERT_ORG_CHAIN_BROKEN    PartyOrg other than a working_committee whose chain of current UNDER
+                         edges does not reach a working_committee.
+VERT_AREA_NO_COMMITTEE   subdistrict with no big_working_committee Committee LOCATED_IN it, or
+                         community with no community Committee LOCATED_IN it.
+VERT_MEMBER_NO_BRANCH    person with party_status formal or probationary and no current MEMBER_OF.
+SCHED_MEETING_OVERDUE    committee whose latest Meeting (OF it, date ≤ D) is more than the period
+                         before D, or that has none: big_working_committee 183 days, community
+                         92 days. A committee founded less than one period before D is not due.
+SCHED_EXPIRED            ASSIGNED_TO or PAIRED_WITH relationship with until < D. Subject: the
+                         relationship's target; the person or unit is named in the detail.
+SCHED_NO_CLAIMED_PROJECT unit with a current MEMBER_UNIT_OF and no current CLAIMED project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class GapCategory(StrEnum):
+    ORGANIZATION = "organization"
+    LEADERSHIP = "leadership"
+    TEAM = "team"
+    HORIZONTAL = "horizontal"
+    VERTICAL = "vertical"
+    SCHEDULE = "schedule"
+
+
+@dataclass(frozen=True)
+class GapRule:
+    code: str
+    category: GapCategory
+    subject: str  # the node label the gap is about
+    en: str
+    zh: str
+    fix_en: str
+    fix_zh: str
+
+
+C = GapCategory
+RULES: tuple[GapRule, ...] = (
+    GapRule("ORG_BUILDING_UNCOVERED", C.ORGANIZATION, "Building",
+            "Commercial building covered by no party organization",
+            "商务楼宇未被任何党组织覆盖",
+            "Set up a building branch or a joint branch that covers it",
+            "组建商务楼宇党支部或联合党支部覆盖该楼宇"),
+    GapRule("ORG_PARK_UNCOVERED", C.ORGANIZATION, "Park",
+            "Park covered by no party organization",
+            "园区未被任何党组织覆盖",
+            "Set up a park branch that covers it", "组建特色园区党支部覆盖该园区"),
+    GapRule("ORG_UNIT_UNCOVERED", C.ORGANIZATION, "Unit",
+            "Non-public enterprise or social organization covered by no party organization",
+            "非公企业或社会组织未被党组织覆盖",
+            "Cover it by its own organization, a building/park branch or a joint branch",
+            "通过单独组建、楼宇园区党支部或联合党支部实现覆盖"),
+    GapRule("ORG_UNIT_NEEDS_OWN_ORG", C.ORGANIZATION, "Unit",
+            "Unit with 3 or more formal party members but no party organization of its own",
+            "正式党员3人以上的单位未单独建立党组织",
+            "Establish a basic-level party organization in the unit (Party Constitution)",
+            "按党章规定在该单位成立党的基层组织"),
+    GapRule("LEAD_UNIT_UNREPRESENTED", C.LEADERSHIP, "Unit",
+            "Member unit with no part-time member on its committee",
+            "成员单位未派出兼职委员",
+            "Have the unit delegate a part-time committee member", "由该单位推荐一名兼职委员"),
+    GapRule("TEAM_BRANCH_NO_OFFICER", C.TEAM, "PartyOrg",
+            "Branch with no current instructor or liaison officer",
+            "党支部没有党建指导员或联络员",
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+    GapRule("TEAM_BUILDING_NO_OFFICER", C.TEAM, "Building",
+            "Commercial building with no current instructor or liaison officer",
+            "商务楼宇没有党建指导员或联络员",
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+    GapRule("TEAM_PARK_NO_OFFICER", C.TEAM, "Park",
+            "Park with no current instructor or liaison officer",
+            "园区没有党建指导员或联络员",
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+    GapRule("TEAM_COMMUNITY_NO_REPORTED", C.TEAM, "Area",
+            "Community with no registered in-service party members",
+            "社区没有在职党员报到",
+            "Organize in-service members living there to register", "组织在职党员到社区报到"),
+    GapRule("TEAM_COMMUNITY_NO_POSTS", C.TEAM, "Area",
+            "Community with no service posts", "社区没有设置服务岗位",
+            "Set service posts by members' strengths", "按党员特长设岗定责"),
+    GapRule("TEAM_COMMUNITY_NO_VOLUNTEERS", C.TEAM, "Area",
+            "Community with no volunteers", "社区没有志愿者",
+            "Recruit volunteers", "招募志愿者"),
+    GapRule("REACH_UNIT_UNTIED", C.HORIZONTAL, "Unit",
+            "Unit tied to neither the big working committee nor a community committee",
+            "单位未纳入街道大工委或社区综合党委",
+            "Invite it as a member unit of the big working committee or a community committee",
+            "吸纳其为街道大工委或社区综合党委成员单位"),
+    GapRule("REACH_COMMUNITY_UNPAIRED", C.HORIZONTAL, "Area",
+            "Community with no paired district organ", "社区没有对口联系的区直机关",
+            "Pair a district organ with it (double contact, double service)",
+            "安排区直机关结对共建（双联系双服务）"),
+    GapRule("VERT_ORG_CHAIN_BROKEN", C.VERTICAL, "PartyOrg",
+            "Party organization whose chain of parents does not reach the working committee",
+            "党组织隶属关系未接续到街道党工委",
+            "Record or establish its parent organization", "理顺并登记其上级党组织"),
+    GapRule("VERT_AREA_NO_COMMITTEE", C.VERTICAL, "Area",
+            "Subdistrict with no big working committee, or community with no comprehensive "
+            "party committee", "街道未成立大工委或社区未成立综合党委",
+            "Found the committee", "成立街道大工委或社区综合党委"),
+    GapRule("VERT_MEMBER_NO_BRANCH", C.VERTICAL, "Person",
+            "Party member in no party organization", "党员未编入党组织",
+            "Place the member in a branch", "将该党员编入党支部"),
+    GapRule("SCHED_MEETING_OVERDUE", C.SCHEDULE, "Committee",
+            "Committee overdue for its regular meeting", "工委未按期召开例会",
+            "Hold the meeting (half-yearly plenary / quarterly regular)",
+            "按期召开会议（大工委每半年、社区综合党委每季度）"),
+    GapRule("SCHED_EXPIRED", C.SCHEDULE, "*",
+            "Pairing or assignment that has expired", "结对或包挂关系已到期",
+            "Renew it or assign someone new", "续签或重新选派"),
+    GapRule("SCHED_NO_CLAIMED_PROJECT", C.SCHEDULE, "Unit",
+            "Member unit with no claimed project", "成员单位未认领项目",
+            "Sign a project-claim agreement with the unit", "与该单位签订项目认领协议书"),
+)  # fmt: skip
+del C
+
+RULES_BY_CODE: dict[str, GapRule] = {rule.code: rule for rule in RULES}
+
+DEFAULT_COUNTED_UNIT_KINDS: tuple[str, ...] = (
+    "government_organ", "state_enterprise", "public_institution", "enterprise", "police_station",
+)  # fmt: skip
+MEETING_PERIOD_DAYS: dict[str, int] = {"big_working_committee": 183, "community": 92}
+BRANCH_KIND_VALUES: tuple[str, ...] = (
+    "branch", "general_branch", "joint_branch", "building_branch", "park_branch",
+)  # fmt: skip
+COMMERCIAL_BUILDING_KINDS: tuple[str, ...] = ("commercial", "mixed")

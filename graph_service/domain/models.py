@@ -1,0 +1,381 @@
+"""Pydantic models of every node and relationship kind: what an import row or an API body holds.
+
+Every node has a stable ``id`` chosen by the data owner (organization code, building
+code …), unique across all kinds, a Chinese ``name`` and an optional ``name_en``. A
+relationship row names its two ends by id (``from_id``, ``to_id``) and may carry
+``since``/``until``. Each field's ``title`` is its Chinese column header; the field name
+is its English header.
+
+>>> UnitIn.model_validate({"id": "U1", "name": "二七新村派出所", "kind": "派出所"}).kind
+<UnitKind.POLICE_STATION: 'police_station'>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from graph_service.domain.kinds import (
+    AreaLevel,
+    AssignmentRole,
+    BilingualEnum,
+    BuildingKind,
+    CommitteeKind,
+    MeetingKind,
+    NodeKind,
+    OrgKind,
+    ParkKind,
+    PartyStatus,
+    RelKind,
+    UnitKind,
+)
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.:/\-\u4e00-\u9fff]{0,63}$")
+MAX_TEXT = 2000
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _bilingual(enum: type[BilingualEnum]) -> BeforeValidator:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            return enum.parse(value)
+        return value
+
+    return BeforeValidator(parse)
+
+
+def _parse_date(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        text = value.strip().replace("/", "-").replace(".", "-")
+        match = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+        if match:
+            text = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+        parts = text.split("-")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            text = f"{parts[0]}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date; write YYYY-MM-DD / 日期格式应为 YYYY-MM-DD"
+            ) from None
+    return value
+
+
+def _parse_bool(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return False
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"true", "yes", "y", "1", "是", "示例", "√"}:
+            return True
+        if text in {"false", "no", "n", "0", "否"}:
+            return False
+        raise ValueError(f"'{value}' is not yes/no (是/否)")
+    return value
+
+
+def _check_id(value: Any) -> Any:
+    value = _strip(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: 1–64 letters, digits, Chinese characters or . _ : / -,"
+            " starting with a letter, digit or character / 编号无效"
+        )
+    return value
+
+
+EntityId = Annotated[str, BeforeValidator(_check_id)]
+Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+OptText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=MAX_TEXT)]
+OptDate = Annotated[dt.date | None, BeforeValidator(_parse_date)]
+Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+OptCount = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=0, le=1_000_000)]
+Latitude = Annotated[float | None, BeforeValidator(_blank_to_none), Field(ge=-90, le=90)]
+Longitude = Annotated[float | None, BeforeValidator(_blank_to_none), Field(ge=-180, le=180)]
+
+
+class Record(BaseModel):
+    """Base of every row model: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+    def graph_properties(self) -> dict[str, Any]:
+        """Properties as stored in Neo4j (enums as their English value, None left out)."""
+        out: dict[str, Any] = {}
+        for key, value in self.model_dump(exclude=self._not_properties).items():
+            if value is None:
+                continue
+            out[key] = value.value if isinstance(value, BilingualEnum) else value
+        return out
+
+    _not_properties: ClassVar[set[str]] = set()
+
+
+# ---- nodes ---------------------------------------------------------------------------------
+
+
+class NodeIn(Record):
+    """Fields every node has."""
+
+    kind_of_node: ClassVar[NodeKind]
+
+    id: EntityId = Field(title="编号", description="Stable id chosen by the data owner / 稳定编号")
+    name: Name = Field(title="名称", description="Chinese name / 中文名称")
+    name_en: OptText = Field(default=None, title="英文名称", description="English name")
+    illustrative: Flag = Field(
+        default=False, title="示例数据", description="Not from a real source / 示例（非真实）数据"
+    )
+    note: OptText = Field(default=None, title="备注", description="Free text / 备注")
+
+    def location(self) -> dict[str, float] | None:
+        """WGS-84 coordinates, stored as a Neo4j point (SRID 4326); None if not located."""
+        return None
+
+
+class Located(NodeIn):
+    """A node with an address and optional WGS-84 coordinates."""
+
+    _not_properties: ClassVar[set[str]] = {"latitude", "longitude"}
+
+    address: OptText = Field(default=None, title="地址", description="Address / 地址")
+    latitude: Latitude = Field(default=None, title="纬度", description="WGS-84 latitude / 纬度")
+    longitude: Longitude = Field(default=None, title="经度", description="WGS-84 longitude / 经度")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Self:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude (WGS-84) or neither / 经纬度需成对")
+        return self
+
+    def location(self) -> dict[str, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return {"latitude": self.latitude, "longitude": self.longitude}
+
+
+class AreaIn(NodeIn):
+    kind_of_node = NodeKind.AREA
+    level: Annotated[AreaLevel, _bilingual(AreaLevel)] = Field(
+        title="层级", description="city/district/subdistrict/community/grid · 市/区/街道/社区/网格"
+    )
+    code: OptText = Field(default=None, title="区划代码", description="Administrative code")
+
+
+class UnitIn(Located):
+    kind_of_node = NodeKind.UNIT
+    kind: Annotated[UnitKind, _bilingual(UnitKind)] = Field(
+        title="单位类型", description="Kind of unit / 单位类型"
+    )
+    formal_party_members: OptCount = Field(
+        default=None,
+        title="正式党员数",
+        description="Formal party members working there / 正式党员人数",
+    )
+    credit_code: OptText = Field(
+        default=None, title="统一社会信用代码", description="Unified social credit code"
+    )
+
+
+class PartyOrgIn(NodeIn):
+    kind_of_node = NodeKind.PARTY_ORG
+    kind: Annotated[OrgKind, _bilingual(OrgKind)] = Field(
+        title="组织类型", description="Kind of party organization / 党组织类型"
+    )
+    founded: OptDate = Field(default=None, title="成立日期", description="Founding date")
+
+
+class CommitteeIn(NodeIn):
+    kind_of_node = NodeKind.COMMITTEE
+    kind: Annotated[CommitteeKind, _bilingual(CommitteeKind)] = Field(
+        title="工委类型",
+        description="big_working_committee (街道大工委) or community (社区综合党委)",
+    )
+    founded: OptDate = Field(default=None, title="成立日期", description="Founding date")
+
+
+class BuildingIn(Located):
+    kind_of_node = NodeKind.BUILDING
+    kind: Annotated[BuildingKind, _bilingual(BuildingKind)] = Field(
+        default=BuildingKind.COMMERCIAL, title="楼宇类型", description="Kind of building"
+    )
+    floors: OptCount = Field(default=None, title="楼层数", description="Floors")
+
+
+class ParkIn(Located):
+    kind_of_node = NodeKind.PARK
+    kind: Annotated[ParkKind, _bilingual(ParkKind)] = Field(
+        default=ParkKind.FEATURED, title="园区类型", description="Kind of park"
+    )
+
+
+class PersonIn(NodeIn):
+    kind_of_node = NodeKind.PERSON
+    party_status: Annotated[PartyStatus, _bilingual(PartyStatus)] = Field(
+        default=PartyStatus.NONE, title="政治面貌", description="formal / probationary / none"
+    )
+    position: OptText = Field(default=None, title="职务", description="Position / 职务")
+    titles: OptText = Field(
+        default=None,
+        title="两代表一委员",
+        description="人大代表, 党代表, 政协委员 (separated by ;) / deputies and CPPCC member",
+    )
+    phone: OptText = Field(default=None, title="电话", description="Phone (personal data)")
+    id_number: OptText = Field(default=None, title="身份证号", description="ID number (personal)")
+    home_address: OptText = Field(default=None, title="住址", description="Home address (personal)")
+
+
+class ProjectIn(NodeIn):
+    kind_of_node = NodeKind.PROJECT
+    description: OptText = Field(
+        default=None, title="项目内容", description="What the project does"
+    )
+
+
+class MeetingIn(NodeIn):
+    kind_of_node = NodeKind.MEETING
+    date: Annotated[dt.date, BeforeValidator(_parse_date)] = Field(
+        title="会议日期", description="Date held / 召开日期"
+    )
+    kind: Annotated[MeetingKind, _bilingual(MeetingKind)] = Field(
+        default=MeetingKind.REGULAR, title="会议类型", description="plenary / regular"
+    )
+
+
+class ServicePostIn(NodeIn):
+    kind_of_node = NodeKind.SERVICE_POST
+    description: OptText = Field(default=None, title="岗位职责", description="Duties / 岗位职责")
+
+
+class StationIn(Located):
+    kind_of_node = NodeKind.STATION
+
+
+NODE_MODELS: dict[NodeKind, type[NodeIn]] = {
+    model.kind_of_node: model
+    for model in (
+        AreaIn, UnitIn, PartyOrgIn, CommitteeIn, BuildingIn, ParkIn, PersonIn, ProjectIn,
+        MeetingIn, ServicePostIn, StationIn,
+    )
+}  # fmt: skip
+
+
+# ---- relationships --------------------------------------------------------------------------
+
+
+class RelIn(Record):
+    """Fields every relationship row has."""
+
+    kind_of_rel: ClassVar[RelKind]
+    _not_properties: ClassVar[set[str]] = {"from_id", "to_id"}
+
+    from_id: EntityId = Field(title="起点编号", description="Id of the start node / 起点编号")
+    to_id: EntityId = Field(title="终点编号", description="Id of the end node / 终点编号")
+    since: OptDate = Field(default=None, title="开始日期", description="Valid from / 起始日期")
+    until: OptDate = Field(default=None, title="结束日期", description="Valid until / 截止日期")
+    illustrative: Flag = Field(default=False, title="示例数据", description="Not from a source")
+
+    @model_validator(mode="after")
+    def _since_before_until(self) -> Self:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(
+                f"since {self.since} is after until {self.until} / 开始日期晚于结束日期"
+            )
+        return self
+
+    @field_validator("to_id")
+    @classmethod
+    def _not_a_loop(cls, value: str, info: Any) -> str:
+        if info.data.get("from_id") == value:
+            raise ValueError("a relationship cannot join a node to itself / 起点与终点相同")
+        return value
+
+
+def _rel(kind: RelKind, **fields: Any) -> type[RelIn]:
+    """Declare a relationship model with extra fields."""
+    from pydantic import create_model
+
+    model = create_model(f"{kind.value.title().replace('_', '')}In", __base__=RelIn, **fields)
+    model.kind_of_rel = kind
+    return model
+
+
+OptStr = (OptText, Field(default=None))
+REL_MODELS: dict[RelKind, type[RelIn]] = {
+    RelKind.PART_OF: _rel(RelKind.PART_OF),
+    RelKind.LOCATED_IN: _rel(RelKind.LOCATED_IN),
+    RelKind.UNDER: _rel(RelKind.UNDER),
+    RelKind.COVERS: _rel(RelKind.COVERS),
+    RelKind.ESTABLISHED_IN: _rel(RelKind.ESTABLISHED_IN),
+    RelKind.LEADS: _rel(RelKind.LEADS),
+    RelKind.MEMBER_UNIT_OF: _rel(
+        RelKind.MEMBER_UNIT_OF,
+        agreement=(OptText, Field(default=None, title="共建协议", description="Agreement signed")),
+    ),
+    RelKind.SERVES_ON: _rel(
+        RelKind.SERVES_ON,
+        role=(OptText, Field(default=None, title="委员职务", description="Role on the committee")),
+        for_unit=(
+            Annotated[str | None, BeforeValidator(_blank_to_none)],
+            Field(default=None, title="代表单位", description="Id of the delegating member unit"),
+        ),
+    ),
+    RelKind.MEMBER_OF: _rel(
+        RelKind.MEMBER_OF,
+        role=(OptText, Field(default=None, title="党内职务", description="e.g. 书记 secretary")),
+    ),
+    RelKind.EMPLOYED_BY: _rel(
+        RelKind.EMPLOYED_BY,
+        position=(OptText, Field(default=None, title="职务", description="Position held")),
+    ),
+    RelKind.ASSIGNED_TO: _rel(
+        RelKind.ASSIGNED_TO,
+        role=(
+            Annotated[AssignmentRole, _bilingual(AssignmentRole)],
+            Field(title="包挂角色", description="instructor 党建指导员 / liaison 党建联络员"),
+        ),
+    ),
+    RelKind.PAIRED_WITH: _rel(
+        RelKind.PAIRED_WITH,
+        scheme=(OptText, Field(default=None, title="结对方式", description="e.g. 双联系双服务")),
+    ),
+    RelKind.REPORTED_TO: _rel(
+        RelKind.REPORTED_TO,
+        date=(OptDate, Field(default=None, title="报到日期", description="Date registered")),
+    ),
+    RelKind.HOLDS: _rel(RelKind.HOLDS),
+    RelKind.VOLUNTEERS_IN: _rel(RelKind.VOLUNTEERS_IN),
+    RelKind.CLAIMED: _rel(
+        RelKind.CLAIMED,
+        signed=(OptDate, Field(default=None, title="签订日期", description="Agreement signed on")),
+    ),
+    RelKind.SERVES: _rel(RelKind.SERVES),
+    RelKind.OF: _rel(RelKind.OF),
+    RelKind.INCUBATES: _rel(RelKind.INCUBATES),
+}
+del OptStr
