@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from graph_service.domain.kinds import NODE_ZH, NodeKind, RelKind
-from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn, Record
+from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, Record, RelIn
 
 NODE_TABLE_KEYS: dict[NodeKind, str] = {
     NodeKind.AREA: "areas",
