@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,6 +24,20 @@ app.add_typer(db_app, name="db")
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOpt = Annotated[int, typer.Option(help="TCP port of the API.")]
 BoltPortOpt = Annotated[int | None, typer.Option("--port", help="Bolt port of the server.")]
+
+
+def cli_settings() -> Settings:
+    """Settings from the environment; without a password, the running local server's."""
+    settings = Settings()
+    if not settings.neo4j_password.get_secret_value():
+        server = local_server(settings)
+        if server.is_running():
+            info = server.info()
+            settings = settings.model_copy(
+                update={"neo4j_uri": info.uri, "neo4j_user": info.user,
+                        "neo4j_password": info.password_secret()}
+            )  # fmt: skip
+    return settings
 
 
 def local_server(settings: Settings, bolt_port: int | None = None) -> LocalNeo4j:
@@ -116,11 +133,137 @@ def run(
             update={"neo4j_uri": info.uri, "neo4j_user": info.user,
                     "neo4j_password": info.password_secret()}
         )  # fmt: skip
+        from loaders.demo import load_demo
+
+        from graph_service.cli_db import open_database
+
+        with open_database(settings) as db:
+            if load_demo(db, only_if_empty=True) is not None:
+                typer.echo("Loaded the Erqi Xincun demo region / 已载入二七新村街道示例数据")
         typer.echo(f"API on http://{host}:{port}  (docs: /docs)")
         uvicorn.run(create_app(settings), host=host, port=port)
     finally:
         server.stop()
         typer.echo("Neo4j stopped")
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or YAML files or folders")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="Write the good rows.")] = False,
+    report_json: Annotated[Path | None, typer.Option(help="Write the report as JSON here.")] = None,
+) -> None:
+    """Import organizers' files: validate every row, then upsert (idempotent)."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import print_report, progress_bar
+    from loaders.importer import import_files
+
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise _fail(f"no such file: {', '.join(missing)} / 文件不存在")
+    with open_database(cli_settings()) as db, progress_bar() as advance:
+        report = import_files(db, files, dry_run=dry_run, partial=partial, progress=advance)
+    if report_json is not None:
+        report_json.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    print_report(report)
+    if report.problems and not report.partial:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def demo(
+    force: Annotated[bool, typer.Option(help="Load even if the database holds data.")] = False,
+) -> None:
+    """Load the Erqi Xincun (二七新村街道) demo region."""
+    from loaders.demo import load_demo
+
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import print_report
+
+    with open_database(cli_settings()) as db:
+        report = load_demo(db, only_if_empty=not force)
+    if report is None:
+        typer.echo("The database already holds data; use --force to load the demo anyway.")
+        return
+    print_report(report)
+
+
+FormatOpt = Annotated[str, typer.Option("--format", help="table | json | csv | xlsx")]
+OutOpt = Annotated[str | None, typer.Option("--out", help="Write to this file.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today)")]
+
+
+def _as_of(text: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise _fail(
+            f"--as-of '{text}' is not a date YYYY-MM-DD / 日期格式应为 YYYY-MM-DD"
+        ) from None
+
+
+def _check_format(fmt: str, out: str | None) -> None:
+    if fmt not in {"table", "json", "csv", "xlsx"}:
+        raise _fail(f"--format {fmt}: use table, json, csv or xlsx")
+    if fmt == "xlsx" and not out:
+        raise _fail("--format xlsx needs --out FILE")
+
+
+@app.command()
+def supporters(
+    entity_id: Annotated[str, typer.Argument(help="Id of a branch, building, park, area, unit")],
+    as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
+) -> None:  # fmt: skip
+    """Who supports it, and through what / 谁在支持它."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import support as repo
+    from graph_service.errors import GraphServiceError
+
+    _check_format(fmt, out)
+    try:
+        with open_database(cli_settings()) as db:
+            result = repo.supporters(db, entity_id, _as_of(as_of))
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    rows: list[dict[str, object]] = [
+        {"id": s.supporter.id, "name": s.supporter.name, "kind": s.supporter.kind,
+         "channel": f"{s.channel_zh} {s.channel.value}",
+         "path": [p.name for p in s.path], "since": s.since, "until": s.until}
+        for s in result.supporters
+    ]  # fmt: skip
+    columns = [("name", "支持者 supporter"), ("kind", "类型 kind"), ("channel", "渠道 channel"),
+               ("path", "路径 path"), ("since", "起 since"), ("until", "止 until")]  # fmt: skip
+    emit_rows(rows, columns, fmt, out, title=f"{result.entity.name} 的支持者 supporters")
+
+
+@app.command()
+def portfolio(
+    entity_id: Annotated[str, typer.Argument(help="Id of a person or unit")],
+    as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
+) -> None:  # fmt: skip
+    """Everything a person or unit supports / 联系包挂清单."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import support as repo
+    from graph_service.errors import GraphServiceError
+
+    _check_format(fmt, out)
+    try:
+        with open_database(cli_settings()) as db:
+            result = repo.portfolio(db, entity_id, _as_of(as_of))
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    rows: list[dict[str, object]] = [
+        {"id": i.target.id, "name": i.target.name, "kind": i.target.kind,
+         "channel": f"{i.channel_zh} {i.channel.value}", "since": i.since, "until": i.until}
+        for i in result.items
+    ]  # fmt: skip
+    columns = [("name", "对象 target"), ("kind", "类型 kind"), ("channel", "渠道 channel"),
+               ("since", "起 since"), ("until", "止 until")]  # fmt: skip
+    emit_rows(rows, columns, fmt, out,
+              title=f"{result.supporter.name}: load {result.load} 支持对象数")  # fmt: skip
 
 
 def main() -> None:

@@ -94,7 +94,7 @@ class Database:
             )
 
     def read(
-        self, name: str, placeholders: Mapping[str, Enum] | None = None, **params: Any
+        self, name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any
     ) -> list[Record]:
         """Run a read query; return its records as plain dicts."""
         query = self.registry[name]
@@ -107,7 +107,7 @@ class Database:
         return self.execute_read(work, query.name)
 
     def write(
-        self, name: str, placeholders: Mapping[str, Enum] | None = None, **params: Any
+        self, name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any
     ) -> list[Record]:
         """Run a write query in its own managed transaction; return its records."""
         query = self.registry[name]
@@ -143,12 +143,20 @@ class Database:
                 neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
             )
 
-    def run_in(self, tx: ManagedTransaction, name: str, **params: Any) -> list[Record]:
+    def run_in(
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        /,
+        placeholders: Mapping[str, Enum] | None = None,
+        **params: Any,
+    ) -> list[Record]:
         """Run a named query inside a transaction function given to execute_read/write."""
         query = self.registry[name]
         if set(params) != set(query.params):
             raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
-        return [record.data() for record in tx.run(query.text, params)]
+        text = self._text(query, placeholders or {})
+        return [record.data() for record in tx.run(text, params)]
 
     # ---- schema ---------------------------------------------------------------------------
     @property

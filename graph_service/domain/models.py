@@ -123,7 +123,11 @@ Longitude = Annotated[float | None, BeforeValidator(_blank_to_none), Field(ge=-1
 class Record(BaseModel):
     """Base of every row model: unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    # Excel turns codes and phone numbers typed as digits into numbers: take them as text.
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_enum_values=False,
+        coerce_numbers_to_str=True,
+    )  # fmt: skip
 
     def graph_properties(self) -> dict[str, Any]:
         """Properties as stored in Neo4j (enums as their English value, None left out)."""

@@ -1,0 +1,24 @@
+// name: upsert_relationships
+// mode: write
+// params: rows, imported_at
+// placeholders: rel, from_label, to_label
+// purpose: Create or update a batch of relationships of one type between nodes found by id; one relationship per (start, type, end); each row reports created, updated or unchanged.
+UNWIND $rows AS row
+MATCH (a:{{from_label}} {id: row.from_id})
+MATCH (b:{{to_label}} {id: row.to_id})
+OPTIONAL MATCH (a)-[old:{{rel}}]->(b)
+WITH row, a, b, old,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(k IN keys(row.props) WHERE old[k] = row.props[k])
+            AND size([k IN keys(old) WHERE NOT k IN ['src_file', 'src_row', 'src_at']]) = size(keys(row.props))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+CALL (row, a, b, status) {
+  WITH row, a, b, status WHERE status <> 'unchanged'
+  MERGE (a)-[r:{{rel}}]->(b)
+  SET r = row.props
+  SET r.src_file = row.src_file, r.src_row = row.src_row, r.src_at = $imported_at
+}
+RETURN status, count(*) AS rows

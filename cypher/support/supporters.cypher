@@ -1,0 +1,81 @@
+// name: supporters
+// mode: read
+// params: id, as_of
+// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row per supporter and channel; path is a list of {id, name, kind} from the supporter to the entity, rels the relationship types along it.
+MATCH (x:Entity {id: $id})
+CALL (x) {
+  // instructors and liaison officers assigned to it
+  MATCH (p:Person)-[a:ASSIGNED_TO]->(x)
+  WHERE (a.since IS NULL OR a.since <= $as_of) AND (a.until IS NULL OR a.until >= $as_of)
+  RETURN p AS supporter, a.role AS channel, [p, x] AS nodes, ['ASSIGNED_TO'] AS rels,
+         a.since AS since, a.until AS until
+  UNION ALL
+  // party organizations covering it (a building, park or unit), or established in it
+  MATCH (o:PartyOrg)-[c:COVERS|ESTABLISHED_IN]->(x)
+  WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
+  RETURN o AS supporter, CASE type(c) WHEN 'COVERS' THEN 'covering_org' ELSE 'own_org' END AS channel,
+         [o, x] AS nodes, [type(c)] AS rels, c.since AS since, c.until AS until
+  UNION ALL
+  // a unit in a covered building or park
+  MATCH (x:Unit)-[:LOCATED_IN]->(place)<-[c:COVERS]-(o:PartyOrg)
+  WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
+  RETURN o AS supporter, 'covering_org' AS channel, [o, place, x] AS nodes,
+         ['COVERS', 'LOCATED_IN'] AS rels, c.since AS since, c.until AS until
+  UNION ALL
+  // organs paired with it
+  MATCH (u:Unit)-[pw:PAIRED_WITH]->(x)
+  WHERE (pw.since IS NULL OR pw.since <= $as_of) AND (pw.until IS NULL OR pw.until >= $as_of)
+  RETURN u AS supporter, 'paired_organ' AS channel, [u, x] AS nodes, ['PAIRED_WITH'] AS rels,
+         pw.since AS since, pw.until AS until
+  UNION ALL
+  // member units of a committee located in it (an area) or of the committee itself
+  MATCH (u:Unit)-[m:MEMBER_UNIT_OF]->(c:Committee)
+  WHERE (c = x OR (c)-[:LOCATED_IN]->(x))
+    AND (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  RETURN u AS supporter, 'member_unit' AS channel,
+         CASE WHEN c = x THEN [u, x] ELSE [u, c, x] END AS nodes,
+         CASE WHEN c = x THEN ['MEMBER_UNIT_OF'] ELSE ['MEMBER_UNIT_OF', 'LOCATED_IN'] END AS rels,
+         m.since AS since, m.until AS until
+  UNION ALL
+  // units that claimed a project serving it
+  MATCH (u:Unit)-[cl:CLAIMED]->(pr:Project)-[:SERVES]->(x)
+  WHERE (cl.since IS NULL OR cl.since <= $as_of) AND (cl.until IS NULL OR cl.until >= $as_of)
+  RETURN u AS supporter, 'claiming_unit' AS channel, [u, pr, x] AS nodes,
+         ['CLAIMED', 'SERVES'] AS rels, coalesce(cl.since, cl.signed) AS since, cl.until AS until
+  UNION ALL
+  // in-service members registered with it
+  MATCH (p:Person)-[r:REPORTED_TO]->(x)
+  WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
+  RETURN p AS supporter, 'registered_member' AS channel, [p, x] AS nodes, ['REPORTED_TO'] AS rels,
+         coalesce(r.since, r.date) AS since, r.until AS until
+  UNION ALL
+  // people holding a service post in it
+  MATCH (p:Person)-[h:HOLDS]->(sp:ServicePost)-[:LOCATED_IN]->(x)
+  WHERE (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of)
+  RETURN p AS supporter, 'service_post' AS channel, [p, sp, x] AS nodes,
+         ['HOLDS', 'LOCATED_IN'] AS rels, h.since AS since, h.until AS until
+  UNION ALL
+  // volunteers
+  MATCH (p:Person)-[v:VOLUNTEERS_IN]->(x)
+  WHERE (v.since IS NULL OR v.since <= $as_of) AND (v.until IS NULL OR v.until >= $as_of)
+  RETURN p AS supporter, 'volunteer' AS channel, [p, x] AS nodes, ['VOLUNTEERS_IN'] AS rels,
+         v.since AS since, v.until AS until
+  UNION ALL
+  // part-time members serving on it (a committee)
+  MATCH (p:Person)-[s:SERVES_ON]->(x)
+  WHERE (s.since IS NULL OR s.since <= $as_of) AND (s.until IS NULL OR s.until >= $as_of)
+  RETURN p AS supporter, 'part_time_member' AS channel, [p, x] AS nodes, ['SERVES_ON'] AS rels,
+         s.since AS since, s.until AS until
+  UNION ALL
+  // the parent organization of a party organization
+  MATCH (x:PartyOrg)-[un:UNDER]->(parent:PartyOrg)
+  WHERE (un.since IS NULL OR un.since <= $as_of) AND (un.until IS NULL OR un.until >= $as_of)
+  RETURN parent AS supporter, 'parent_org' AS channel, [parent, x] AS nodes, ['UNDER'] AS rels,
+         un.since AS since, un.until AS until
+}
+RETURN supporter.id AS id, supporter.name AS name,
+       [label IN labels(supporter) WHERE label <> 'Entity'][0] AS kind,
+       channel,
+       [n IN nodes | {id: n.id, name: n.name, kind: [l IN labels(n) WHERE l <> 'Entity'][0]}] AS path,
+       rels, since, until
+ORDER BY channel, id

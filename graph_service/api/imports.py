@@ -1,0 +1,66 @@
+"""POST /imports: upload files of the import format; get the report back."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+
+from graph_service.deps import DatabaseDep
+from graph_service.errors import InvalidInput
+from graph_service.schemas.imports import ImportReportOut
+from loaders.importer import Source, import_files
+
+router = APIRouter(tags=["imports"])
+
+MAX_UPLOAD_BYTES = 200 * 2**20
+SUFFIXES = {".csv", ".xlsx", ".json", ".yaml", ".yml"}
+
+
+@router.post(
+    "/imports",
+    summary="Import files / 导入文件",
+    response_model=ImportReportOut,
+    responses={422: {"description": "A file had problems; nothing was written (see report)"}},
+)
+def create_import(
+    db: DatabaseDep,
+    files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSON or YAML files")],
+    dry_run: Annotated[bool, Query(description="Validate only / 仅校验")] = False,
+    partial: Annotated[bool, Query(description="Write the good rows / 仅写入有效行")] = False,
+) -> ImportReportOut:
+    """Validate every row of every file; write nothing if any row is bad (unless
+    ``partial``). The report counts created, updated, unchanged and rejected per kind
+    and lists every problem with file, sheet, row, column, value and reason."""
+    with tempfile.TemporaryDirectory(prefix="graph-upload-") as folder:
+        sources = []
+        for index, upload in enumerate(files):
+            name = PurePath(upload.filename or f"upload-{index}").name
+            suffix = Path(name).suffix.lower()
+            if suffix not in SUFFIXES:
+                raise InvalidInput(
+                    f"{name}: unsupported file type '{suffix}'; use .csv, .xlsx, .json or .yaml"
+                    f" / 不支持的文件类型"
+                )
+            # keep the organizer's file name: it names the table of a CSV
+            path = Path(folder) / str(index) / name
+            path.parent.mkdir()
+            size = 0
+            with path.open("wb") as out:
+                while chunk := upload.file.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD_BYTES:
+                        raise InvalidInput(f"{name}: larger than {MAX_UPLOAD_BYTES >> 20} MiB")
+                    out.write(chunk)
+            sources.append(Source(path, name))
+        report = import_files(db, sources, dry_run=dry_run, partial=partial)
+    body = ImportReportOut.model_validate(report.as_dict())
+    if report.problems and not report.written:
+        first = report.problems[0]
+        raise InvalidInput(
+            f"{len(report.problems)} problem(s); nothing was written. First: {first}",
+            report=body.model_dump(),
+        )
+    return body

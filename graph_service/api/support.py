@@ -1,0 +1,53 @@
+"""Who supports what / 谁在支持谁."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from graph_service.db import support as repo
+from graph_service.deps import DatabaseDep
+from graph_service.schemas.support import Portfolio, SharedSupporters, Supporters
+
+router = APIRouter(tags=["support"])
+
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="Only relationships valid on this date count (default: today) / 截至日期"),
+]
+EntityId = Annotated[str, Path(description="Entity id / 编号", max_length=64)]
+
+
+def _day(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+@router.get(
+    "/entities/{entity_id}/supporters",
+    summary="Who supports it, and through what / 谁在支持它，通过什么渠道",
+)
+def get_supporters(db: DatabaseDep, entity_id: EntityId, as_of: AsOf = None) -> Supporters:
+    """Every supporter of a branch, building, park, community or unit: instructors, liaison
+    officers, covering organizations, paired organs, committee member units, claiming units,
+    registered in-service members, service posts and volunteers, with the path and dates."""
+    return repo.supporters(db, entity_id, _day(as_of))
+
+
+@router.get(
+    "/entities/{entity_id}/portfolio",
+    summary="Everything a person or unit supports / 个人或单位的联系包挂清单",
+)
+def get_portfolio(db: DatabaseDep, entity_id: EntityId, as_of: AsOf = None) -> Portfolio:
+    return repo.portfolio(db, entity_id, _day(as_of))
+
+
+@router.get(
+    "/entities/{entity_id}/shared-supporters/{other_id}",
+    summary="Supporters two entities share / 两者共同的支持者",
+)
+def get_shared(
+    db: DatabaseDep, entity_id: EntityId, other_id: EntityId, as_of: AsOf = None
+) -> SharedSupporters:
+    return repo.shared_supporters(db, entity_id, other_id, _day(as_of))

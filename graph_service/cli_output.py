@@ -1,0 +1,116 @@
+"""Terminal output of the CLI: import reports and progress bars (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from loaders.problems import ImportReport
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int], None]]:
+    """A rows-processed counter on stderr (only when it is a terminal)."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda n: None
+        return
+    with Progress(
+        TextColumn("[bold]导入 importing"), BarColumn(), TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(), console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("import", total=None)
+        yield lambda n: progress.advance(task, n)
+
+
+def print_report(report: ImportReport) -> None:
+    console = Console()
+    table = Table(title="导入报告 Import report" + ("（试运行 dry run）" if report.dry_run else ""))
+    for header in ("类型 kind", "新增 created", "更新 updated", "未变 unchanged", "拒绝 rejected"):
+        table.add_column(header, justify="right" if " " in header and header[0] != "类" else "left")
+    for kind, counts in sorted(report.counts.items()):
+        table.add_row(kind, str(counts.created), str(counts.updated), str(counts.unchanged),
+                      str(counts.rejected))  # fmt: skip
+    console.print(table)
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        console.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False)
+    if len(report.problems) > MAX_PROBLEMS_SHOWN:
+        console.print(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more problems")
+    if report.problems and not report.written:
+        console.print("[bold red]Nothing was written / 未写入任何数据[/bold red]")
+
+
+def emit_rows(
+    rows: list[dict[str, object]], columns: list[tuple[str, str]], fmt: str, out: str | None,
+    title: str = "",
+) -> None:  # fmt: skip
+    """Print or write rows as a table (CJK-aligned by rich), JSON, CSV or XLSX.
+
+    ``columns`` are (key, header) pairs; CSV and XLSX need ``out`` for XLSX (a file) and
+    write CSV to stdout when ``out`` is None. Cells that a spreadsheet would run as a
+    formula are neutralised with a leading apostrophe.
+    """
+    import csv
+    import json
+    import sys
+
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return
+    if fmt == "csv":
+        with ExitStack() as stack:
+            handle = (
+                stack.enter_context(Path(out).open("w", encoding="utf-8-sig", newline=""))
+                if out
+                else sys.stdout
+            )
+            writer = csv.writer(handle)
+            writer.writerow([header for _, header in columns])
+            for row in rows:
+                writer.writerow([_safe_cell(row.get(key)) for key, _ in columns])
+        return
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        if not out:
+            raise ValueError("--format xlsx needs --out FILE")
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=(title or "report")[:31])
+        sheet.append([header for _, header in columns])
+        for row in rows:
+            sheet.append([_safe_cell(row.get(key)) for key, _ in columns])
+        workbook.save(out)
+        return
+    table = Table(title=title or None)
+    for _, header in columns:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*[escape(_text(row.get(key))) for key, _ in columns])
+    Console().print(table)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " › ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("name", value))
+    return str(value)
+
+
+def _safe_cell(value: object) -> str:
+    text = _text(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

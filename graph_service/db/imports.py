@@ -1,0 +1,49 @@
+"""The import repository: id lookups and batched upserts, one transaction per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from graph_service.db.database import Database
+from graph_service.domain.kinds import NodeKind, RelKind
+
+
+def existing_kinds(db: Database, ids: Iterable[str]) -> dict[str, NodeKind]:
+    """The kind of every given id already in the database (unknown ids are left out)."""
+    id_list = list(ids)
+    if not id_list:
+        return {}
+    rows = db.read("entity_labels", ids=id_list)
+    return {row["id"]: NodeKind(row["label"]) for row in rows if row["label"] is not None}
+
+
+def upsert_nodes(
+    db: Database, kind: NodeKind, rows: Sequence[dict[str, Any]], imported_at: dt.datetime
+) -> Counter[str]:
+    """Upsert one batch of one kind; rows are ``{props, location, src_file, src_row}``."""
+    result = db.write(
+        "upsert_nodes", placeholders={"label": kind}, rows=list(rows), imported_at=imported_at
+    )
+    return Counter({r["status"]: r["rows"] for r in result})
+
+
+def upsert_relationships(
+    db: Database,
+    rel: RelKind,
+    from_kind: NodeKind,
+    to_kind: NodeKind,
+    rows: Sequence[dict[str, Any]],
+    imported_at: dt.datetime,
+) -> Counter[str]:
+    """Upsert one batch of one type between two kinds; rows are
+    ``{from_id, to_id, props, src_file, src_row}``."""
+    result = db.write(
+        "upsert_relationships",
+        placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
+        rows=list(rows),
+        imported_at=imported_at,
+    )
+    return Counter({r["status"]: r["rows"] for r in result})

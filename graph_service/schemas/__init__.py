@@ -1,0 +1,1 @@
+"""Pydantic models of what goes in and out of the API."""

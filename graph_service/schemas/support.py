@@ -1,0 +1,91 @@
+"""Who supports what: supporters of an entity, a portfolio, shared supporters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Channel(StrEnum):
+    """How a supporter supports: the channel of the liaison-and-pairing system."""
+
+    INSTRUCTOR = "instructor"
+    LIAISON = "liaison"
+    COVERING_ORG = "covering_org"
+    OWN_ORG = "own_org"
+    PAIRED_ORGAN = "paired_organ"
+    MEMBER_UNIT = "member_unit"
+    CLAIMING_UNIT = "claiming_unit"
+    REGISTERED_MEMBER = "registered_member"
+    SERVICE_POST = "service_post"
+    VOLUNTEER = "volunteer"
+    PART_TIME_MEMBER = "part_time_member"
+    PARENT_ORG = "parent_org"
+
+
+CHANNEL_ZH: dict[Channel, str] = {
+    Channel.INSTRUCTOR: "党建指导员",
+    Channel.LIAISON: "党建联络员",
+    Channel.COVERING_ORG: "覆盖党组织",
+    Channel.OWN_ORG: "本单位党组织",
+    Channel.PAIRED_ORGAN: "结对机关",
+    Channel.MEMBER_UNIT: "成员单位",
+    Channel.CLAIMING_UNIT: "认领项目单位",
+    Channel.REGISTERED_MEMBER: "报到在职党员",
+    Channel.SERVICE_POST: "服务岗位",
+    Channel.VOLUNTEER: "志愿者",
+    Channel.PART_TIME_MEMBER: "兼职委员",
+    Channel.PARENT_ORG: "上级党组织",
+}
+
+
+class EntityRef(BaseModel):
+    id: str
+    name: str
+    kind: str = Field(description="Node label, e.g. Unit / 节点类型")
+
+
+class Support(BaseModel):
+    """One supporter of an entity through one channel."""
+
+    supporter: EntityRef
+    channel: Channel
+    channel_zh: str
+    path: list[EntityRef] = Field(description="From the supporter to the entity / 支持路径")
+    relationships: list[str] = Field(description="Relationship types along the path")
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class Supporters(BaseModel):
+    entity: EntityRef
+    as_of: dt.date
+    supporters: list[Support]
+    by_channel: dict[str, int] = Field(description="How many supporters per channel")
+
+
+class PortfolioItem(BaseModel):
+    target: EntityRef
+    channel: Channel
+    channel_zh: str
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class Portfolio(BaseModel):
+    """Everything a person or unit supports, with its load."""
+
+    supporter: EntityRef
+    as_of: dt.date
+    items: list[PortfolioItem]
+    load: int = Field(description="Distinct entities supported / 支持对象数")
+    by_channel: dict[str, int]
+
+
+class SharedSupporters(BaseModel):
+    first: EntityRef
+    second: EntityRef
+    as_of: dt.date
+    shared: list[EntityRef]

@@ -1,0 +1,868 @@
+"""Readers: turn the files an organizer uploads into tables of raw rows, or into problems.
+
+One file holds one table (CSV: the file name names it), one table per sheet (XLSX: the
+sheet name names it) or a bundle of tables (JSON, YAML). Headers may be English field
+names, Chinese titles or both (``名称 name``); see :mod:`graph_service.domain.tables`.
+
+Nothing here raises on bad input: whatever is wrong with a file, a sheet or a cell comes
+back as a :class:`~loaders.problems.Problem` naming the file, sheet, row and column, so
+the importer can report everything at once. The readers check the *shape* of the input
+(names, headers, cells); the importer validates the values with the models.
+
+Rows are streamed. Like :func:`itertools.groupby`, a table's rows must be consumed before
+the reader is asked for the next item: moving past a file closes it.
+
+>>> for item in read_tables(Path("region/")):  # doctest: +SKIP
+...     if isinstance(item, Problem):
+...         report.problems.append(item)
+...     else:
+...         for row in item.rows:
+...             ...
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import zipfile
+import zlib
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path, PurePath
+from typing import Any, NamedTuple, TextIO
+
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from graph_service.domain.tables import TABLES, Table, suggest_table, table_named
+from loaders.cells import unneutralise
+from loaders.problems import Problem, shown_value
+from loaders.rows import RawRow, RawTable
+
+SUPPORTED_SUFFIXES = frozenset({".csv", ".xlsx", ".json", ".yaml", ".yml"})
+# Spreadsheet formats an organizer may drop into a folder by mistake: reported, not skipped.
+_SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".ods", ".tsv", ".et", ".numbers"})
+README_SHEETS = frozenset({"readme", "说明", "说明 readme", "readme 说明"})
+BUNDLE_FORMAT = "regional-party-network"
+BUNDLE_VERSION = 1
+
+MAX_CELL_CHARS = 2000
+MIB = 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 200 * MIB
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_ABOVE = 10 * MIB
+# JSON and YAML are parsed whole; above this a bundle would need gigabytes of objects.
+MAX_BUNDLE_BYTES = 100 * MIB
+_CHUNK = 256 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+_OUT_OF_ORDER = (
+    "rows of a table were read after the reader moved past its file; "
+    "consume each table's rows before asking for the next table"
+)
+
+RawItem = RawTable | Problem
+# Generators that also return whether they found a data row.
+_Reading = Generator[RawItem, None, bool]
+
+
+def read_tables(path: Path, *, display_name: str | None = None) -> Iterator[RawItem]:
+    """Stream the tables of one input file, or of every supported file in a directory.
+
+    ``display_name`` is the name the organizer knows the file by (uploads are saved under
+    temporary names); it is reported in problems, and its extension and stem decide the
+    format and, for CSV, the table. It defaults to ``path.name``.
+    """
+    name = display_name or path.name or str(path)
+    if path.is_dir():
+        yield from _read_directory(path, name)
+    elif not path.is_file():
+        yield _Where(name).problem("file not found", "找不到文件")
+    else:
+        yield from _read_file(path, name)
+
+
+# ---- where a problem is ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The file and sheet being read, so every problem names them."""
+
+    file: str
+    sheet: str | None = None
+
+    def problem(
+        self,
+        reason: str,
+        reason_zh: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> Problem:
+        return Problem(self.file, reason, reason_zh, self.sheet, row, column, shown_value(value))
+
+    def in_sheet(self, sheet: str) -> _Where:
+        return _Where(self.file, sheet)
+
+
+# ---- files and directories -------------------------------------------------------------------
+
+
+def _read_directory(directory: Path, name: str) -> Iterator[RawItem]:
+    """Every supported file, sorted by name. Hidden files and Excel's lock files (``~$``)
+    are skipped; stray spreadsheets in another format are reported, since skipping them
+    would silently lose data; anything else (a README.md) is ignored."""
+    for child in sorted(directory.iterdir(), key=lambda p: p.name):
+        if not child.is_file() or child.name.startswith((".", "~$")):
+            continue
+        suffix = child.suffix.lower()
+        if suffix in SUPPORTED_SUFFIXES or suffix in _SPREADSHEET_LIKE:
+            yield from _read_file(child, f"{name}/{child.name}")
+
+
+def _read_file(path: Path, name: str) -> Iterator[RawItem]:
+    where = _Where(name)
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".csv":
+        yield from _read_csv(path, where)
+    elif suffix == ".xlsx":
+        yield from _read_xlsx(path, where)
+    elif suffix == ".json":
+        yield from _read_bundle(path, where, _parse_json)
+    elif suffix in (".yaml", ".yml"):
+        yield from _read_bundle(path, where, _parse_yaml)
+    else:
+        yield where.problem(
+            f"unsupported file type '{suffix or name}': use .csv, .xlsx, .json or .yaml",
+            f"不支持的文件类型“{suffix or name}”：请使用 .csv、.xlsx、.json 或 .yaml",
+        )
+
+
+def _table_or_problem(name: str, where: _Where, what: str, what_zh: str) -> Table | Problem:
+    """The table a file or sheet name names, or a problem suggesting the closest name."""
+    table = table_named(name)
+    if table is not None:
+        return table
+    close = suggest_table(name)
+    if close is not None:
+        hint, hint_zh = f"did you mean '{close}'?", f"是否应为“{close}”？"
+    else:
+        keys = ", ".join(t.key for t in TABLES)
+        hint, hint_zh = f"expected one of: {keys}", f"应为以下之一：{keys}"
+    return where.problem(
+        f"unknown {what} name '{name}': {hint}", f"无法识别的{what_zh}名“{name}”，{hint_zh}"
+    )
+
+
+# ---- headers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What each column of a sheet holds: its header as written and its field (None for a
+    column without a header)."""
+
+    headers: tuple[str, ...]
+    fields: tuple[str | None, ...]
+
+    def column(self, index: int) -> tuple[str, str | None]:
+        """The column's name for a problem (its header, or its letter) and its field."""
+        if index < len(self.headers) and self.headers[index]:
+            return self.headers[index], self.fields[index]
+        return get_column_letter(index + 1), None
+
+
+def _header_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, _Formula | _CellError):
+        return cell.text
+    return str(cell).strip()
+
+
+def _layout(
+    table: Table, cells: Sequence[object], row: int, where: _Where
+) -> _Layout | list[Problem]:
+    """Map a header row to fields; every unknown, duplicate or missing column is a problem."""
+    headers = tuple(_header_text(cell) for cell in cells)
+    fields: list[str | None] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for header in headers:
+        field = table.field_for(header) if header else None
+        if header and field is None:
+            problems.append(_unknown_column(table, header, row, where))
+        elif field is not None and field in seen:
+            problems.append(_duplicate_column(header, row, where))
+        elif field is not None:
+            seen.add(field)
+        fields.append(field)
+    problems.extend(_missing_columns(table, seen, where))
+    return problems or _Layout(headers, tuple(fields))
+
+
+def _unknown_column(table: Table, header: str, row: int | None, where: _Where) -> Problem:
+    close = table.suggest(header)
+    if close is not None:
+        hint, hint_zh = f"; did you mean '{close}'?", f"，是否应为“{close}”？"
+    else:
+        hint, hint_zh = f" in table '{table.key}'", f"（表“{table.zh}”）"
+    return where.problem(
+        f"unknown column '{header}'{hint}",
+        f"无法识别的列“{header}”{hint_zh}",
+        row=row,
+        column=header,
+    )
+
+
+def _duplicate_column(header: str, row: int | None, where: _Where) -> Problem:
+    return where.problem(
+        f"duplicate column: '{header}' names a field another column already names",
+        f"重复的列：“{header}”与另一列对应同一字段",
+        row=row,
+        column=header,
+    )
+
+
+def _missing_columns(table: Table, present: set[str], where: _Where) -> list[Problem]:
+    return [
+        where.problem(
+            f"missing required column '{column.header}'",
+            f"缺少必填列“{column.header}”",
+            column=column.header,
+        )
+        for column in table.columns
+        if column.required and column.field not in present
+    ]
+
+
+# ---- cells -----------------------------------------------------------------------------------
+
+
+class _Formula(NamedTuple):
+    """A formula cell: its text, never its value (which is whatever Excel last cached)."""
+
+    text: str
+
+
+class _CellError(NamedTuple):
+    """An Excel error value (#N/A, #DIV/0! …) standing where data should be."""
+
+    text: str
+
+
+def _is_blank(cells: Iterable[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _put_cell(
+    values: dict[str, Any],
+    problems: list[Problem],
+    field: str | None,
+    column: str,
+    cell: object,
+    row: int,
+    where: _Where,
+) -> None:
+    """Keep one cell's value under its field, or record why it cannot be kept.
+
+    Strings are stripped and empty ones left out, so the model's default applies. A huge
+    cell is dropped at once and only its clipped beginning survives in the problem.
+    """
+    if isinstance(cell, str):
+        cell = cell.strip()
+        if not cell:
+            return
+        if field is not None and len(cell) <= MAX_CELL_CHARS:  # the common case, first
+            values[field] = cell
+            return
+    if cell is None:
+        return
+    problem: tuple[str, str] | None = None
+    if isinstance(cell, _Formula):
+        problem = ("formula cells are not accepted; paste values", "不接受公式，请粘贴为数值")
+    elif isinstance(cell, _CellError):
+        problem = (
+            f"the cell holds an Excel error {cell.text}",
+            f"单元格为 Excel 错误值 {cell.text}",
+        )
+    elif isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+        problem = (
+            f"cell too long: {len(cell)} characters (at most {MAX_CELL_CHARS})",
+            f"单元格过长：{len(cell)} 个字符（最多 {MAX_CELL_CHARS}）",
+        )
+    elif field is None:
+        problem = ("a value in a column without a header", "该列没有表头，却填有数据")
+    if problem is not None:
+        shown = cell.text if isinstance(cell, _Formula | _CellError) else cell
+        problems.append(where.problem(*problem, row=row, column=column, value=shown))
+    elif field is not None:
+        values[field] = cell
+
+
+def _build_row(number: int, cells: Sequence[object], layout: _Layout, where: _Where) -> RawRow:
+    """A spreadsheet row (CSV or XLSX). Exports put one apostrophe before formula-like text
+    (``'=1+1``) against CSV injection; it comes off here, so the round trip is exact."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and cell.startswith("'"):
+            cell = unneutralise(cell)
+        column, field = layout.column(index)
+        _put_cell(values, problems, field, column, cell, number, where)
+    return RawRow(number, values, problems)
+
+
+def _empty(where: _Where, *, header: bool) -> Problem:
+    if header:
+        return where.problem("empty: no header row", "内容为空：没有表头行")
+    return where.problem("no data rows below the header", "表头下没有数据行")
+
+
+# ---- text: encoding detection ----------------------------------------------------------------
+
+
+class _Scan(NamedTuple):
+    """Where a decoding pass stopped: the first byte it could not decode, or a NUL."""
+
+    bad_offset: int | None
+    nul_offset: int | None = None
+
+
+def _scan(path: Path, encoding: str, chunk_size: int = _CHUNK) -> _Scan:
+    """Decode the whole file strictly in chunks, keeping nothing: memory stays flat."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(chunk_size):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                return _Scan(None, offset + nul)
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                # error.object is the decoder's pending bytes followed by this chunk
+                return _Scan(offset - (len(error.object) - len(chunk)) + error.start)
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            return _Scan(offset - len(error.object) + error.start)
+    return _Scan(None)
+
+
+def _sniff(head: bytes, where: _Where, expected: str) -> Problem | None:
+    """Refuse a file whose first bytes show it is not the text its extension promises."""
+    if head.startswith(_ZIP_MAGIC):
+        found, found_zh = "an XLSX workbook or zip archive", "XLSX 工作簿或 zip 压缩包"
+    elif head.startswith(_OLE2_MAGIC):
+        found, found_zh = "a legacy Excel .xls workbook", "旧版 Excel .xls 工作簿"
+    elif head.startswith(_UTF16_BOMS):
+        found, found_zh = "UTF-16 text", "UTF-16 编码文本"
+    else:
+        return None
+    return where.problem(
+        f"not {expected} text: the file is {found}; save it as {expected} (UTF-8) or .xlsx",
+        f"不是 {expected} 文本：该文件是{found_zh}，请另存为 {expected}（UTF-8）或 .xlsx",
+    )
+
+
+def _text_encoding(path: Path, where: _Where, expected: str, *, gb18030: bool) -> str | Problem:
+    """The file's encoding: a BOM means UTF-8; otherwise strict UTF-8 if the whole file
+    decodes, else GB18030 (what Chinese Excel writes, a superset of GBK), else a problem
+    giving the offset of the first byte that neither could decode."""
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    refusal = _sniff(head, where, expected)
+    if refusal is not None:
+        return refusal
+    candidates = ["utf-8-sig"] if head.startswith(codecs.BOM_UTF8) else ["utf-8"]
+    if gb18030 and candidates == ["utf-8"]:
+        candidates.append("gb18030")
+    failures: list[str] = []
+    for encoding in candidates:
+        scan = _scan(path, encoding)
+        if scan.nul_offset is not None:
+            return where.problem(
+                f"not {expected} text: binary data (NUL byte at byte offset {scan.nul_offset})",
+                f"不是 {expected} 文本：含二进制数据（字节偏移 {scan.nul_offset} 处为 NUL）",
+            )
+        if scan.bad_offset is None:
+            return encoding
+        failures.append(f"{encoding.upper().removesuffix('-SIG')} at byte offset {scan.bad_offset}")
+    tried = "; ".join(failures)
+    return where.problem(
+        f"cannot decode the text ({tried}); save it as UTF-8",
+        f"无法识别文本编码（{tried}），请另存为 UTF-8",
+    )
+
+
+# ---- CSV -------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, where: _Where) -> Iterator[RawItem]:
+    """One table, named by the file's stem. Row numbers count CSV records as Excel shows
+    them (a quoted cell spanning lines is still one row), the header being row 1."""
+    encoding = _text_encoding(path, where, "CSV", gb18030=True)
+    if isinstance(encoding, Problem):
+        yield encoding
+        return
+    table = _table_or_problem(PurePath(where.file).stem, where, "file", "文件")
+    if isinstance(table, Problem):
+        yield table
+        return
+    with path.open(encoding=encoding, newline="") as handle:
+        records = enumerate(csv.reader(handle), start=1)
+        try:
+            header = next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
+        except csv.Error as error:
+            yield _malformed_csv(error, where)
+            return
+        if header is None:
+            yield _empty(where, header=True)
+            return
+        layout = _layout(table, header[1], header[0], where)
+        if isinstance(layout, list):
+            yield from layout
+            return
+        rows = _csv_rows(records, layout, where, handle, header[0])
+        first = next(rows, None)
+        if first is None:
+            yield _empty(where, header=False)
+            return
+        yield RawTable(table, where.file, None, chain([first], rows))
+
+
+def _csv_rows(
+    records: Iterator[tuple[int, list[str]]],
+    layout: _Layout,
+    where: _Where,
+    handle: TextIO,
+    number: int,
+) -> Iterator[RawRow]:
+    """The data rows after the header, which is row ``number``."""
+    while True:
+        if handle.closed:
+            raise RuntimeError(_OUT_OF_ORDER)
+        try:
+            item = next(records, None)
+        except csv.Error as error:
+            # the csv module cannot resynchronise after an error: report it and stop
+            yield RawRow(number + 1, {}, [_malformed_csv(error, where, number + 1)])
+            return
+        if item is None:
+            return
+        number, cells = item
+        if not _is_blank(cells):
+            yield _build_row(number, cells, layout, where)
+
+
+def _malformed_csv(error: csv.Error, where: _Where, row: int | None = None) -> Problem:
+    return where.problem(
+        f"malformed CSV ({error}); the rest of the file was not read",
+        f"CSV 格式错误（{error}），其后内容未读取",
+        row=row,
+    )
+
+
+# ---- XLSX ------------------------------------------------------------------------------------
+
+
+# What openpyxl raises on a damaged package: zip, XML or attribute values it cannot parse.
+_WORKBOOK_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    SyntaxError,
+    TypeError,
+    ValueError,
+)
+
+
+class _Lifetime:
+    """Whether the workbook a sheet's rows come from is still open."""
+
+    closed = False
+
+
+def _read_xlsx(path: Path, where: _Where) -> Iterator[RawItem]:
+    """One table per sheet, named by the sheet; a ``说明 README`` sheet is skipped."""
+    refusal = _refuse_workbook(path, where)
+    if refusal is not None:
+        yield refusal
+        return
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except _WORKBOOK_ERRORS as error:
+        yield _unreadable_workbook(error, where)
+        return
+    lifetime = _Lifetime()
+    found_data = reported = False
+    try:
+        for sheet in workbook.worksheets:
+            reading = _read_sheet(sheet, where.in_sheet(sheet.title), lifetime)
+            while True:
+                try:
+                    item = next(reading)
+                except StopIteration as done:
+                    found_data = found_data or bool(done.value)
+                    break
+                except _WORKBOOK_ERRORS as error:
+                    reported = True
+                    yield _unreadable_workbook(error, where.in_sheet(sheet.title))
+                    break
+                reported = reported or isinstance(item, Problem)
+                yield item
+    finally:
+        lifetime.closed = True
+        workbook.close()
+    if not found_data and not reported:
+        yield where.problem("no data rows in any sheet", "所有工作表均无数据行")
+
+
+def _refuse_workbook(path: Path, where: _Where) -> Problem | None:
+    """Refuse what is not an OOXML workbook, or would inflate to an absurd size (a zip bomb),
+    before openpyxl decompresses anything."""
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    if not head:
+        return _empty(where, header=True)
+    if head.startswith(_OLE2_MAGIC):
+        return where.problem(
+            "not an XLSX workbook: it is a legacy .xls file; save it as .xlsx",
+            "不是 XLSX 工作簿：这是旧版 .xls 文件，请另存为 .xlsx",
+        )
+    if not zipfile.is_zipfile(path):
+        looks_like_text = b"\x00" not in head and _decodes(head)
+        found = "it looks like CSV or other text" if looks_like_text else "it is not a zip file"
+        found_zh = "看起来是 CSV 或其他文本" if looks_like_text else "不是 zip 格式"
+        return where.problem(
+            f"not an XLSX workbook (OOXML zip): {found}; save it as .xlsx, or name it .csv",
+            f"不是 XLSX 工作簿：{found_zh}；请另存为 .xlsx，或将文件改名为 .csv",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        return _unreadable_workbook(error, where)
+    return _zip_bomb(members, where) or _not_ooxml(members, where)
+
+
+def _decodes(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            decoder.decode(head)  # not final: the sample may end inside a character
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _zip_bomb(members: Sequence[zipfile.ZipInfo], where: _Where) -> Problem | None:
+    total = sum(member.file_size for member in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        return where.problem(
+            f"refused: the workbook would expand to {total // MIB} MiB"
+            f" (at most {MAX_XLSX_UNCOMPRESSED // MIB} MiB); split it or use CSV",
+            f"已拒绝：工作簿解压后为 {total // MIB} MiB"
+            f"（上限 {MAX_XLSX_UNCOMPRESSED // MIB} MiB），请拆分或改用 CSV",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
+            return where.problem(
+                f"refused: '{member.filename}' is compressed {ratio:.0f}:1"
+                f" (at most {MAX_COMPRESSION_RATIO}:1), which only a zip bomb does",
+                f"已拒绝：“{member.filename}”压缩比为 {ratio:.0f}:1"
+                f"（上限 {MAX_COMPRESSION_RATIO}:1），疑似压缩炸弹",
+            )
+    return None
+
+
+def _not_ooxml(members: Sequence[zipfile.ZipInfo], where: _Where) -> Problem | None:
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        return None
+    return where.problem(
+        "not an XLSX workbook: a zip archive without an Excel workbook inside",
+        "不是 XLSX 工作簿：是 zip 压缩包，但其中没有 Excel 工作簿",
+    )
+
+
+def _unreadable_workbook(error: BaseException, where: _Where, row: int | None = None) -> Problem:
+    return where.problem(
+        f"the workbook is damaged or not an XLSX file ({type(error).__name__}: {error})",
+        f"工作簿已损坏或不是 XLSX 文件（{type(error).__name__}）",
+        row=row,
+    )
+
+
+def _is_readme(title: str) -> bool:
+    return " ".join(title.lower().split()) in README_SHEETS
+
+
+def _xlsx_cells(row: Sequence[Any]) -> tuple[object, ...]:
+    """Cell values, with formulas and Excel errors marked so they become problems."""
+    values: list[object] = []
+    for cell in row:
+        kind = getattr(cell, "data_type", None)
+        if kind == "f":
+            values.append(_Formula(str(getattr(cell.value, "text", cell.value))))
+        elif kind == "e":
+            values.append(_CellError(str(cell.value)))
+        else:
+            values.append(cell.value)
+    return tuple(values)
+
+
+def _read_sheet(sheet: Any, where: _Where, lifetime: _Lifetime) -> _Reading:
+    """One sheet: its table, or problems. Returns whether it holds a data row.
+
+    A blank sheet with an unknown name (Excel's default ``Sheet1``) is skipped silently;
+    a sheet with a header and no rows is an empty table (organizers delete the template's
+    example row from the kinds they do not fill), not a problem.
+    """
+    if _is_readme(sheet.title):
+        return False
+    sheet.reset_dimensions()  # read-only mode trusts the stored size, which may be wrong
+    records = ((n, _xlsx_cells(row)) for n, row in enumerate(sheet.iter_rows(), start=1))
+    header = next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
+    table = _table_or_problem(sheet.title, where, "sheet", "工作表")
+    if isinstance(table, Problem):
+        if header is not None:
+            yield table
+        return False
+    if header is None:
+        yield _empty(where, header=True)
+        return False
+    layout = _layout(table, header[1], header[0], where)
+    if isinstance(layout, list):
+        yield from layout
+        return False
+    rows = _sheet_rows(records, layout, where, lifetime, header[0])
+    first = next(rows, None)
+    yield RawTable(
+        table, where.file, where.sheet, iter(()) if first is None else chain([first], rows)
+    )
+    return first is not None
+
+
+def _sheet_rows(
+    records: Iterator[tuple[int, tuple[object, ...]]],
+    layout: _Layout,
+    where: _Where,
+    lifetime: _Lifetime,
+    number: int,
+) -> Iterator[RawRow]:
+    """The data rows after the header, which is row ``number``."""
+    while True:
+        if lifetime.closed:
+            raise RuntimeError(_OUT_OF_ORDER)
+        try:
+            item = next(records, None)
+        except _WORKBOOK_ERRORS as error:
+            # the sheet's XML is damaged past this row: report it and stop
+            yield RawRow(number + 1, {}, [_unreadable_workbook(error, where, number + 1)])
+            return
+        if item is None:
+            return
+        number, cells = item
+        if not _is_blank(cells):
+            yield _build_row(number, cells, layout, where)
+
+
+# ---- JSON and YAML bundles -------------------------------------------------------------------
+
+
+def _read_bundle(
+    path: Path, where: _Where, parse: Callable[[str, _Where], object | Problem]
+) -> Iterator[RawItem]:
+    """A bundle ``{"format": ..., "version": 1, "tables": {name: [row, ...]}}``, or a plain
+    mapping of table name to rows. Rows are numbered by their 1-based place in the list."""
+    size = path.stat().st_size
+    if size > MAX_BUNDLE_BYTES:
+        yield where.problem(
+            f"refused: {size // MIB} MiB is too large for a bundle"
+            f" (at most {MAX_BUNDLE_BYTES // MIB} MiB); split it or use CSV",
+            f"已拒绝：文件 {size // MIB} MiB 过大（上限 {MAX_BUNDLE_BYTES // MIB} MiB），"
+            "请拆分或改用 CSV",
+        )
+        return
+    kind = "JSON" if parse is _parse_json else "YAML"
+    encoding = _text_encoding(path, where, kind, gb18030=False)
+    if isinstance(encoding, Problem):
+        yield encoding
+        return
+    document = parse(path.read_text(encoding=encoding), where)
+    if isinstance(document, Problem):
+        yield document
+        return
+    tables = _bundle_tables(document, where)
+    if isinstance(tables, Problem):
+        yield tables
+        return
+    found_data = reported = False
+    for name, rows in tables.items():
+        reading = _bundle_table(str(name), rows, where.in_sheet(str(name)))
+        while True:
+            try:
+                item = next(reading)
+            except StopIteration as done:
+                found_data = found_data or bool(done.value)
+                break
+            reported = reported or isinstance(item, Problem)
+            yield item
+    if not found_data and not reported:
+        yield where.problem("no rows in any table", "所有表均无数据行")
+
+
+def _parse_json(text: str, where: _Where) -> object | Problem:
+    try:
+        document: object = json.loads(text)
+        return document
+    except json.JSONDecodeError as error:
+        return where.problem(
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            f"JSON 格式错误：第 {error.lineno} 行第 {error.colno} 列（{error.msg}）",
+        )
+    except RecursionError:
+        return where.problem("not valid JSON: nested too deeply", "JSON 格式错误：嵌套过深")
+
+
+class _BundleLoader(yaml.SafeLoader):
+    """Safe YAML as plain data: aliases are refused (they can expand exponentially, a
+    "billion laughs"), and numbers and yes/no stay text, so an id ``0123`` or a name ``no``
+    arrives as written; the models convert what should be numbers or flags."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", mark)
+        return super().compose_node(parent, index)
+
+
+_TEXT_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+_BundleLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _TEXT_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_yaml(text: str, where: _Where) -> object | Problem:
+    try:
+        document: object = yaml.load(text, Loader=_BundleLoader)  # a SafeLoader: plain data
+        return document
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        at_zh = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        return where.problem(
+            f"not valid YAML: {error.problem or error.context}{at}",
+            f"YAML 格式错误：{at_zh}（{error.problem or error.context}）",
+        )
+    except (yaml.YAMLError, RecursionError) as error:
+        return where.problem(f"not valid YAML: {error}", "YAML 格式错误")
+
+
+def _bundle_tables(document: object, where: _Where) -> Mapping[object, object] | Problem:
+    """The bundle's tables: under ``tables``, or the document itself without its header."""
+    if not isinstance(document, dict):
+        return where.problem(
+            "the top level must be a mapping of table names to lists of rows",
+            "顶层应为“表名 → 行列表”的映射",
+        )
+    if "format" in document and document["format"] != BUNDLE_FORMAT:
+        return where.problem(
+            f"unknown format '{document['format']}': expected '{BUNDLE_FORMAT}'",
+            f"无法识别的格式“{document['format']}”，应为“{BUNDLE_FORMAT}”",
+            column="format",
+        )
+    if "version" in document and str(document["version"]) != str(BUNDLE_VERSION):
+        return where.problem(
+            f"unsupported version {document['version']}: this service reads version"
+            f" {BUNDLE_VERSION}",
+            f"不支持的版本 {document['version']}，应为 {BUNDLE_VERSION}",
+            column="version",
+        )
+    if "tables" not in document:
+        return {k: v for k, v in document.items() if k not in ("format", "version")}
+    tables = document["tables"]
+    if not isinstance(tables, dict):
+        return where.problem(
+            "'tables' must be a mapping of table names to lists of rows",
+            "“tables”应为“表名 → 行列表”的映射",
+            column="tables",
+        )
+    return tables
+
+
+def _bundle_table(name: str, rows: object, where: _Where) -> _Reading:
+    table = _table_or_problem(name, where, "table", "表")
+    if isinstance(table, Problem):
+        yield table
+        return False
+    if rows is None:
+        rows = []
+    if not isinstance(rows, list):
+        yield where.problem("a table must be a list of row objects", "表的内容应为行对象的列表")
+        return False
+    problems = _bundle_columns(table, rows, where)
+    if problems:
+        yield from problems
+        return False
+    yield RawTable(table, where.file, where.sheet, _bundle_rows(table, rows, where))
+    return bool(rows)
+
+
+def _bundle_columns(table: Table, rows: list[Any], where: _Where) -> list[Problem]:
+    """The keys of all rows, checked like a header: each unknown or duplicate key once, at
+    the first row that has it; a required field no row has is a missing column."""
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    present: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            continue
+        in_row: set[str] = set()
+        for key in map(str, row):
+            field = table.field_for(key)
+            if field is None and key not in reported:
+                problems.append(_unknown_column(table, key, number, where))
+                reported.add(key)
+            elif field is not None and field in in_row and key not in reported:
+                problems.append(_duplicate_column(key, number, where))
+                reported.add(key)
+            elif field is not None:
+                in_row.add(field)
+        present |= in_row
+    if rows:
+        problems.extend(_missing_columns(table, present, where))
+    return problems
+
+
+def _bundle_rows(table: Table, rows: list[Any], where: _Where) -> Iterator[RawRow]:
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            problem = where.problem(
+                "a row must be an object of column: value", "每一行应为“列: 值”的对象",
+                row=number, value=row,
+            )  # fmt: skip
+            yield RawRow(number, {}, [problem])
+            continue
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for key, cell in row.items():
+            _put_cell(values, problems, table.field_for(str(key)), str(key), cell, number, where)
+        yield RawRow(number, values, problems)

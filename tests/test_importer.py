@@ -1,0 +1,221 @@
+"""The import path against the real Neo4j: validation first, idempotent upsert, reports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from graph_service.db.database import Database
+from loaders.importer import import_files
+from tests.graph_snapshot import provenance_times, snapshot
+
+
+def bundle(**tables: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"format": "regional-party-network", "version": 1, "tables": tables}
+
+
+def write_json(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+BASE = bundle(
+    areas=[
+        {"id": "A-JN", "name": "济南市", "level": "市"},
+        {"id": "A-SZ", "name": "市中区", "level": "district"},
+        {"id": "A-EQ", "name": "二七新村街道", "level": "街道"},
+        {"id": "A-JX", "name": "建新社区", "level": "community"},
+    ],
+    part_of=[
+        {"from_id": "A-SZ", "to_id": "A-JN"},
+        {"from_id": "A-EQ", "to_id": "A-SZ"},
+        {"from_id": "A-JX", "to_id": "A-EQ"},
+    ],
+    units=[
+        {"id": "U-1", "name": "二七新村派出所", "kind": "派出所", "formal_party_members": 12},
+        {"id": "U-2", "name": "示例科技有限公司", "kind": "non_public_enterprise",
+         "latitude": 36.64, "longitude": 117.0},
+    ],
+    buildings=[{"id": "B-1", "name": "示例大厦", "kind": "商务楼宇"}],
+    located_in=[
+        {"from_id": "U-1", "to_id": "A-EQ"},
+        {"from_id": "U-2", "to_id": "B-1"},
+        {"from_id": "B-1", "to_id": "A-JX"},
+    ],
+    persons=[{"id": "P-1", "name": "贾汝兴", "party_status": "正式党员"}],
+    assigned_to=[{"from_id": "P-1", "to_id": "B-1", "role": "党建指导员",
+                  "since": "2024-05-24", "until": "2026-12-31"}],
+)  # fmt: skip
+
+
+def counts(report: Any) -> dict[str, dict[str, int]]:
+    return {k: dict(v.__dict__) for k, v in report.counts.items()}
+
+
+def test_import_creates_then_reimport_changes_nothing(db: Database, tmp_path: Path) -> None:
+    path = write_json(tmp_path / "region.json", BASE)
+    first = import_files(db, [path])
+    assert first.ok and first.written
+    assert first.counts["Area"].created == 4
+    assert first.counts["LOCATED_IN"].created == 3
+    assert first.totals()["created"] == 4 + 3 + 2 + 1 + 3 + 1 + 1
+    graph = snapshot(db)
+    stamps = provenance_times(db)
+
+    again = import_files(db, [path])
+    assert again.ok
+    assert again.totals()["created"] == again.totals()["updated"] == 0
+    assert again.totals()["unchanged"] == first.totals()["created"]
+    assert snapshot(db) == graph
+    assert provenance_times(db) == stamps, "unchanged rows must not be rewritten"
+
+
+def test_a_changed_row_is_updated_and_provenance_names_file_and_row(
+    db: Database, tmp_path: Path
+) -> None:
+    import_files(db, [write_json(tmp_path / "region.json", BASE)])
+    changed = json.loads(json.dumps(BASE))
+    changed["tables"]["units"][1]["name"] = "示例科技股份有限公司"
+    report = import_files(db, [write_json(tmp_path / "v2.json", changed)])
+    assert report.counts["Unit"].updated == 1 and report.counts["Unit"].unchanged == 1
+    rows = db.driver.execute_query(
+        "MATCH (u:Unit {id: 'U-2'}) RETURN u.name AS name, u.src_file AS f, u.src_row AS r, "
+        "u.location.latitude AS lat",
+        database_=db.database,
+    ).records
+    assert rows[0].data() == {"name": "示例科技股份有限公司", "f": "v2.json", "r": 2, "lat": 36.64}
+
+
+BAD_ROWS = [
+    ("units", {"id": "U-9", "name": "坏单位", "kind": "银行"}, "kind", "is not one of"),
+    ("persons", {"id": "P-9", "name": "某人", "party_status": "formal", "phone": "x" * 2001},
+     "phone", "at most 2000"),
+    ("assigned_to", {"from_id": "P-1", "to_id": "B-1", "role": "instructor",
+                     "since": "2024-13-01"}, "since", "not a date"),
+    ("assigned_to", {"from_id": "P-1", "to_id": "A-JX", "role": "liaison",
+                     "since": "2025-01-01", "until": "2024-01-01"}, None, "is after until"),
+    ("covers", {"from_id": "ORG-NOPE", "to_id": "B-1"}, "from_id", "unknown reference"),
+    ("covers", {"from_id": "U-1", "to_id": "B-1"}, "from_id", "is a Unit"),
+    ("buildings", {"id": "U-1", "name": "重复", "kind": "commercial"}, "id", "duplicate id"),
+    ("units", {"id": "U-8", "name": "有未知列", "kind": "enterprise", "colour": "red"},
+     "colour", "unknown column"),
+    ("areas", {"id": "bad id!", "name": "坏编号", "level": "grid"}, "id", "not a valid id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "row", "column", "reason"), BAD_ROWS)
+def test_each_bad_row_is_reported_and_nothing_is_written(
+    db: Database, tmp_path: Path, table: str, row: dict[str, Any], column: str | None,
+    reason: str,
+) -> None:  # fmt: skip
+    import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    before = snapshot(db)
+    data = json.loads(json.dumps(BASE))
+    data["tables"].setdefault(table, []).append(row)
+    data["tables"]["stations"] = [
+        {"id": "S-1", "name": "新站", "latitude": 36.6, "longitude": 117.0}
+    ]
+    report = import_files(db, [write_json(tmp_path / "bad.json", data)])
+    assert not report.written
+    assert len(report.problems) == 1, [str(p) for p in report.problems]
+    problem = report.problems[0]
+    assert problem.file == "bad.json"
+    assert problem.row == len(data["tables"][table])
+    assert reason in problem.reason
+    assert problem.reason_zh and problem.reason_zh != problem.reason
+    if column:
+        assert problem.column is not None and column in problem.column
+    assert snapshot(db) == before, "a rejected import must not write anything"
+
+
+def test_partial_writes_the_good_rows_and_lists_the_bad(db: Database, tmp_path: Path) -> None:
+    data = json.loads(json.dumps(BASE))
+    data["tables"]["units"].append({"id": "U-9", "name": "坏单位", "kind": "银行"})
+    data["tables"]["covers"] = [{"from_id": "U-9", "to_id": "B-1"}]
+    report = import_files(db, [write_json(tmp_path / "p.json", data)], partial=True)
+    assert report.written
+    assert report.counts["Unit"].created == 2 and report.counts["Unit"].rejected == 1
+    assert report.counts["COVERS"].rejected == 1
+    assert {p.row for p in report.problems} == {3, 1}
+    ids = {r["id"] for r in db.driver.execute_query(
+        "MATCH (u:Unit) RETURN u.id AS id", database_=db.database).records}  # fmt: skip
+    assert ids == {"U-1", "U-2"}
+
+
+def test_dry_run_writes_nothing_and_counts_what_would_happen(db: Database, tmp_path: Path) -> None:
+    report = import_files(db, [write_json(tmp_path / "r.json", BASE)], dry_run=True)
+    assert report.ok and not report.written
+    assert report.counts["Area"].created == 4
+    assert snapshot(db) == (frozenset(), frozenset())
+
+
+def test_references_to_nodes_already_stored_resolve(db: Database, tmp_path: Path) -> None:
+    import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    extra = bundle(
+        party_orgs=[{"id": "O-1", "name": "示例大厦党支部", "kind": "商务楼宇党支部"}],
+        covers=[{"from_id": "O-1", "to_id": "B-1", "since": "2025-01-01"}],
+    )
+    report = import_files(db, [write_json(tmp_path / "more.json", extra)])
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.counts["COVERS"].created == 1
+
+
+def test_an_id_stored_as_another_kind_is_refused(db: Database, tmp_path: Path) -> None:
+    import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    clash = bundle(parks=[{"id": "B-1", "name": "示例园区", "kind": "特色园区"}])
+    report = import_files(db, [write_json(tmp_path / "clash.json", clash)])
+    assert not report.written
+    assert "already belongs to a Building" in report.problems[0].reason
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
+def test_csv_with_chinese_headers_imports_in_every_encoding(
+    db: Database, tmp_path: Path, encoding: str
+) -> None:
+    folder = tmp_path / encoding
+    folder.mkdir()
+    _write_csv(
+        folder / "区域.csv",
+        ["编号", "名称", "层级"],
+        [["A-1", "二七新村街道", "街道"], ["A-2", "建新社区", "社区"]],
+        encoding,
+    )
+    _write_csv(folder / "隶属区域.csv", ["起点编号", "终点编号"], [["A-2", "A-1"]], encoding)
+    report = import_files(db, [folder])
+    assert report.ok, [str(p) for p in report.problems]
+    names = db.driver.execute_query(
+        "MATCH (c:Area)-[:PART_OF]->(s:Area) RETURN c.name AS c, s.name AS s",
+        database_=db.database,
+    ).records  # fmt: skip
+    assert [r.data() for r in names] == [{"c": "建新社区", "s": "二七新村街道"}]
+
+
+def test_xlsx_with_chinese_sheet_and_headers_imports(db: Database, tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "单位"
+    sheet.append(["编号", "名称", "单位类型", "正式党员数"])
+    sheet.append(["U-1", "济南市科学技术协会", "机关", 5])
+    path = tmp_path / "单位台账.xlsx"
+    workbook.save(path)
+    report = import_files(db, [path])
+    assert report.ok, [str(p) for p in report.problems]
+    record = db.driver.execute_query(
+        "MATCH (u:Unit) RETURN u.kind AS kind, u.formal_party_members AS n",
+        database_=db.database,
+    ).records[0]  # fmt: skip
+    assert record.data() == {"kind": "government_organ", "n": 5}
