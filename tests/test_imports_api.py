@@ -1,0 +1,47 @@
+"""POST /imports over HTTP against the real Neo4j."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from graph_service.config import Settings
+from graph_service.main import create_app
+
+AREAS_GB18030 = "编号,名称,层级\r\nA-1,二七新村街道,街道\r\nA-2,建新社区,社区\r\n".encode("gb18030")
+PART_OF = "起点编号,终点编号\r\nA-2,A-1\r\n".encode("gb18030")
+
+
+def test_upload_gb18030_csv_files_then_reimport_changes_nothing(settings: Settings) -> None:
+    files = [
+        ("files", ("区域.csv", AREAS_GB18030, "text/csv")),
+        ("files", ("隶属区域.csv", PART_OF, "text/csv")),
+    ]
+    with TestClient(create_app(settings)) as client:
+        dry = client.post("/imports", files=files, params={"dry_run": "true"})
+        assert dry.status_code == 200 and not dry.json()["written"]
+        assert client.get("/areas").json()["total"] == 0
+
+        first = client.post("/imports", files=files)
+        assert first.status_code == 200, first.text
+        report = first.json()
+        assert report["written"] and report["counts"]["Area"]["created"] == 2
+        assert report["counts"]["PART_OF"]["created"] == 1
+        assert len(report["digests"]["区域.csv"]) == 64
+
+        again = client.post("/imports", files=files).json()
+        assert again["totals"]["unchanged"] == 3 and again["totals"]["created"] == 0
+
+
+def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(settings: Settings) -> None:
+    bad = "编号,名称,层级\r\nA-1,二七新村街道,镇\r\n".encode("gb18030")
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/imports", files=[("files", ("区域.csv", bad, "text/csv"))])
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["report"]["problems"][0]["row"] == 2
+        assert problem["report"]["problems"][0]["file"] == "区域.csv"
+        assert "镇" in problem["detail"]
+        assert client.get("/areas").json()["total"] == 0
+
+        odd = client.post("/imports", files=[("files", ("notes.docx", b"x", "application/x"))])
+        assert odd.status_code == 422 and "unsupported" in odd.json()["detail"]
