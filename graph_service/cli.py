@@ -133,9 +133,8 @@ def run(
             update={"neo4j_uri": info.uri, "neo4j_user": info.user,
                     "neo4j_password": info.password_secret()}
         )  # fmt: skip
-        from loaders.demo import load_demo
-
         from graph_service.cli_db import open_database
+        from loaders.demo import load_demo
 
         with open_database(settings) as db:
             if load_demo(db, only_if_empty=True) is not None:
@@ -176,10 +175,9 @@ def demo(
     force: Annotated[bool, typer.Option(help="Load even if the database holds data.")] = False,
 ) -> None:
     """Load the Erqi Xincun (二七新村街道) demo region."""
-    from loaders.demo import load_demo
-
     from graph_service.cli_db import open_database
     from graph_service.cli_output import print_report
+    from loaders.demo import load_demo
 
     with open_database(cli_settings()) as db:
         report = load_demo(db, only_if_empty=not force)
@@ -187,6 +185,53 @@ def demo(
         typer.echo("The database already holds data; use --force to load the demo anyway.")
         return
     print_report(report)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Where to write the XLSX template")] = Path(
+        "导入模板-import-template.xlsx"
+    ),
+) -> None:
+    """Write an XLSX template: a sheet per kind, both header languages, drop-down lists."""
+    from loaders.template import write_template
+
+    write_template(out)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder of the bundle")],
+    seed: Annotated[int, typer.Option(help="Same seed, same region")] = 1,
+    scale: Annotated[str, typer.Option(help="community | subdistrict | district | city")] = (
+        "subdistrict"
+    ),
+) -> None:
+    """Write a realistic generated region (CSV bundle + manifest.json of planted gaps)."""
+    from loaders.generator import main as generator_main
+
+    code = generator_main(["--seed", str(seed), "--scale", scale, "--out", str(out)])
+    raise typer.Exit(code=code)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="A folder for csv, a file otherwise")],
+    fmt: Annotated[str, typer.Option("--format", help="csv | xlsx | json | graphml")] = "xlsx",
+    area: Annotated[str | None, typer.Option(help="Only this area's subtree (area id)")] = None,
+) -> None:
+    """Export the graph (or one area's subtree) in the import format, or GraphML."""
+    from graph_service.cli_db import open_database
+    from graph_service.errors import GraphServiceError
+    from loaders.exporters import export_graph
+
+    try:
+        with open_database(cli_settings()) as db:
+            written = export_graph(db, fmt, out, area=area)
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    typer.echo(f"wrote {written}")
 
 
 FormatOpt = Annotated[str, typer.Option("--format", help="table | json | csv | xlsx")]

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from graph_service import __version__
-from graph_service.api import entities, health, imports, support
+from graph_service.api import entities, exports, health, imports, support
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app, settings.retry_after_seconds)
     app.include_router(health.router)
     app.include_router(imports.router)
+    app.include_router(exports.router)
     app.include_router(support.router)
     app.include_router(entities.router)
     return app

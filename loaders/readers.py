@@ -117,12 +117,18 @@ class _Where:
 # ---- files and directories -------------------------------------------------------------------
 
 
+GENERATOR_MANIFEST = "manifest.json"
+
+
 def _read_directory(directory: Path, name: str) -> Iterator[RawItem]:
     """Every supported file, sorted by name. Hidden files and Excel's lock files (``~$``)
     are skipped; stray spreadsheets in another format are reported, since skipping them
-    would silently lose data; anything else (a README.md) is ignored."""
+    would silently lose data; anything else (a README.md) is ignored, and so is the
+    region generator's ``manifest.json`` (its ground truth, not data)."""
     for child in sorted(directory.iterdir(), key=lambda p: p.name):
         if not child.is_file() or child.name.startswith((".", "~$")):
+            continue
+        if child.name == GENERATOR_MANIFEST:
             continue
         suffix = child.suffix.lower()
         if suffix in SUPPORTED_SUFFIXES or suffix in _SPREADSHEET_LIKE:

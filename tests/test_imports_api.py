@@ -45,3 +45,21 @@ def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(settings: Settin
 
         odd = client.post("/imports", files=[("files", ("notes.docx", b"x", "application/x"))])
         assert odd.status_code == 422 and "unsupported" in odd.json()["detail"]
+
+
+def test_export_endpoint_returns_a_reimportable_file(settings: Settings) -> None:
+    files = [
+        ("files", ("区域.csv", AREAS_GB18030, "text/csv")),
+        ("files", ("隶属区域.csv", PART_OF, "text/csv")),
+    ]
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/imports", files=files).status_code == 200
+        exported = client.get("/exports", params={"format": "json"})
+        assert exported.status_code == 200
+        bundle = exported.json()
+        assert {row["id"] for row in bundle["tables"]["areas"]} == {"A-1", "A-2"}
+        again = client.post("/imports", files=[("files", ("e.json", exported.content, "x"))])
+        assert again.json()["totals"]["unchanged"] == 3
+        assert client.get("/exports", params={"format": "xlsx", "area": "NOPE"}).status_code == 404
+        zipped = client.get("/exports", params={"format": "csv", "area": "A-1"})
+        assert zipped.status_code == 200 and zipped.content[:2] == b"PK"

@@ -21,7 +21,8 @@ from graph_service.schemas.support import (
 
 
 def _date(value: Any) -> dt.date | None:
-    return value.to_native() if hasattr(value, "to_native") else value
+    native: dt.date | None = value.to_native() if hasattr(value, "to_native") else value
+    return native
 
 
 def entity(db: Database, entity_id: str) -> EntityRef:

@@ -112,12 +112,18 @@ def _check_id(value: Any) -> Any:
 
 EntityId = Annotated[str, BeforeValidator(_check_id)]
 Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
-OptText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=MAX_TEXT)]
+OptText = Annotated[
+    Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_blank_to_none)
+]
 OptDate = Annotated[dt.date | None, BeforeValidator(_parse_date)]
 Flag = Annotated[bool, BeforeValidator(_parse_bool)]
-OptCount = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=0, le=1_000_000)]
-Latitude = Annotated[float | None, BeforeValidator(_blank_to_none), Field(ge=-90, le=90)]
-Longitude = Annotated[float | None, BeforeValidator(_blank_to_none), Field(ge=-180, le=180)]
+OptCount = Annotated[
+    Annotated[int, Field(ge=0, le=1_000_000)] | None, BeforeValidator(_blank_to_none)
+]
+Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_blank_to_none)]
+Longitude = Annotated[
+    Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_blank_to_none)
+]
 
 
 class Record(BaseModel):

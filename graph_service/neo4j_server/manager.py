@@ -226,7 +226,9 @@ class LocalNeo4j:
             self.home.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(18))
+                handle.write(
+                    secrets.token_hex(16)
+                )  # no leading "-": neo4j-admin reads it as an option
         return self.password_file.read_text().strip()
 
     def configure(self) -> None:

@@ -1,0 +1,328 @@
+"""Exports of the graph, or of one area's part of it, in the import format.
+
+Every format holds the tables of :mod:`graph_service.domain.tables` and nothing else, so
+an export imported into an empty database and exported again gives the same files:
+
+``csv``
+    A folder with one UTF-8 file (with a byte-order mark, so Excel shows Chinese) per
+    non-empty table, ``<table key>.csv`` (``units.csv``, ``assigned_to.csv``). The header
+    is every column's bilingual header (``编号 id``) in the table's column order. Rows are
+    sorted by ``id`` (relationships by ``from_id``, then ``to_id``). Dates are ISO
+    (``2024-05-24``), booleans ``true``/``false``, a missing value is an empty cell, a
+    location is the ``latitude``/``longitude`` columns. A ``<key>.csv`` of a table that is
+    now empty, left by an earlier export to the same folder, is removed.
+``xlsx``
+    One sheet per non-empty table (sheet name = table key), same header and rows, dates as
+    ISO text, numbers as numbers, booleans as Excel booleans. Written in openpyxl's
+    write-only mode, so memory stays flat. (A graph with no data gives one header-only
+    ``areas`` sheet, as a workbook needs a sheet.)
+``json``
+    ``{"format": "regional-party-network", "version": 1, "tables": {key: [row, …]}}``, rows
+    with English field names in column order, missing values left out; the text is exactly
+    ``json.dumps(document, ensure_ascii=False, indent=1)`` plus a newline, written as it
+    streams.
+``graphml``
+    For Gephi, yEd and networkx (:func:`to_networkx` gives the graph itself). A node's
+    GraphML id is its ``id``; its attributes are ``kind`` (the label: ``Unit``), ``id``,
+    ``name``, ``name_en`` and its other columns, except that the column named ``kind``
+    (a unit's or organization's type) is called ``subkind`` here. An edge has ``type``
+    (``LOCATED_IN``) and its properties; its GraphML id, unique in the file, is
+    ``TYPE:from_id->to_id``. Dates are ISO strings, coordinates floats, missing values
+    left out. The graph is built in memory before it is written (networkx's writer needs
+    it whole).
+
+Provenance (``src_file``, ``src_row``, ``src_at``) is never exported; properties that are
+not columns of the format are not exported either.
+
+**CSV injection.** A spreadsheet treats a cell beginning with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return as a formula. In CSV and XLSX exports such a text cell gets one
+leading apostrophe (``'=1+1``), which Excel shows as text; the readers take exactly one
+apostrophe off again. A text that already begins with apostrophes followed by one of those
+characters (``'=x``) gets one more, so the round trip is exact. Both directions are
+:func:`loaders.cells.neutralise` and :func:`loaders.cells.unneutralise`. JSON and GraphML
+are not neutralised.
+
+**An area's export** (``area=<area id>``) holds:
+
+1. the area and every area ``PART_OF`` it, at any depth;
+2. every node with a chain of ``LOCATED_IN`` relationships (through buildings and parks)
+   ending at one of those areas: units, buildings, parks, party organizations,
+   committees, stations, service posts;
+3. every party organization that ``COVERS``, is ``ESTABLISHED_IN`` or ``LEADS`` a node of
+   (2), e.g. a building branch with no location of its own;
+4. every person, project and meeting joined by any relationship, either way, to a node of
+   (1)–(3): officers assigned there, members of its organizations, registered members
+   and volunteers, projects claimed by its units or serving its areas, meetings of its
+   committees;
+5. every relationship whose two ends are both exported.
+
+So a member unit located outside the area (a district organ on a subdistrict's big
+working committee) is not exported, nor its ``MEMBER_UNIT_OF`` relationship; the area's
+parent areas are not exported either. An unknown area id raises
+:class:`~graph_service.errors.NotFound`.
+
+Everything is streamed from Neo4j a page at a time (see :mod:`graph_service.db.exports`).
+
+>>> export_graph(db, "xlsx", Path("region.xlsx"), area="A-EQ")     # doctest: +SKIP
+PosixPath('region.xlsx')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+
+from graph_service.db import exports as repo
+from graph_service.db.database import Database
+from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.tables import NODE_TABLES, TABLES, Table
+from graph_service.errors import InvalidInput
+from loaders.cells import neutralise
+
+if TYPE_CHECKING:  # networkx is slow to import; only the GraphML export needs it
+    import networkx as nx
+
+FORMATS = ("csv", "xlsx", "json", "graphml")
+JSON_FORMAT = "regional-party-network"
+JSON_VERSION = 1
+
+Row = dict[str, Any]
+
+
+# ---- rows of the import format ---------------------------------------------------------------
+
+
+def table_rows(
+    db: Database, table: Table, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> Iterator[Row]:
+    """The rows of one table, streamed in export order: every column's field, in column
+    order, None where the graph holds no value. ``area`` is not checked here (see
+    :func:`graph_service.db.exports.require_area`)."""
+    fields = [column.field for column in table.columns]
+    if isinstance(table.kind, NodeKind):
+        found = repo.node_rows(db, table.kind, area=area, page_size=page_size)
+    else:
+        found = repo.relationship_rows(db, table.kind, area=area, page_size=page_size)
+    for props in found:
+        yield {field: props.get(field) for field in fields}
+
+
+def _non_empty_tables(
+    db: Database, area: str | None, page_size: int
+) -> Iterator[tuple[Table, Iterator[Row]]]:
+    """Each table that has rows, with its rows (the first one fetched to know)."""
+    for table in TABLES:
+        rows = table_rows(db, table, area=area, page_size=page_size)
+        first = next(rows, None)
+        if first is not None:
+            yield table, chain([first], rows)
+
+
+def _text(value: Any) -> Any:
+    """Dates as ISO text; everything else unchanged."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(_text(value))
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
+    return _text(value)
+
+
+def _json_row(row: Row) -> Row:
+    return {field: _text(value) for field, value in row.items() if value is not None}
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+
+def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``target``, then rename: a failed export leaves
+    no half-written file behind."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def export_csv(
+    db: Database, folder: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> Path:
+    """Write one ``<table key>.csv`` per non-empty table into ``folder``; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+    for table, rows in _non_empty_tables(db, area, page_size):
+
+        def write(path: Path, table: Table = table, rows: Iterator[Row] = rows) -> None:
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([column.header for column in table.columns])
+                for row in rows:
+                    writer.writerow([_csv_cell(value) for value in row.values()])
+
+        _replace_atomically(folder / f"{table.key}.csv", write)
+        written.add(table.key)
+    for table in TABLES:  # an earlier export's file of a table now empty would be re-imported
+        if table.key not in written:
+            (folder / f"{table.key}.csv").unlink(missing_ok=True)
+    return folder
+
+
+def export_xlsx(
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> Path:
+    """Write one sheet per non-empty table into the workbook ``path``; return it."""
+
+    def write(target: Path) -> None:
+        workbook = Workbook(write_only=True)
+        for table, rows in _non_empty_tables(db, area, page_size):
+            _append_sheet(workbook, table, rows)
+        if not workbook.worksheets:
+            _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
+        workbook.save(target)
+
+    _replace_atomically(path, write)
+    return path
+
+
+def _append_sheet(workbook: Workbook, table: Table, rows: Iterator[Row]) -> None:
+    sheet = workbook.create_sheet(title=table.key)
+    sheet.freeze_panes = "A2"
+    sheet.append([column.header for column in table.columns])
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row.values()])
+
+
+def export_json(
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> Path:
+    """Write the JSON document (see the module docstring) to ``path``; return it.
+
+    The text equals ``json.dumps(document, ensure_ascii=False, indent=1) + "\\n"``, but it
+    is written row by row.
+    """
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=1)
+
+    def write(target: Path) -> None:
+        with target.open("w", encoding="utf-8", newline="\n") as out:
+            out.write("{\n")
+            out.write(f' "format": {dump(JSON_FORMAT)},\n "version": {JSON_VERSION},\n')
+            out.write(' "tables": {')
+            first_table = True
+            for table, rows in _non_empty_tables(db, area, page_size):
+                out.write("\n" if first_table else ",\n")
+                first_table = False
+                out.write(f"  {dump(table.key)}: [")
+                for number, row in enumerate(rows):
+                    out.write("\n" if number == 0 else ",\n")
+                    out.write("   " + dump(_json_row(row)).replace("\n", "\n   "))
+                out.write("\n  ]")
+            out.write("}\n}\n" if first_table else "\n }\n}\n")
+
+    _replace_atomically(path, write)
+    return path
+
+
+def to_networkx(
+    db: Database, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> nx.MultiDiGraph:
+    """The graph (or an area's export) as a networkx ``MultiDiGraph``, in export order.
+
+    Nodes are keyed by ``id``, edges by ``TYPE:from_id->to_id``; attributes are those of
+    the GraphML export (see the module docstring).
+    """
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for table in TABLES:
+        if isinstance(table.kind, NodeKind):
+            for row in table_rows(db, table, area=area, page_size=page_size):
+                graph.add_node(row["id"], **_node_attributes(table.kind, row))
+        else:
+            for row in table_rows(db, table, area=area, page_size=page_size):
+                graph.add_edge(
+                    row["from_id"],
+                    row["to_id"],
+                    key=f"{table.kind.value}:{row['from_id']}->{row['to_id']}",
+                    **_edge_attributes(table.kind, row),
+                )
+    return graph
+
+
+def _node_attributes(kind: NodeKind, row: Row) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"kind": kind.value}
+    for field, value in row.items():
+        if value is not None:
+            attributes["subkind" if field == "kind" else field] = _text(value)
+    return attributes
+
+
+def _edge_attributes(rel: RelKind, row: Row) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"type": rel.value}
+    for field, value in row.items():
+        if value is not None and field not in ("from_id", "to_id"):
+            attributes[field] = _text(value)
+    return attributes
+
+
+def export_graphml(
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+) -> Path:
+    """Write the graph (or an area's export) as GraphML to ``path``; return it."""
+    import networkx as nx
+
+    graph = to_networkx(db, area=area, page_size=page_size)
+    _replace_atomically(
+        path, lambda target: nx.write_graphml(graph, target, encoding="utf-8", prettyprint=True)
+    )
+    return path
+
+
+_WRITERS: dict[str, Callable[..., Path]] = {
+    "csv": export_csv,
+    "xlsx": export_xlsx,
+    "json": export_json,
+    "graphml": export_graphml,
+}
+
+
+def export_graph(db: Database, fmt: str, out: Path, *, area: str | None = None) -> Path:
+    """Export the whole graph, or the export of ``area`` (see the module docstring).
+
+    ``fmt`` is ``csv`` (``out`` is a folder), ``xlsx``, ``json`` or ``graphml`` (``out``
+    is a file). Returns what was written. Raises :class:`InvalidInput` for an unknown
+    format and :class:`NotFound` for an unknown area, before anything is written.
+    """
+    name = fmt.strip().lower().lstrip(".")
+    if name not in _WRITERS:
+        raise InvalidInput(
+            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)} / 导出格式无效",
+            field="format",
+        )
+    if area is not None:
+        repo.require_area(db, area)
+    return _WRITERS[name](db, out, area=area)
