@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from graph_service.domain.kinds import UnitKind
 from graph_service.domain.models import UnitIn
 from graph_service.domain.tables import TABLES
-from loaders.exporters import unneutralise
+from loaders.cells import unneutralise
 from loaders.problems import Problem
 from loaders.readers import MAX_CELL_CHARS, _scan, read_tables
 from loaders.rows import RawRow, RawTable
