@@ -311,6 +311,84 @@ def portfolio(
               title=f"{result.supporter.name}: load {result.load} 支持对象数")  # fmt: skip
 
 
+@app.command()
+def gaps(
+    code: Annotated[str | None, typer.Argument(help="Rule code; none: all counts")] = None,
+    area: Annotated[str | None, typer.Option(help="Area id (its whole subtree)")] = None,
+    as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
+    limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
+    skip: Annotated[int, typer.Option(help="Rows to skip")] = 0,
+) -> None:  # fmt: skip
+    """Coverage gaps: counts of every kind, or one kind's list / 覆盖缺口."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import gaps as repo
+    from graph_service.domain.gaps import RULES_BY_CODE
+    from graph_service.errors import GraphServiceError
+
+    _check_format(fmt, out)
+    day = _as_of(as_of)
+    try:
+        with open_database(cli_settings()) as db:
+            if code is None:
+                counts = repo.count_gaps(db, as_of=day, area=area)
+                rows: list[dict[str, object]] = [
+                    {"code": c, "zh": RULES_BY_CODE[c].zh, "en": RULES_BY_CODE[c].en, "count": n}
+                    for c, n in counts.items()
+                ]
+                columns = [("code", "规则 code"), ("zh", "问题"), ("en", "gap"),
+                           ("count", "数量 count")]  # fmt: skip
+                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
+                return
+            page = repo.list_gaps(db, code.upper(), as_of=day, area=area, skip=skip, limit=limit)
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    rows = [
+        {"id": g.id, "name": g.name, "kind": g.subkind or g.kind,
+         "where": [a.name for a in g.area_path], "related": g.related_name,
+         "impact": g.impact, "fix": g.fix_zh}
+        for g in page.items
+    ]  # fmt: skip
+    columns = [("id", "编号 id"), ("name", "名称 name"), ("kind", "类型 kind"),
+               ("where", "位置 where"), ("related", "相关 related"), ("impact", "影响 impact"),
+               ("fix", "整改建议 fix")]  # fmt: skip
+    title = f"{page.rule.zh} {page.rule.code}: {page.total} (as of {day})"
+    emit_rows(rows, columns, fmt, out, title=title)
+
+
+@app.command()
+def summary(
+    area: Annotated[str, typer.Option(help="Area id")],
+    as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
+) -> None:  # fmt: skip
+    """Coverage rates and gap counts of an area and its child areas / 覆盖率汇总."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import gaps as repo
+    from graph_service.errors import GraphServiceError
+    from graph_service.reports import summary_columns, summary_rows
+
+    _check_format(fmt, out)
+    try:
+        with open_database(cli_settings()) as db:
+            result = repo.coverage_summary(db, area, as_of=_as_of(as_of))
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    if fmt == "json":
+        emit_rows([result.model_dump(mode="json")], [], fmt, out)
+        return
+    headers = summary_columns()
+    keys = [f"c{i}" for i in range(len(headers))]
+    rows: list[dict[str, object]] = [
+        dict(zip(keys, values, strict=True)) for values in summary_rows(result)
+    ]
+    if fmt == "table":  # the terminal shows the rates; the files carry every gap count
+        keep = 9
+        keys, headers = keys[:keep], headers[:keep]
+    emit_rows(rows, list(zip(keys, headers, strict=True)), fmt, out,
+              title=f"覆盖率 coverage as of {result.as_of}")  # fmt: skip
+
+
 def main() -> None:
     app()
 

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from graph_service import __version__
-from graph_service.api import entities, exports, health, imports, support
+from graph_service.api import entities, exports, gaps, health, imports, support
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
@@ -66,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(exports.router)
     app.include_router(support.router)
+    app.include_router(gaps.router)
     app.include_router(entities.router)
     return app

@@ -248,6 +248,7 @@ class BundleWriter:
     def __init__(self, out_dir: Path, evaluator: GapEvaluator) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self._evaluator = evaluator
+        self._out_dir = out_dir
         self._files: list[TextIO] = []
         self._writers: dict[str, Any] = {}
         self._fields: dict[str, tuple[str, ...]] = {}
@@ -283,8 +284,12 @@ class BundleWriter:
         self.counts[key] += 1
 
     def close(self) -> None:
+        """Close every file; drop the tables with no row (the readers refuse an empty table)."""
         for handle in self._files:
             handle.close()
+        for table in TABLES:
+            if self.counts[table.key] == 0:
+                (self._out_dir / f"{table.key}.csv").unlink()
 
 
 # ---- the region ------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+// name: lead_unit_unrepresented_count
+// mode: read
+// params: area, areas, as_of
+// purpose: How many LEAD_UNIT_UNREPRESENTED gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as lead_unit_unrepresented.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  // committee by committee: the units its current part-time members represent
+  MATCH (c:Committee)
+  CALL (c) {
+    OPTIONAL MATCH (:Person)-[s:SERVES_ON]->(c)
+    WHERE (s.since IS NULL OR s.since <= $as_of) AND (s.until IS NULL OR s.until >= $as_of)
+    RETURN collect(s.for_unit) AS represented
+  }
+  MATCH (n:Unit)-[m:MEMBER_UNIT_OF]->(c)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    AND NOT n.id IN represented
+  RETURN n, c
+  UNION ALL
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+        -[m:MEMBER_UNIT_OF]->(c:Committee)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    AND NOT EXISTS {
+      MATCH (:Person)-[s:SERVES_ON]->(c)
+      WHERE s.for_unit = n.id
+        AND (s.since IS NULL OR s.since <= $as_of) AND (s.until IS NULL OR s.until >= $as_of)
+    }
+  RETURN DISTINCT n, c
+}
+CALL (n) {
+  // the areas the subject lies in: where it is LOCATED_IN, and every area above
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

@@ -1,0 +1,32 @@
+// name: org_unit_uncovered_count
+// mode: read
+// params: area, areas, as_of, kinds
+// purpose: How many ORG_UNIT_UNCOVERED gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as org_unit_uncovered.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  MATCH (n:Unit)
+  WHERE n.kind IN $kinds
+  RETURN n
+  UNION ALL
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  WHERE n.kind IN $kinds
+  WITH DISTINCT n
+  RETURN n
+}
+WITH n WHERE NOT EXISTS {
+  MATCH (:PartyOrg)-[o:ESTABLISHED_IN|COVERS]->(n)
+  WHERE (o.since IS NULL OR o.since <= $as_of) AND (o.until IS NULL OR o.until >= $as_of)
+} AND NOT EXISTS {
+  MATCH (n)-[:LOCATED_IN]->(:Building|Park)<-[c:COVERS]-(:PartyOrg)
+  WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
+}
+CALL (n) {
+  // the areas the subject lies in: where it is LOCATED_IN, and every area above
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

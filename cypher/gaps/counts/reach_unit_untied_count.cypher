@@ -1,0 +1,49 @@
+// name: reach_unit_untied_count
+// mode: read
+// params: area, areas, as_of, kinds
+// purpose: How many REACH_UNIT_UNTIED gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as reach_unit_untied.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  CALL () {
+    // none at all: a degree check, which reads no relationship
+    MATCH (n:Unit)
+    WHERE n.kind IN $kinds AND NOT (n)-[:MEMBER_UNIT_OF]->()
+    RETURN n
+    UNION ALL
+    // only past or future ones: found through the since/until indexes
+    CALL () {
+      MATCH (n:Unit)-[r:MEMBER_UNIT_OF]->()
+      WHERE r.until < $as_of
+      RETURN n
+      UNION
+      MATCH (n:Unit)-[r:MEMBER_UNIT_OF]->()
+      WHERE r.since > $as_of
+      RETURN n
+    }
+    WITH n WHERE n.kind IN $kinds AND NOT EXISTS {
+      MATCH (n)-[m:MEMBER_UNIT_OF]->(:Committee)
+      WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    }
+    RETURN n
+  }
+  RETURN n
+  UNION ALL
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  WHERE n.kind IN $kinds
+  WITH DISTINCT n
+  WITH n WHERE NOT EXISTS {
+    MATCH (n)-[m:MEMBER_UNIT_OF]->(:Committee)
+    WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  }
+  RETURN n
+}
+CALL (n) {
+  // the areas the subject lies in: where it is LOCATED_IN, and every area above
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

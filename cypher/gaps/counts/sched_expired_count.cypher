@@ -1,0 +1,114 @@
+// name: sched_expired_count
+// mode: read
+// params: area, areas, as_of
+// purpose: How many SCHED_EXPIRED gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as sched_expired.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  MATCH (s)-[r:ASSIGNED_TO]->(n)
+  WHERE r.until < $as_of
+  RETURN n, s, r
+  UNION ALL
+  WITH 1 AS everything WHERE $area IS NULL
+  MATCH (s)-[r:PAIRED_WITH]->(n)
+  WHERE r.until < $as_of
+  RETURN n, s, r
+  UNION ALL
+  CALL () {
+    // under an area: the areas themselves and what is located there
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      RETURN sub AS n
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(n)
+      RETURN n
+    }
+    RETURN n
+    UNION
+    // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
+    // something there) and their descendants; each is then checked against its own area
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
+      RETURN o
+    }
+    WITH DISTINCT o
+    MATCH (o)<-[:UNDER*0..4]-(n:PartyOrg)
+    RETURN n
+  }
+  WITH DISTINCT n
+  MATCH (s)-[r:ASSIGNED_TO|PAIRED_WITH]->(n)
+  WHERE r.until < $as_of
+  RETURN n, s, r
+}
+CALL (n) {
+  // an area is its own area; a party organization's is found as for TEAM_BRANCH_NO_OFFICER;
+  // anything else is in the nearest area it is LOCATED_IN
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  CALL (n) {
+    WITH n WHERE n:Area
+    RETURN n AS a, 0 AS way, 0 AS hops
+    UNION
+    WITH n WHERE n:PartyOrg
+    CALL (n) {
+      // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+      // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+      // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+      CALL (n) {
+        WITH n AS o
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY way, hops, a.id
+        RETURN collect(a)[0] AS own
+      }
+      CALL (n, own) {
+        WITH n WHERE own IS NULL
+        MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY length(chain), way, hops, a.id
+        RETURN collect(a)[0] AS inherited
+      }
+      // one row even when the gate above held back the organization
+      RETURN collect(coalesce(own, inherited))[0] AS org_area
+    }
+    WITH org_area WHERE org_area IS NOT NULL
+    RETURN org_area AS a, 0 AS way, 0 AS hops
+    UNION
+    MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
+    WHERE NOT n:PartyOrg
+    RETURN a, 1 AS way, length(here) AS hops
+  }
+  WITH a ORDER BY way, hops, a.id
+  RETURN collect(a)[0] AS area
+}
+CALL (area) {
+  // the areas the subject lies in: its area and every area above
+  MATCH (area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

@@ -1,0 +1,36 @@
+// name: sched_no_claimed_project_count
+// mode: read
+// params: area, areas, as_of
+// purpose: How many SCHED_NO_CLAIMED_PROJECT gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as sched_no_claimed_project.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  // everywhere: the units with a current claim, as a set
+  CALL () {
+    MATCH (u:Unit)-[c:CLAIMED]->(:Project)
+    WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
+    RETURN collect(DISTINCT u.id) AS claimants
+  }
+  MATCH (n:Unit)-[m:MEMBER_UNIT_OF]->(:Committee)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    AND NOT n.id IN claimants
+  RETURN DISTINCT n
+  UNION ALL
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+        -[m:MEMBER_UNIT_OF]->(:Committee)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  WITH DISTINCT n WHERE NOT EXISTS {
+    MATCH (n)-[c:CLAIMED]->(:Project)
+    WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
+  }
+  RETURN n
+}
+CALL (n) {
+  // the areas the subject lies in: where it is LOCATED_IN, and every area above
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

@@ -1,0 +1,25 @@
+// name: team_community_no_posts_count
+// mode: read
+// params: area, areas
+// purpose: How many TEAM_COMMUNITY_NO_POSTS gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as team_community_no_posts.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  MATCH (n:Area)
+  WHERE n.level = 'community'
+  RETURN n
+  UNION ALL
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(n:Area)
+  WHERE n.level = 'community'
+  RETURN DISTINCT n
+}
+WITH n WHERE NOT EXISTS { (:ServicePost)-[:LOCATED_IN]->(n) }
+CALL (n) {
+  // the areas the subject lies in: itself and every area above
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  MATCH (n)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

@@ -1,0 +1,145 @@
+// name: vert_member_no_branch_count
+// mode: read
+// params: area, areas, as_of
+// purpose: How many VERT_MEMBER_NO_BRANCH gaps lie in each area of $areas, each $area or an area under it; with $area null and $areas [null], how many there are everywhere. One row per area of $areas. Same scope and condition as vert_member_no_branch.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  CALL () {
+    // none at all: a degree check, which reads no relationship
+    MATCH (n:Person)
+    WHERE n.party_status IN ['formal', 'probationary'] AND NOT (n)-[:MEMBER_OF]->()
+    RETURN n
+    UNION ALL
+    // only past or future ones: found through the since/until indexes
+    CALL () {
+      MATCH (n:Person)-[r:MEMBER_OF]->()
+      WHERE r.until < $as_of
+      RETURN n
+      UNION
+      MATCH (n:Person)-[r:MEMBER_OF]->()
+      WHERE r.since > $as_of
+      RETURN n
+    }
+    WITH n WHERE n.party_status IN ['formal', 'probationary'] AND NOT EXISTS {
+      MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+      WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    }
+    RETURN n
+  }
+  RETURN n
+  UNION ALL
+  CALL () {
+    // under an area: persons employed, registered, volunteering or holding a post there
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
+      RETURN n
+      UNION
+      MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
+      RETURN n
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:ServicePost)<-[:HOLDS]-(n:Person)
+      RETURN n
+    }
+    RETURN n
+    UNION
+    // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
+    // something there) and their descendants; each is then checked against its own area
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
+      RETURN o
+    }
+    WITH DISTINCT o
+    MATCH (o)<-[:UNDER*0..4]-(org:PartyOrg)
+    // ... and their members, past or present
+    MATCH (org)<-[:MEMBER_OF]-(n:Person)
+    RETURN n
+  }
+  WITH DISTINCT n WHERE n.party_status IN ['formal', 'probationary']
+  WITH n WHERE NOT EXISTS {
+    MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+    WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  }
+  RETURN n
+}
+CALL (n) {
+  // a person's area: the current employer's, else the area they currently REPORTED_TO,
+  // else the area of their latest party organization, else where they volunteer or hold
+  // a service post
+  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
+  CALL (n) {
+    MATCH here = (n)-[e:EMPLOYED_BY]->(:Unit)-[:LOCATED_IN*1..3]->(a:Area)
+    WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
+    RETURN a, 0 AS way, null AS recent, length(here) AS hops
+    UNION
+    MATCH (n)-[r:REPORTED_TO]->(a:Area)
+    WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
+    RETURN a, 1 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH (n)-[m:MEMBER_OF]->(org:PartyOrg)
+    CALL (org) {
+      // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+      // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+      // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+      CALL (org) {
+        WITH org AS o
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY way, hops, a.id
+        RETURN collect(a)[0] AS own
+      }
+      CALL (org, own) {
+        WITH org WHERE own IS NULL
+        MATCH chain = (org)-[:UNDER*1..4]->(o:PartyOrg)
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY length(chain), way, hops, a.id
+        RETURN collect(a)[0] AS inherited
+      }
+      // one row even when the gate above held back the organization
+      RETURN collect(coalesce(own, inherited))[0] AS org_area
+    }
+    WITH m, org_area WHERE org_area IS NOT NULL
+    RETURN org_area AS a, 2 AS way, coalesce(m.until, m.since) AS recent, 0 AS hops
+    UNION
+    MATCH (n)-[:VOLUNTEERS_IN]->(a:Area)
+    RETURN a, 3 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH here = (n)-[:HOLDS]->(:ServicePost)-[:LOCATED_IN*1..3]->(a:Area)
+    RETURN a, 4 AS way, null AS recent, length(here) AS hops
+  }
+  WITH a ORDER BY way, recent DESC, hops, a.id
+  RETURN collect(a)[0] AS area
+}
+CALL (area) {
+  // the areas the subject lies in: its area and every area above
+  MATCH (area)-[:PART_OF*0..]->(x:Area)
+  RETURN collect(DISTINCT x.id) AS within
+}
+WITH collect(within) AS gaps
+UNWIND $areas AS area_id
+RETURN area_id AS area,
+       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total

@@ -1,0 +1,155 @@
+// name: team_branch_no_officer
+// mode: read
+// params: as_of, area, kinds, skip, limit
+// purpose: TEAM_BRANCH_NO_OFFICER: Party organizations of a branch kind (in $kinds) with no current ASSIGNED_TO (instructor or liaison officer). Impact: the branch's current members (MEMBER_OF). Area filter: the subject's area (see the CALL that finds it) is $area or lies under it. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  CALL () {
+    // none at all: a degree check, which reads no relationship
+    MATCH (n:PartyOrg)
+    WHERE n.kind IN $kinds AND NOT (n)<-[:ASSIGNED_TO]-()
+    RETURN n
+    UNION ALL
+    // only past or future ones: found through the since/until indexes
+    CALL () {
+      MATCH (n:PartyOrg)<-[r:ASSIGNED_TO]-()
+      WHERE r.until < $as_of
+      RETURN n
+      UNION
+      MATCH (n:PartyOrg)<-[r:ASSIGNED_TO]-()
+      WHERE r.since > $as_of
+      RETURN n
+    }
+    WITH n WHERE n.kind IN $kinds AND NOT EXISTS {
+      MATCH (:Person)-[a:ASSIGNED_TO]->(n)
+      WHERE (a.since IS NULL OR a.since <= $as_of) AND (a.until IS NULL OR a.until >= $as_of)
+    }
+    RETURN n
+  }
+  RETURN n
+  UNION ALL
+  // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
+  // something there) and their descendants; each is then checked against its own area
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+  CALL (sub) {
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
+    RETURN o
+    UNION
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
+    RETURN o
+    UNION
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
+    RETURN o
+  }
+  WITH DISTINCT o
+  MATCH (o)<-[:UNDER*0..4]-(n:PartyOrg)
+  WHERE n.kind IN $kinds
+  WITH DISTINCT n
+  WITH n WHERE NOT EXISTS {
+    MATCH (:Person)-[a:ASSIGNED_TO]->(n)
+    WHERE (a.since IS NULL OR a.since <= $as_of) AND (a.until IS NULL OR a.until >= $as_of)
+  }
+  RETURN n
+}
+CALL (n) {
+  // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+  // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+  // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+  WITH n WHERE $area IS NOT NULL
+  CALL (n) {
+    WITH n AS o
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY way, hops, a.id
+    RETURN collect(a)[0] AS own
+  }
+  CALL (n, own) {
+    WITH n WHERE own IS NULL
+    MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY length(chain), way, hops, a.id
+    RETURN collect(a)[0] AS inherited
+  }
+  // one row even when the gate above held back the organization
+  RETURN collect(coalesce(own, inherited))[0] AS area
+}
+WITH n, area
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WITH n, COUNT {
+       MATCH (:Person)-[m:MEMBER_OF]->(n)
+       WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+     } AS impact
+ORDER BY impact DESC, n.id
+WITH collect({n: n, impact: impact}) AS gaps
+WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
+UNWIND page AS g
+WITH total, g.n AS n, g.impact AS impact
+CALL (n) {
+  // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+  // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+  // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+  CALL (n) {
+    WITH n AS o
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY way, hops, a.id
+    RETURN collect(a)[0] AS own
+  }
+  CALL (n, own) {
+    WITH n WHERE own IS NULL
+    MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY length(chain), way, hops, a.id
+    RETURN collect(a)[0] AS inherited
+  }
+  // one row even when the gate above held back the organization
+  RETURN collect(coalesce(own, inherited))[0] AS area
+}
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
+RETURN n.id AS id, n.name AS name, 'PartyOrg' AS kind,
+       n.kind AS subkind, area_path,
+       null AS related_id, null AS related_name, impact,
+       {} AS detail,
+       total
+ORDER BY impact DESC, id

@@ -1,0 +1,222 @@
+// name: vert_member_no_branch
+// mode: read
+// params: as_of, area, skip, limit
+// purpose: VERT_MEMBER_NO_BRANCH: Persons with party_status formal or probationary and no current MEMBER_OF. Impact: 1 (the member). Area filter: the subject's area (see the CALL that finds it) is $area or lies under it. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  CALL () {
+    // none at all: a degree check, which reads no relationship
+    MATCH (n:Person)
+    WHERE n.party_status IN ['formal', 'probationary'] AND NOT (n)-[:MEMBER_OF]->()
+    RETURN n
+    UNION ALL
+    // only past or future ones: found through the since/until indexes
+    CALL () {
+      MATCH (n:Person)-[r:MEMBER_OF]->()
+      WHERE r.until < $as_of
+      RETURN n
+      UNION
+      MATCH (n:Person)-[r:MEMBER_OF]->()
+      WHERE r.since > $as_of
+      RETURN n
+    }
+    WITH n WHERE n.party_status IN ['formal', 'probationary'] AND NOT EXISTS {
+      MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+      WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    }
+    RETURN n
+  }
+  RETURN n
+  UNION ALL
+  CALL () {
+    // under an area: persons employed, registered, volunteering or holding a post there
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
+      RETURN n
+      UNION
+      MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
+      RETURN n
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:ServicePost)<-[:HOLDS]-(n:Person)
+      RETURN n
+    }
+    RETURN n
+    UNION
+    // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
+    // something there) and their descendants; each is then checked against its own area
+    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    CALL (sub) {
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
+      RETURN o
+      UNION
+      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
+      RETURN o
+    }
+    WITH DISTINCT o
+    MATCH (o)<-[:UNDER*0..4]-(org:PartyOrg)
+    // ... and their members, past or present
+    MATCH (org)<-[:MEMBER_OF]-(n:Person)
+    RETURN n
+  }
+  WITH DISTINCT n WHERE n.party_status IN ['formal', 'probationary']
+  WITH n WHERE NOT EXISTS {
+    MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+    WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  }
+  RETURN n
+}
+CALL (n) {
+  // a person's area: the current employer's, else the area they currently REPORTED_TO,
+  // else the area of their latest party organization, else where they volunteer or hold
+  // a service post
+  WITH n WHERE $area IS NOT NULL
+  CALL (n) {
+    MATCH here = (n)-[e:EMPLOYED_BY]->(:Unit)-[:LOCATED_IN*1..3]->(a:Area)
+    WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
+    RETURN a, 0 AS way, null AS recent, length(here) AS hops
+    UNION
+    MATCH (n)-[r:REPORTED_TO]->(a:Area)
+    WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
+    RETURN a, 1 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH (n)-[m:MEMBER_OF]->(org:PartyOrg)
+    CALL (org) {
+      // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+      // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+      // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+      CALL (org) {
+        WITH org AS o
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY way, hops, a.id
+        RETURN collect(a)[0] AS own
+      }
+      CALL (org, own) {
+        WITH org WHERE own IS NULL
+        MATCH chain = (org)-[:UNDER*1..4]->(o:PartyOrg)
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY length(chain), way, hops, a.id
+        RETURN collect(a)[0] AS inherited
+      }
+      // one row even when the gate above held back the organization
+      RETURN collect(coalesce(own, inherited))[0] AS org_area
+    }
+    WITH m, org_area WHERE org_area IS NOT NULL
+    RETURN org_area AS a, 2 AS way, coalesce(m.until, m.since) AS recent, 0 AS hops
+    UNION
+    MATCH (n)-[:VOLUNTEERS_IN]->(a:Area)
+    RETURN a, 3 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH here = (n)-[:HOLDS]->(:ServicePost)-[:LOCATED_IN*1..3]->(a:Area)
+    RETURN a, 4 AS way, null AS recent, length(here) AS hops
+  }
+  WITH a ORDER BY way, recent DESC, hops, a.id
+  RETURN collect(a)[0] AS area
+}
+WITH n, area
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WITH n, 1 AS impact
+ORDER BY impact DESC, n.id
+WITH collect({n: n, impact: impact}) AS gaps
+WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
+UNWIND page AS g
+WITH total, g.n AS n, g.impact AS impact
+CALL (n) {
+  // a person's area: the current employer's, else the area they currently REPORTED_TO,
+  // else the area of their latest party organization, else where they volunteer or hold
+  // a service post
+  CALL (n) {
+    MATCH here = (n)-[e:EMPLOYED_BY]->(:Unit)-[:LOCATED_IN*1..3]->(a:Area)
+    WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
+    RETURN a, 0 AS way, null AS recent, length(here) AS hops
+    UNION
+    MATCH (n)-[r:REPORTED_TO]->(a:Area)
+    WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
+    RETURN a, 1 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH (n)-[m:MEMBER_OF]->(org:PartyOrg)
+    CALL (org) {
+      // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+      // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+      // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+      CALL (org) {
+        WITH org AS o
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY way, hops, a.id
+        RETURN collect(a)[0] AS own
+      }
+      CALL (org, own) {
+        WITH org WHERE own IS NULL
+        MATCH chain = (org)-[:UNDER*1..4]->(o:PartyOrg)
+        CALL (o) {
+          MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 0 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 1 AS way, length(here) AS hops
+          UNION
+          MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+          RETURN a, 2 AS way, length(here) AS hops
+        }
+        WITH a ORDER BY length(chain), way, hops, a.id
+        RETURN collect(a)[0] AS inherited
+      }
+      // one row even when the gate above held back the organization
+      RETURN collect(coalesce(own, inherited))[0] AS org_area
+    }
+    WITH m, org_area WHERE org_area IS NOT NULL
+    RETURN org_area AS a, 2 AS way, coalesce(m.until, m.since) AS recent, 0 AS hops
+    UNION
+    MATCH (n)-[:VOLUNTEERS_IN]->(a:Area)
+    RETURN a, 3 AS way, null AS recent, 1 AS hops
+    UNION
+    MATCH here = (n)-[:HOLDS]->(:ServicePost)-[:LOCATED_IN*1..3]->(a:Area)
+    RETURN a, 4 AS way, null AS recent, length(here) AS hops
+  }
+  WITH a ORDER BY way, recent DESC, hops, a.id
+  RETURN collect(a)[0] AS area
+}
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
+RETURN n.id AS id, n.name AS name, 'Person' AS kind,
+       n.party_status AS subkind, area_path,
+       null AS related_id, null AS related_name, impact,
+       {} AS detail,
+       total
+ORDER BY impact DESC, id

@@ -1,0 +1,153 @@
+// name: vert_org_chain_broken
+// mode: read
+// params: as_of, area, skip, limit
+// purpose: VERT_ORG_CHAIN_BROKEN: Party organizations other than a working_committee whose chain of current UNDER edges reaches no working_committee. Impact: the organization's current members. Detail: break_at, the last organization its current chain reaches. Area filter: the subject's area (see the CALL that finds it) is $area or lies under it. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+CALL () {
+  WITH 1 AS everything WHERE $area IS NULL
+  // everywhere: the organizations the working committees reach down current UNDER edges
+  // (one breadth-first walk), and every other one
+  CALL () {
+    MATCH (w:PartyOrg {kind: 'working_committee'})
+    MATCH chain = (w)<-[:UNDER*0..]-(x:PartyOrg)
+    WHERE all(u IN relationships(chain) WHERE (u.since IS NULL OR u.since <= $as_of) AND (u.until IS NULL OR u.until >= $as_of))
+    WITH DISTINCT x
+    RETURN collect(x.id) AS reached
+  }
+  MATCH (n:PartyOrg)
+  WHERE n.kind <> 'working_committee' AND NOT n.id IN reached
+  RETURN n
+  UNION ALL
+  // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
+  // something there) and their descendants; each is then checked against its own area
+  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+  CALL (sub) {
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
+    RETURN o
+    UNION
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
+    RETURN o
+    UNION
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
+    RETURN o
+  }
+  WITH DISTINCT o
+  MATCH (o)<-[:UNDER*0..4]-(n:PartyOrg)
+  WHERE n.kind <> 'working_committee'
+  WITH DISTINCT n WHERE NOT EXISTS {
+    MATCH (n)
+          (()-[u:UNDER]->() WHERE (u.since IS NULL OR u.since <= $as_of) AND (u.until IS NULL OR u.until >= $as_of)){1,}
+          (:PartyOrg {kind: 'working_committee'})
+  }
+  RETURN n
+}
+CALL (n) {
+  // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+  // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+  // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+  WITH n WHERE $area IS NOT NULL
+  CALL (n) {
+    WITH n AS o
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY way, hops, a.id
+    RETURN collect(a)[0] AS own
+  }
+  CALL (n, own) {
+    WITH n WHERE own IS NULL
+    MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY length(chain), way, hops, a.id
+    RETURN collect(a)[0] AS inherited
+  }
+  // one row even when the gate above held back the organization
+  RETURN collect(coalesce(own, inherited))[0] AS area
+}
+WITH n, area
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WITH n, COUNT {
+       MATCH (:Person)-[m:MEMBER_OF]->(n)
+       WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+     } AS impact
+ORDER BY impact DESC, n.id
+WITH collect({n: n, impact: impact}) AS gaps
+WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
+UNWIND page AS g
+WITH total, g.n AS n, g.impact AS impact
+CALL (n) {
+  // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
+  // dates); a place is where it is LOCATED_IN, else the area of the unit it is
+  // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
+  CALL (n) {
+    WITH n AS o
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY way, hops, a.id
+    RETURN collect(a)[0] AS own
+  }
+  CALL (n, own) {
+    WITH n WHERE own IS NULL
+    MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
+    CALL (o) {
+      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 0 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 1 AS way, length(here) AS hops
+      UNION
+      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
+      RETURN a, 2 AS way, length(here) AS hops
+    }
+    WITH a ORDER BY length(chain), way, hops, a.id
+    RETURN collect(a)[0] AS inherited
+  }
+  // one row even when the gate above held back the organization
+  RETURN collect(coalesce(own, inherited))[0] AS area
+}
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
+CALL (n) {
+  // where the current chain stops: an organization with no current parent
+  OPTIONAL MATCH (n) (()-[u:UNDER]->() WHERE (u.since IS NULL OR u.since <= $as_of) AND (u.until IS NULL OR u.until >= $as_of)){0,} (top:PartyOrg)
+  WHERE NOT EXISTS {
+    MATCH (top)-[u2:UNDER]->()
+    WHERE (u2.since IS NULL OR u2.since <= $as_of) AND (u2.until IS NULL OR u2.until >= $as_of)
+  }
+  RETURN top ORDER BY top.id LIMIT 1
+}
+RETURN n.id AS id, n.name AS name, 'PartyOrg' AS kind,
+       n.kind AS subkind, area_path,
+       null AS related_id, null AS related_name, impact,
+       {break_at_id: top.id, break_at_name: top.name} AS detail,
+       total
+ORDER BY impact DESC, id

@@ -1,0 +1,90 @@
+"""Coverage gaps and the coverage summary / 覆盖缺口与覆盖率汇总."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from graph_service.db import gaps as repo
+from graph_service.deps import DatabaseDep
+from graph_service.domain.gaps import RULES
+from graph_service.schemas.gaps import CoverageSummary, GapPage, GapRuleOut
+
+router = APIRouter(tags=["gaps · 覆盖缺口"])
+
+GapCode = StrEnum("GapCode", {rule.code: rule.code for rule in RULES})  # type: ignore[misc]
+
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="Only relationships valid on this date count (default today) / 截至日期"),
+]
+Area = Annotated[
+    str | None, Query(max_length=64, description="Area id: the whole subtree / 区域编号")
+]
+
+
+def _day(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+@router.get("/gaps", summary="The gap catalogue / 问题规则目录")
+def list_rules() -> list[GapRuleOut]:
+    return [GapRuleOut.of(rule) for rule in RULES]
+
+
+@router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数")
+def gap_counts(db: DatabaseDep, as_of: AsOf = None, area: Area = None) -> dict[str, int]:
+    return repo.count_gaps(db, as_of=_day(as_of), area=area)
+
+
+@router.get(
+    "/gaps/{code}",
+    summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
+    responses={404: {"description": "Unknown rule or area"}},
+)
+def gap_list(
+    db: DatabaseDep,
+    code: Annotated[GapCode, Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED")],
+    as_of: AsOf = None,
+    area: Area = None,
+    kinds: Annotated[
+        list[str] | None,
+        Query(max_length=20, description="Subject kinds counted (REACH_UNIT_UNTIED …)"),
+    ] = None,
+    skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> GapPage:
+    """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
+    (code, Chinese and English) and what would close it."""
+    return repo.list_gaps(db, str(code.value), as_of=_day(as_of), area=area, kinds=kinds,
+                          skip=skip, limit=limit)  # fmt: skip
+
+
+@router.get(
+    "/areas/{area_id}/coverage",
+    summary="Coverage summary of an area and its child areas / 区域覆盖率汇总",
+    response_model=CoverageSummary,
+    responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
+                                 "officedocument.spreadsheetml.sheet": {}}}},
+)  # fmt: skip
+def coverage(
+    db: DatabaseDep,
+    area_id: str,
+    as_of: AsOf = None,
+    format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
+) -> Response:
+    """Organization, leadership and team coverage rates with the count of each gap kind,
+    for the area and each child area: a table to paste into a report."""
+    summary = repo.coverage_summary(db, area_id, as_of=_day(as_of))
+    if format == "json":
+        return Response(summary.model_dump_json(), media_type="application/json")
+    from graph_service.reports import summary_table
+
+    body, media = summary_table(summary, format)
+    filename = f"coverage-{area_id}-{summary.as_of}.{format}"
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})

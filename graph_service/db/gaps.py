@@ -1,0 +1,343 @@
+"""The gap repository: one rule's gaps a page at a time, counts, and the coverage summary.
+
+Each rule of :data:`graph_service.domain.gaps.RULES` has two named queries:
+``cypher/gaps/<code>.cypher`` lists its gaps (a page, sorted by impact, then id, every
+row carrying the total) and ``cypher/gaps/counts/<code>_count.cypher`` counts them in
+an area and any of the areas under it at once. Both take ``$as_of`` and an area (null =
+everywhere); some take the rule's ``$kinds`` or the meeting ``$periods``.
+
+Where a subject is (its area, which the area filter and ``area_path`` use):
+
+* an area: itself;
+* a building, park, unit or committee: the area it is LOCATED_IN, directly or through
+  the building or park it is in (a node located in several areas is in each);
+* a party organization: its own place (LOCATED_IN, else the area of the unit it is
+  ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS), else the
+  place of its nearest ancestor by UNDER (whatever the dates: places do not move);
+* a person: the area of their current employer, else the community they currently
+  REPORTED_TO, else their latest party organization's area, else where they volunteer
+  or hold a service post.
+
+A subject is in an area when its area is that area or lies under it (PART_OF). One
+without any area is listed only when no area is asked for.
+
+What ``impact`` measures, per subject (each query's header says it per rule):
+
+* a unit: its formal party members (the larger of ``formal_party_members`` and the
+  formal members currently employed by it), the count behind ORG_UNIT_NEEDS_OWN_ORG;
+* a building or park: units located in it (for a park, also those in its buildings);
+* a party organization: its current members (MEMBER_OF);
+* an area: units located in it or in any area under it;
+* a committee: its current member units;
+* a person: 1.
+
+>>> page = list_gaps(db, "ORG_BUILDING_UNCOVERED", as_of=dt.date(2024, 6, 1),
+...                  area="370103010", limit=20)              # doctest: +SKIP
+>>> page.total, page.items[0].impact                          # doctest: +SKIP
+(12, 35)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from graph_service.db.database import Database
+from graph_service.domain.gaps import (
+    BRANCH_KIND_VALUES,
+    COMMERCIAL_BUILDING_KINDS,
+    DEFAULT_COUNTED_UNIT_KINDS,
+    MEETING_PERIOD_DAYS,
+    RULES,
+    RULES_BY_CODE,
+    GapRule,
+)
+from graph_service.domain.kinds import (
+    BilingualEnum,
+    BuildingKind,
+    CommitteeKind,
+    OrgKind,
+    UnitKind,
+)
+from graph_service.errors import InvalidInput, NotFound
+from graph_service.schemas.gaps import (
+    AreaCoverage,
+    AreaRef,
+    CoverageRate,
+    CoverageSummary,
+    GapItem,
+    GapPage,
+    GapRuleOut,
+)
+
+MAX_LIMIT = 1000
+
+# Units whose organization coverage is measured (ORG_UNIT_UNCOVERED, the summary).
+ORG_COVERED_UNIT_KINDS: tuple[str, ...] = (
+    UnitKind.NON_PUBLIC_ENTERPRISE.value,
+    UnitKind.SOCIAL_ORGANIZATION.value,
+)
+
+# Rules that take $kinds: the subject kinds they count by default, and the enumeration
+# a caller's kinds (English or Chinese) are read with.
+RULE_KINDS: dict[str, tuple[tuple[str, ...], type[BilingualEnum]]] = {
+    "ORG_BUILDING_UNCOVERED": (COMMERCIAL_BUILDING_KINDS, BuildingKind),
+    "ORG_UNIT_UNCOVERED": (ORG_COVERED_UNIT_KINDS, UnitKind),
+    "TEAM_BRANCH_NO_OFFICER": (BRANCH_KIND_VALUES, OrgKind),
+    "TEAM_BUILDING_NO_OFFICER": (COMMERCIAL_BUILDING_KINDS, BuildingKind),
+    "REACH_UNIT_UNTIED": (DEFAULT_COUNTED_UNIT_KINDS, UnitKind),
+}
+
+
+def list_query(code: str) -> str:
+    """The name of a rule's list query."""
+    return code.lower()
+
+
+def count_query(code: str) -> str:
+    """The name of a rule's count query."""
+    return f"{code.lower()}_count"
+
+
+# ---- arguments ------------------------------------------------------------------------------
+
+
+def _rule(code: str) -> GapRule:
+    rule = RULES_BY_CODE.get(code.strip().upper())
+    if rule is None:
+        raise NotFound(
+            f"no gap rule {code!r}; the rules are: " + ", ".join(r.code for r in RULES),
+            code=code,
+        )
+    return rule
+
+
+def _kinds(rule: GapRule, kinds: Sequence[str] | None) -> list[str] | None:
+    """The rule's $kinds: the caller's (validated, English values) or the default."""
+    spec = RULE_KINDS.get(rule.code)
+    if spec is None:
+        if kinds is not None:
+            raise InvalidInput(f"rule {rule.code} takes no kinds", field="kinds")
+        return None
+    default, enum = spec
+    if kinds is None:
+        return list(default)
+    values: list[str] = []
+    for kind in kinds:
+        try:
+            values.append(enum.parse(kind).value)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="kinds") from None
+    return values
+
+
+def _periods(periods: Mapping[str, int] | None) -> dict[str, int]:
+    """Meeting periods in days by committee kind: the defaults, with the caller's on top."""
+    out = dict(MEETING_PERIOD_DAYS)
+    if periods is None:
+        return out
+    for kind, days in periods.items():
+        try:
+            key = CommitteeKind.parse(kind).value
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="periods") from None
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise InvalidInput(f"period of {key} must be a whole number of days ≥ 1",
+                               field="periods")  # fmt: skip
+        out[key] = days
+    return out
+
+
+def _check_page(skip: int, limit: int) -> None:
+    if skip < 0:
+        raise InvalidInput("skip must be 0 or more / skip 不能为负", field="skip")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+
+
+def _params(db: Database, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a named query declares, from a pool of every value a gap query may take."""
+    return {key: values[key] for key in db.registry[name].params}
+
+
+def _native(value: Any) -> Any:
+    """Driver temporal values as Python ones, inside maps and lists too."""
+    if isinstance(value, dict):
+        return {key: _native(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_native(item) for item in value]
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+def _area(db: Database, tx: ManagedTransaction, area_id: str) -> dict[str, Any]:
+    rows = db.run_in(tx, "area_with_children", id=area_id)
+    if not rows:
+        raise NotFound(f"no area with id {area_id!r} / 区域不存在", id=area_id)
+    return rows[0]
+
+
+# ---- gaps -----------------------------------------------------------------------------------
+
+
+def list_gaps(
+    db: Database,
+    code: str,
+    *,
+    as_of: dt.date,
+    area: str | None = None,
+    kinds: Sequence[str] | None = None,
+    periods: Mapping[str, int] | None = None,
+    skip: int = 0,
+    limit: int = 50,
+) -> GapPage:
+    """One page of a rule's gaps as of a date, largest impact first, then by id.
+
+    ``kinds`` replaces the subject kinds a rule counts (only for the rules of
+    :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind
+    for SCHED_MEETING_OVERDUE. Raises :class:`NotFound` for an unknown rule or area and
+    :class:`InvalidInput` for a bad argument.
+    """
+    rule = _rule(code)
+    _check_page(skip, limit)
+    if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
+        raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
+    pool: dict[str, Any] = {
+        "as_of": as_of, "area": area, "areas": [area], "kinds": _kinds(rule, kinds),
+        "periods": _periods(periods), "skip": skip, "limit": limit,
+    }  # fmt: skip
+
+    def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], int]:
+        if area is not None:
+            _area(db, tx, area)
+        name = list_query(rule.code)
+        rows = db.run_in(tx, name, **_params(db, name, pool))
+        if rows:
+            return rows, int(rows[0]["total"])
+        if skip == 0:
+            return [], 0
+        # past the last page: the rows that carry the total are gone, so count
+        counted = count_query(rule.code)
+        return [], int(db.run_in(tx, counted, **_params(db, counted, pool))[0]["total"])
+
+    rows, total = db.execute_read(work, f"gaps:{rule.code}")
+    return GapPage(
+        rule=GapRuleOut.of(rule), as_of=as_of, area=area, total=total, skip=skip, limit=limit,
+        items=[_item(rule, row) for row in rows],
+    )  # fmt: skip
+
+
+def _item(rule: GapRule, row: Mapping[str, Any]) -> GapItem:
+    return GapItem(
+        code=rule.code, id=row["id"], name=row["name"] or row["id"], kind=row["kind"],
+        subkind=row["subkind"], area_path=[AreaRef(**step) for step in row["area_path"]],
+        related_id=row["related_id"], related_name=row["related_name"],
+        impact=int(row["impact"] or 0), detail=_native(row["detail"] or {}),
+        en=rule.en, zh=rule.zh, fix_en=rule.fix_en, fix_zh=rule.fix_zh,
+    )  # fmt: skip
+
+
+def _counts(
+    db: Database,
+    tx: ManagedTransaction,
+    area: str | None,
+    areas: Sequence[str | None],
+    as_of: dt.date,
+) -> dict[str | None, dict[str, int]]:
+    """The count of every rule's gaps (default kinds) in each of ``areas``, all of them
+    ``area`` or under it; ``area=None, areas=[None]`` counts everywhere."""
+    out: dict[str | None, dict[str, int]] = {a: {rule.code: 0 for rule in RULES} for a in areas}
+    for rule in RULES:
+        pool = {"area": area, "areas": list(areas), "as_of": as_of,
+                "kinds": _kinds(rule, None), "periods": dict(MEETING_PERIOD_DAYS)}  # fmt: skip
+        name = count_query(rule.code)
+        for row in db.run_in(tx, name, **_params(db, name, pool)):
+            out[row["area"]][rule.code] = int(row["total"])
+    return out
+
+
+def count_gaps(db: Database, *, as_of: dt.date, area: str | None = None) -> dict[str, int]:
+    """How many gaps of each rule there are as of a date, in an area or everywhere.
+
+    The keys are every rule code, in catalogue order (zero counts included).
+    """
+
+    def work(tx: ManagedTransaction) -> dict[str, int]:
+        if area is not None:
+            _area(db, tx, area)
+        return _counts(db, tx, area, [area], as_of)[area]
+
+    return db.execute_read(work, "gaps:count")
+
+
+# ---- the coverage summary ------------------------------------------------------------------
+
+
+def coverage_summary(db: Database, area_id: str, *, as_of: dt.date) -> CoverageSummary:
+    """The three coverage rates and the gap counts of an area and of each child area.
+
+    * organization (组织大覆盖): commercial buildings, parks, and non-public enterprises and
+      social organizations not in ORG_BUILDING_UNCOVERED / ORG_PARK_UNCOVERED /
+      ORG_UNIT_UNCOVERED, over all of them;
+    * leadership (班子大覆盖): current (member unit, committee) memberships not in
+      LEAD_UNIT_UNREPRESENTED, over all current memberships;
+    * team (队伍大覆盖): branches, commercial buildings and parks not in
+      TEAM_BRANCH_NO_OFFICER / TEAM_BUILDING_NO_OFFICER / TEAM_PARK_NO_OFFICER, over all.
+
+    A rate is null when its denominator is 0. Raises :class:`NotFound` for an unknown area.
+    """
+
+    def work(
+        tx: ManagedTransaction,
+    ) -> tuple[dict[str, Any], dict[str | None, dict[str, int]], dict[str | None, Any]]:
+        area = _area(db, tx, area_id)
+        ids = [area_id, *(child["id"] for child in area["children"])]
+        counts = _counts(db, tx, area_id, ids, as_of)
+        totals = db.run_in(
+            tx, "coverage_denominators", area=area_id, areas=ids, as_of=as_of,
+            building_kinds=list(COMMERCIAL_BUILDING_KINDS), unit_kinds=list(ORG_COVERED_UNIT_KINDS),
+            branch_kinds=list(BRANCH_KIND_VALUES),
+        )  # fmt: skip
+        return area, counts, {row["area"]: row for row in totals}
+
+    area, counts, totals = db.execute_read(work, "coverage:summary")
+    refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
+    refs += [AreaRef(**child) for child in area["children"]]
+    rows = [_coverage(ref, totals[ref.id], counts[ref.id]) for ref in refs]
+    return CoverageSummary(
+        as_of=as_of, area=rows[0], children=rows[1:], rules=[GapRuleOut.of(r) for r in RULES]
+    )
+
+
+def _coverage(area: AreaRef, totals: Mapping[str, Any], gaps: dict[str, int]) -> AreaCoverage:
+    def part(total_key: str, code: str) -> CoverageRate:
+        total = int(totals[total_key])
+        return CoverageRate.of(total - gaps[code], total)
+
+    organization = {
+        "buildings": part("buildings", "ORG_BUILDING_UNCOVERED"),
+        "parks": part("parks", "ORG_PARK_UNCOVERED"),
+        "units": part("units", "ORG_UNIT_UNCOVERED"),
+    }
+    team = {
+        "branches": part("branches", "TEAM_BRANCH_NO_OFFICER"),
+        "buildings": part("buildings", "TEAM_BUILDING_NO_OFFICER"),
+        "parks": part("parks", "TEAM_PARK_NO_OFFICER"),
+    }
+    return AreaCoverage(
+        area=area,
+        organization=_sum(organization.values()),
+        organization_parts=organization,
+        leadership=part("memberships", "LEAD_UNIT_UNREPRESENTED"),
+        team=_sum(team.values()),
+        team_parts=team,
+        gaps=gaps,
+    )
+
+
+def _sum(rates: Iterable[CoverageRate]) -> CoverageRate:
+    items = list(rates)
+    return CoverageRate.of(sum(r.covered for r in items), sum(r.total for r in items))

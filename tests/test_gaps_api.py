@@ -1,0 +1,90 @@
+"""Gap lists, counts and the coverage summary over HTTP and the CLI, on the demo region."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from graph_service.config import Settings
+from graph_service.db.database import Database
+from graph_service.domain.gaps import RULES
+from graph_service.main import create_app
+from loaders.demo import DEMO_AS_OF, load_demo
+
+AS_OF = DEMO_AS_OF.isoformat()
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    assert load_demo(db) is not None
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_every_gap_kind_occurs_in_the_demo(client: TestClient) -> None:
+    counts = client.get("/gaps/counts", params={"as_of": AS_OF}).json()
+    assert set(counts) == {rule.code for rule in RULES}
+    assert all(n >= 1 for n in counts.values()), counts
+    rules = client.get("/gaps").json()
+    assert [r["code"] for r in rules] == [rule.code for rule in RULES]
+
+
+def test_a_gap_list_names_the_thing_where_why_and_the_fix(client: TestClient) -> None:
+    page = client.get("/gaps/ORG_BUILDING_UNCOVERED",
+                      params={"as_of": AS_OF, "area": "A-ERQI"}).json()  # fmt: skip
+    assert page["total"] == 1
+    item = page["items"][0]
+    assert (item["id"], item["name"]) == ("B-HEPING", "和平国际大厦")
+    assert [a["name"] for a in item["area_path"]] == [
+        "济南市",
+        "市中区",
+        "二七新村街道",
+        "和平社区",
+    ]
+    assert item["zh"] and item["en"] and item["fix_zh"] and item["fix_en"]
+    elsewhere = client.get("/gaps/ORG_BUILDING_UNCOVERED",
+                           params={"as_of": AS_OF, "area": "A-JIANXIN"}).json()  # fmt: skip
+    assert elsewhere["total"] == 0 and elsewhere["items"] == []
+    assert client.get("/gaps/NO_SUCH_RULE").status_code == 422
+    assert client.get("/gaps/ORG_PARK_UNCOVERED", params={"area": "NOPE"}).status_code == 404
+
+
+def test_coverage_summary_as_json_csv_and_xlsx(client: TestClient) -> None:
+    summary = client.get("/areas/A-ERQI/coverage", params={"as_of": AS_OF}).json()
+    rows = [summary["area"], *summary["children"]]
+    assert rows[0]["area"]["id"] == "A-ERQI" and len(rows) == 5
+    for row in rows:
+        for part in ("organization", "leadership", "team"):
+            rate = row[part]
+            expected = None if rate["total"] == 0 else rate["covered"] / rate["total"]
+            assert rate["rate"] == pytest.approx(expected) if expected is not None else (
+                rate["rate"] is None
+            )  # fmt: skip
+    as_csv = client.get("/areas/A-ERQI/coverage", params={"as_of": AS_OF, "format": "csv"})
+    table = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert table[1][0] == "A-ERQI" and len(table) == 6
+    as_xlsx = client.get("/areas/A-ERQI/coverage", params={"as_of": AS_OF, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None and sheet.cell(2, 2).value == "二七新村街道"
+
+
+def test_cli_gaps_json(settings: Settings, client: TestClient) -> None:
+    env = os.environ | {
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", "gaps", "ORG_UNIT_UNCOVERED",
+         "--area", "A-ERQI", "--as-of", AS_OF, "--format", "json"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    assert {row["id"] for row in json.loads(result.stdout)} == {"U-HESHUN", "U-LINLI"}
