@@ -1171,13 +1171,17 @@ class _Region:
         organs = c.sub.district.organs
         unpaired = self.community_gap(c, "community_unpaired")
         expired = self.plant.hit("pairing_expired", force_here=False)
+        before: str | None = None
         if expired or (unpaired and self.chance(0.5)):
             since = self.days_ago(800, 3000)
             until = self.ended(since, 365)
-            self.out.rel(RelKind.PAIRED_WITH, self.rng.choice(organs).id, c.area, since=since,
+            before = self.rng.choice(organs).id
+            self.out.rel(RelKind.PAIRED_WITH, before, c.area, since=since,
                          until=until, scheme="双联系双服务")  # fmt: skip
-        if not unpaired:
-            self.out.rel(RelKind.PAIRED_WITH, self.rng.choice(organs).id, c.area,
+        # the next pairing is another organ: one relationship per (organ, community)
+        others = [organ.id for organ in organs if organ.id != before]
+        if not unpaired and others:
+            self.out.rel(RelKind.PAIRED_WITH, self.rng.choice(others), c.area,
                          since=self.days_ago(30, 1500), scheme="双联系双服务")  # fmt: skip
 
 

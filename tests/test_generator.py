@@ -17,7 +17,7 @@ import yaml
 
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import REL_SPECS, NodeKind, RelKind
-from graph_service.domain.tables import TABLES, table_named
+from graph_service.domain.tables import REL_TABLES, TABLES, table_named
 from loaders.demo import DEMO_AS_OF, DEMO_BUNDLE
 from loaders.generator import SCALES, ScaleSpec, generate, generate_region, main
 from loaders.ground_truth import evaluate_gaps, typed_rows
@@ -276,3 +276,18 @@ def test_every_rule_fails_in_the_demo() -> None:
     member_ids = {row["id"] for row in read_demo()["units"] if row["name"] in MEMBER_UNITS}
     for code in ("LEAD_UNIT_UNREPRESENTED", "REACH_UNIT_UNTIED", "SCHED_NO_CLAIMED_PROJECT"):
         assert not {subject for subject, _ in found[code]} & member_ids, code
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_one_relationship_per_start_type_and_end(tmp_path: Path, seed: int) -> None:
+    """The import format keys a relationship by (start, type, end): a renewal is another
+    person or organ, never a second row for the same pair."""
+    generate(seed, "subdistrict", tmp_path)
+    for table in REL_TABLES.values():
+        path = tmp_path / f"{table.key}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))[1:]
+        pairs = [(row[0], row[1]) for row in rows]
+        assert len(pairs) == len(set(pairs)), table.key
