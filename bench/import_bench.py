@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         again_s, again_rss, again = run_import(env, bundle, work / "again.json")
         changed = again["totals"].get("created", 0) + again["totals"].get("updated", 0)
 
-        db.wipe(batch=50_000)
+        db.wipe()  # 10k nodes a transaction: hubs with many relationships need the headroom
         bare_s, bare_nodes, bare_rels = bare_unwind(
             GraphDatabase.driver(info.uri, auth=(info.user, info.password)),
             settings.neo4j_database, bundle,
