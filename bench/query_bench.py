@@ -35,8 +35,10 @@ from typing import Any
 
 import httpx
 
+from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db import entities, gaps, support
+from graph_service.db.accounts import add_account
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.domain.gaps import RULES
@@ -46,6 +48,7 @@ from loaders.importer import import_files
 
 CLIENTS = 8
 AS_OF = dt.date(2026, 6, 30)
+ADMIN = Principal.cli()
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -123,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             env=env,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
-        client = httpx.Client(base_url=base, timeout=60,
+        key = add_account(db, ADMIN, f"bench-{port}", Role.ADMIN)
+        client = httpx.Client(base_url=base, timeout=60, headers={"X-API-Key": key},
                               limits=httpx.Limits(max_connections=CLIENTS))  # fmt: skip
         for _ in range(100):
             try:
@@ -144,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         groups: dict[str, tuple[list[Callable[[], Any]], list[Callable[[], Any]]]] = {
             "supporters": (
                 [get(f"/entities/{t}/supporters", as_of=day) for t in targets],
-                [lambda t=t: support.supporters(db, t, AS_OF) for t in targets],
+                [lambda t=t: support.supporters(db, ADMIN, t, AS_OF) for t in targets],
             ),
             "entity read": (
                 [get(f"/units/{u}") for u in units],
-                [lambda u=u: entities.get_node(db, NodeKind.UNIT, u) for u in units],
+                [lambda u=u: entities.get_node(db, ADMIN, NodeKind.UNIT, u) for u in units],
             ),
         }
         reps = max(1, args.requests // (2 * len(RULES)))
@@ -159,11 +163,11 @@ def main(argv: list[str] | None = None) -> int:
                 params = {"as_of": day} | ({"area": area} if area else {})
                 http_calls.append(get(f"/gaps/{rule.code}", **params))
                 direct_calls.append(lambda c=rule.code, a=area: gaps.list_gaps(
-                    db, c, as_of=AS_OF, area=a))  # fmt: skip
+                    db, ADMIN, c, as_of=AS_OF, area=a))  # fmt: skip
             groups[f"gaps {rule.code}"] = (http_calls, direct_calls)
         groups["summary (subdistrict)"] = (
             [get(f"/areas/{s}/coverage", as_of=day) for s in subdistricts],
-            [lambda s=s: gaps.coverage_summary(db, s, as_of=AS_OF) for s in subdistricts],
+            [lambda s=s: gaps.coverage_summary(db, ADMIN, s, as_of=AS_OF) for s in subdistricts],
         )
 
         print(f"{'measure':34} {'p50':>8} {'p95':>8} {'p99':>8}   {'driver p50':>10} "

@@ -6,12 +6,18 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from graph_service.auth.principal import Principal, Role
+from graph_service.cli_users import audit as audit_command
+from graph_service.cli_users import users_app
 from graph_service.config import Settings
 from graph_service.neo4j_server.manager import LocalNeo4j, Neo4jServerError
+
+if TYPE_CHECKING:
+    from graph_service.db.database import Database
 
 app = typer.Typer(
     help="区域化党建组织网络服务 · Regional party-building network service.",
@@ -20,6 +26,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The managed local Neo4j server / 本地托管的 Neo4j 服务器.")
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.command("audit")(audit_command)
 
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOpt = Annotated[int, typer.Option(help="TCP port of the API.")]
@@ -112,6 +120,21 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     uvicorn.run(create_app(Settings()), host=host, port=port)
 
 
+def _first_admin(db: Database, key_file: Path) -> str | None:
+    """With no admin account yet, make one named ``admin`` and keep its key in a 0600
+    file beside the local database; say where (and how to make others)."""
+    from graph_service.db.accounts import add_account, admin_count
+
+    if admin_count(db):
+        return None
+    key = add_account(db, Principal.cli(), "admin", Role.ADMIN)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key + "\n")
+    return (f"First admin account 'admin' created; its API key is in {key_file} "
+            "(send it as X-API-Key). More: graph-service users add NAME --role …")  # fmt: skip
+
+
 @app.command()
 def run(
     host: HostOpt = "127.0.0.1",
@@ -139,7 +162,10 @@ def run(
         with open_database(settings) as db:
             if load_demo(db, only_if_empty=True) is not None:
                 typer.echo("Loaded the Erqi Xincun demo region / 已载入二七新村街道示例数据")
+            key_note = _first_admin(db, base.data_dir / "admin.key")
         typer.echo(f"API on http://{host}:{port}  (docs: /docs)")
+        if key_note:
+            typer.echo(key_note)
         uvicorn.run(create_app(settings), host=host, port=port)
     finally:
         server.stop()
@@ -220,15 +246,24 @@ def export(
     out: Annotated[Path, typer.Argument(help="A folder for csv, a file otherwise")],
     fmt: Annotated[str, typer.Option("--format", help="csv | xlsx | json | graphml")] = "xlsx",
     area: Annotated[str | None, typer.Option(help="Only this area's subtree (area id)")] = None,
+    personal: Annotated[
+        bool, typer.Option("--personal", help="Include phone, ID number, address (audited)")
+    ] = False,
 ) -> None:
     """Export the graph (or one area's subtree) in the import format, or GraphML."""
     from graph_service.cli_db import open_database
+    from graph_service.db import audit
     from graph_service.errors import GraphServiceError
     from loaders.exporters import export_graph
 
     try:
         with open_database(cli_settings()) as db:
-            written = export_graph(db, fmt, out, area=area)
+            if personal:
+                audit.record_alone(db, Principal.cli(), audit.Change(
+                    "export.personal", target=area, targets=[area] if area else [],
+                    details={"format": fmt, "area": area, "out": str(out)},
+                ))  # fmt: skip
+            written = export_graph(db, fmt, out, area=area, personal=personal)
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     typer.echo(f"wrote {written}")
@@ -269,7 +304,7 @@ def supporters(
     _check_format(fmt, out)
     try:
         with open_database(cli_settings()) as db:
-            result = repo.supporters(db, entity_id, _as_of(as_of))
+            result = repo.supporters(db, Principal.cli(), entity_id, _as_of(as_of))
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     rows: list[dict[str, object]] = [
@@ -297,7 +332,7 @@ def portfolio(
     _check_format(fmt, out)
     try:
         with open_database(cli_settings()) as db:
-            result = repo.portfolio(db, entity_id, _as_of(as_of))
+            result = repo.portfolio(db, Principal.cli(), entity_id, _as_of(as_of))
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     rows: list[dict[str, object]] = [
@@ -331,7 +366,7 @@ def gaps(
     try:
         with open_database(cli_settings()) as db:
             if code is None:
-                counts = repo.count_gaps(db, as_of=day, area=area)
+                counts = repo.count_gaps(db, Principal.cli(), as_of=day, area=area)
                 rows: list[dict[str, object]] = [
                     {"code": c, "zh": RULES_BY_CODE[c].zh, "en": RULES_BY_CODE[c].en, "count": n}
                     for c, n in counts.items()
@@ -340,7 +375,8 @@ def gaps(
                            ("count", "数量 count")]  # fmt: skip
                 emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
                 return
-            page = repo.list_gaps(db, code.upper(), as_of=day, area=area, skip=skip, limit=limit)
+            page = repo.list_gaps(db, Principal.cli(), code.upper(), as_of=day, area=area,
+                                  skip=skip, limit=limit)  # fmt: skip
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     rows = [
@@ -371,7 +407,7 @@ def summary(
     _check_format(fmt, out)
     try:
         with open_database(cli_settings()) as db:
-            result = repo.coverage_summary(db, area, as_of=_as_of(as_of))
+            result = repo.coverage_summary(db, Principal.cli(), area, as_of=_as_of(as_of))
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     if fmt == "json":

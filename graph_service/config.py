@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="Where the Neo4j jars from Maven Central are cached.",
     )
     retry_after_seconds: int = 5
+    docs_public: bool = Field(
+        default=True,
+        description="Serve /docs and /openapi.json without credentials (they hold no data).",
+    )
+    max_body_bytes: int = Field(default=1 << 20, description="Largest JSON request body.")
+    max_upload_bytes: int = Field(default=200 << 20, description="Largest upload to /imports.")
 
     @field_validator("neo4j_password")
     @classmethod

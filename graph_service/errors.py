@@ -8,8 +8,11 @@
     │   └── SchemaNotReady      reachable, schema not at version   → 503 + Retry-After
     ├── NotFound                no such id                          → 404
     ├── Conflict                duplicate id, relationships in use  → 409
-    └── InvalidInput            a field is wrong                    → 422
-        └── ImportRejected      an import had bad rows (report)     → 422
+    ├── InvalidInput            a field is wrong                    → 422
+    ├── Unauthorized            no or unknown credentials           → 401
+    ├── Forbidden               role or area scope does not allow   → 403
+    ├── PayloadTooLarge         request body over the limit         → 413
+    └── QueryTimedOut           a query ran past its time limit     → 504
 
 Responses are RFC 9457 problem details (``application/problem+json``).
 """
@@ -57,3 +60,29 @@ class Conflict(GraphServiceError):
 class InvalidInput(GraphServiceError):
     status = 422
     title = "Invalid input / 输入无效"
+
+
+class Unauthorized(GraphServiceError):
+    """No credentials, or credentials that match no active account."""
+
+    status = 401
+    title = "Unauthorized / 未认证"
+
+
+class Forbidden(GraphServiceError):
+    """The caller's role or area scope does not allow this."""
+
+    status = 403
+    title = "Forbidden / 无权操作"
+
+
+class PayloadTooLarge(GraphServiceError):
+    status = 413
+    title = "Payload too large / 请求体过大"
+
+
+class QueryTimedOut(GraphServiceError):
+    """A query ran longer than the configured limit and was cut off."""
+
+    status = 504
+    title = "Query timed out / 查询超时"

@@ -11,14 +11,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from graph_service import __version__
-from graph_service.api import entities, exports, gaps, health, imports, support
+from graph_service import __version__, logging_filters
+from graph_service.api import audit, entities, exports, gaps, health, imports, support
+from graph_service.api.security import current_principal
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.errors import DatabaseUnavailable
+from graph_service.limits import BodySizeLimit
 from graph_service.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,10 @@ DESCRIPTION = """
 
 Organization-network service for regional party building: who supports which branch and
 through what, which buildings, parks and units are not covered, and who should cover them.
+
+认证 Authentication: send the API key from `graph-service users add` as `X-API-Key` (or
+`Authorization: Bearer`). Roles: admin; organizer and viewer, limited to their areas;
+service accounts for other systems. Only /health and /ready answer without a key.
 """
 
 
@@ -54,18 +62,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             driver.close()
 
+    public_docs = settings.docs_public
     app = FastAPI(
         title="区域化党建组织网络 · Regional party-building network",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url="/docs" if public_docs else None,
+        redoc_url="/redoc" if public_docs else None,
+        openapi_url="/openapi.json" if public_docs else None,
     )
     app.state.settings = settings
+    logging_filters.install()
     install_problem_handlers(app, settings.retry_after_seconds)
+    app.add_middleware(
+        BodySizeLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes,
+        upload_paths=("/imports",),
+    )  # fmt: skip
     app.include_router(health.router)
-    app.include_router(imports.router)
-    app.include_router(exports.router)
-    app.include_router(support.router)
-    app.include_router(gaps.router)
-    app.include_router(entities.router)
+    # every other route needs credentials, whatever its handler asks for
+    authenticated = [Depends(current_principal)]
+    for router in (imports.router, exports.router, support.router, gaps.router,
+                   audit.router, entities.router):  # fmt: skip
+        app.include_router(router, dependencies=authenticated)
+    if not public_docs:
+        _authenticated_docs(app, authenticated)
     return app
+
+
+def _authenticated_docs(app: FastAPI, authenticated: list[object]) -> None:
+    """/openapi.json and /docs behind an API key (DOCS_PUBLIC=false)."""
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=authenticated)  # type: ignore[arg-type]
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=authenticated)  # type: ignore[arg-type]
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title)

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph_service.errors import DatabaseUnavailable, GraphServiceError
+from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -31,6 +31,8 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
         headers = None
         if isinstance(exc, DatabaseUnavailable):
             headers = {"Retry-After": str(retry_after_seconds)}
+        elif isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
         return problem(exc.status, exc.title, exc.detail, request.url.path, headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)

@@ -83,6 +83,7 @@ from openpyxl import Workbook
 from graph_service.db import exports as repo
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.personal import PERSONAL_FIELDS
 from graph_service.domain.tables import NODE_TABLES, TABLES, Table
 from graph_service.errors import InvalidInput
 from loaders.cells import neutralise
@@ -101,26 +102,35 @@ Row = dict[str, Any]
 
 
 def table_rows(
-    db: Database, table: Table, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database,
+    table: Table,
+    *,
+    area: str | None = None,
+    page_size: int = repo.PAGE_SIZE,
+    personal: bool = False,
 ) -> Iterator[Row]:
     """The rows of one table, streamed in export order: every column's field, in column
-    order, None where the graph holds no value. ``area`` is not checked here (see
+    order, None where the graph holds no value. Persons' phone, ID number and home address
+    are left empty unless ``personal``. ``area`` is not checked here (see
     :func:`graph_service.db.exports.require_area`)."""
     fields = [column.field for column in table.columns]
+    if not personal and table.kind is NodeKind.PERSON:
+        fields = [field for field in fields if field not in PERSONAL_FIELDS]
     if isinstance(table.kind, NodeKind):
         found = repo.node_rows(db, table.kind, area=area, page_size=page_size)
     else:
         found = repo.relationship_rows(db, table.kind, area=area, page_size=page_size)
     for props in found:
-        yield {field: props.get(field) for field in fields}
+        yield {column.field: props.get(column.field) if column.field in fields else None
+               for column in table.columns}  # fmt: skip
 
 
 def _non_empty_tables(
-    db: Database, area: str | None, page_size: int
+    db: Database, area: str | None, page_size: int, personal: bool = False
 ) -> Iterator[tuple[Table, Iterator[Row]]]:
     """Each table that has rows, with its rows (the first one fetched to know)."""
     for table in TABLES:
-        rows = table_rows(db, table, area=area, page_size=page_size)
+        rows = table_rows(db, table, area=area, page_size=page_size, personal=personal)
         first = next(rows, None)
         if first is not None:
             yield table, chain([first], rows)
@@ -168,12 +178,13 @@ def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def export_csv(
-    db: Database, folder: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database, folder: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
+    personal: bool = False,
 ) -> Path:
     """Write one ``<table key>.csv`` per non-empty table into ``folder``; return it."""
     folder.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
-    for table, rows in _non_empty_tables(db, area, page_size):
+    for table, rows in _non_empty_tables(db, area, page_size, personal):
 
         def write(path: Path, table: Table = table, rows: Iterator[Row] = rows) -> None:
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -191,13 +202,14 @@ def export_csv(
 
 
 def export_xlsx(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
+    personal: bool = False,
 ) -> Path:
     """Write one sheet per non-empty table into the workbook ``path``; return it."""
 
     def write(target: Path) -> None:
         workbook = Workbook(write_only=True)
-        for table, rows in _non_empty_tables(db, area, page_size):
+        for table, rows in _non_empty_tables(db, area, page_size, personal):
             _append_sheet(workbook, table, rows)
         if not workbook.worksheets:
             _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
@@ -216,7 +228,8 @@ def _append_sheet(workbook: Workbook, table: Table, rows: Iterator[Row]) -> None
 
 
 def export_json(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
+    personal: bool = False,
 ) -> Path:
     """Write the JSON document (see the module docstring) to ``path``; return it.
 
@@ -233,7 +246,7 @@ def export_json(
             out.write(f' "format": {dump(JSON_FORMAT)},\n "version": {JSON_VERSION},\n')
             out.write(' "tables": {')
             first_table = True
-            for table, rows in _non_empty_tables(db, area, page_size):
+            for table, rows in _non_empty_tables(db, area, page_size, personal):
                 out.write("\n" if first_table else ",\n")
                 first_table = False
                 out.write(f"  {dump(table.key)}: [")
@@ -248,7 +261,8 @@ def export_json(
 
 
 def to_networkx(
-    db: Database, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
+    personal: bool = False
 ) -> nx.MultiDiGraph:
     """The graph (or an area's export) as a networkx ``MultiDiGraph``, in export order.
 
@@ -260,10 +274,10 @@ def to_networkx(
     graph = nx.MultiDiGraph()
     for table in TABLES:
         if isinstance(table.kind, NodeKind):
-            for row in table_rows(db, table, area=area, page_size=page_size):
+            for row in table_rows(db, table, area=area, page_size=page_size, personal=personal):
                 graph.add_node(row["id"], **_node_attributes(table.kind, row))
         else:
-            for row in table_rows(db, table, area=area, page_size=page_size):
+            for row in table_rows(db, table, area=area, page_size=page_size, personal=personal):
                 graph.add_edge(
                     row["from_id"],
                     row["to_id"],
@@ -290,12 +304,13 @@ def _edge_attributes(rel: RelKind, row: Row) -> dict[str, Any]:
 
 
 def export_graphml(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE
+    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
+    personal: bool = False,
 ) -> Path:
     """Write the graph (or an area's export) as GraphML to ``path``; return it."""
     import networkx as nx
 
-    graph = to_networkx(db, area=area, page_size=page_size)
+    graph = to_networkx(db, area=area, page_size=page_size, personal=personal)
     _replace_atomically(
         path, lambda target: nx.write_graphml(graph, target, encoding="utf-8", prettyprint=True)
     )
@@ -310,7 +325,9 @@ _WRITERS: dict[str, Callable[..., Path]] = {
 }
 
 
-def export_graph(db: Database, fmt: str, out: Path, *, area: str | None = None) -> Path:
+def export_graph(
+    db: Database, fmt: str, out: Path, *, area: str | None = None, personal: bool = False
+) -> Path:
     """Export the whole graph, or the export of ``area`` (see the module docstring).
 
     ``fmt`` is ``csv`` (``out`` is a folder), ``xlsx``, ``json`` or ``graphml`` (``out``
@@ -325,4 +342,4 @@ def export_graph(db: Database, fmt: str, out: Path, *, area: str | None = None) 
         )
     if area is not None:
         repo.require_area(db, area)
-    return _WRITERS[name](db, out, area=area)
+    return _WRITERS[name](db, out, area=area, personal=personal)

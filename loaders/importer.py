@@ -22,6 +22,7 @@ killed, Neo4j stopped) loses nothing already committed, and running it again com
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import pickle
@@ -33,19 +34,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from neo4j import ManagedTransaction
 from pydantic import ValidationError
 
+from graph_service.auth.principal import Principal
+from graph_service.db import audit
 from graph_service.db import imports as repo
 from graph_service.db.database import Database
+from graph_service.db.scope import visible_ids
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn, RelIn
 from graph_service.domain.tables import Table
+from graph_service.errors import Forbidden, InvalidInput
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import read_tables
 from loaders.rows import RawRow, RawTable
 
 BATCH_SIZE = 5_000
 LOOKUP_BATCH = 10_000
+SCOPED_IMPORT_MAX_ROWS = 50_000
 
 Progress = Callable[[int], None]
 
@@ -180,8 +187,11 @@ class Importer:
         partial: bool = False,
         progress: Progress | None = None,
         now: dt.datetime | None = None,
+        who: Principal | None = None,
     ) -> None:
         self.db = db
+        self.who = who or Principal.cli()
+        self.tx: ManagedTransaction | None = None  # set while an atomic (scoped) import writes
         self.sources = list(sources)
         self.report = ImportReport(
             files=[s.name for s in self.sources], dry_run=dry_run, partial=partial
@@ -382,7 +392,7 @@ class Importer:
     def _write(self, spool: _Spool) -> None:
         for kind in NodeKind:
             for batch in spool.batches(kind.value):
-                counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at)
+                counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
                 for status, n in counts.items():
                     self.report.count(kind.value, status, n)
                 self.progress(len(batch))
@@ -412,7 +422,7 @@ class Importer:
         self, rel: RelKind, pair: tuple[NodeKind, NodeKind], items: list[dict[str, Any]]
     ) -> None:
         counts = repo.upsert_relationships(self.db, rel, pair[0], pair[1], items,
-                                           self.imported_at)  # fmt: skip
+                                           self.imported_at, self.tx)  # fmt: skip
         for status, n in counts.items():
             self.report.count(rel.value, status, n)
         self.progress(len(items))
@@ -435,6 +445,7 @@ class Importer:
                 self.report.count(rel.value, "created", n)
 
     def run(self) -> ImportReport:
+        self.who.require_write()
         for source in self.sources:
             self.report.digests[source.name] = _digest(source.path)
         with tempfile.TemporaryDirectory(prefix="graph-import-") as folder, ExitStack() as stack:
@@ -448,9 +459,84 @@ class Importer:
             if self.report.dry_run:
                 self._count_dry_run(spool)
                 return self.report
-            self._write(spool)
-            self.report.written = True
+            if self.who.scope is None:
+                self._write_in_batches(spool)
+            else:
+                self._write_atomically(spool)
         return self.report
+
+    # ---- phase 3 for the two kinds of principal --------------------------------------------
+    def _audit_details(self) -> dict[str, Any]:
+        summary = self.report.as_dict()
+        return {
+            "files": summary["files"], "digests": summary["digests"],
+            "partial": summary["partial"], "written": summary["written"],
+            "counts": summary["counts"], "totals": summary["totals"],
+            "problems": len(self.report.problems),
+        }  # fmt: skip
+
+    def _write_in_batches(self, spool: _Spool) -> None:
+        """Unscoped (admin, CLI): batches of their own, any size; the trail records the
+        start (files and digests) before the first batch and the report after the last,
+        so an interrupted import is visible in the trail as a start with no finish."""
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.start", details={"files": self.report.files, "digests": self.report.digests},
+        ))  # fmt: skip
+        self._write(spool)
+        self.report.written = True
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.finish", details=self._audit_details()
+        ))  # fmt: skip
+
+    def _write_atomically(self, spool: _Spool) -> None:
+        """Area-scoped: one transaction that refuses to touch anything outside the
+        principal's areas — every id of the input must lie inside them once written, and
+        every id that already existed must have lain inside them before — so nothing is
+        stored unless all of it may be. Limited to SCOPED_IMPORT_MAX_ROWS rows."""
+        rels = sum(len(batch) for rel in RelKind for batch in spool.batches(rel.value))
+        if len(self.kinds) + rels > SCOPED_IMPORT_MAX_ROWS:
+            raise InvalidInput(
+                f"an area-scoped import is written in one transaction and may hold at most "
+                f"{SCOPED_IMPORT_MAX_ROWS:,} rows; split the files or ask an admin / "
+                "区域账号单次导入行数超限，请拆分文件或由管理员导入"
+            )
+        ids = sorted(set(self.kinds) | set(self.db_kinds))
+        saved = copy.deepcopy(self.report.counts)
+
+        def work(tx: ManagedTransaction) -> None:
+            self.report.counts = copy.deepcopy(saved)  # a retried transaction starts over
+            existing = set(repo.existing_kinds_in(self.db, tx, ids))
+            outside = sorted(existing - visible_ids(self.db, tx, self.who, sorted(existing)))
+            if outside:
+                raise Forbidden(
+                    f"{len(outside)} id(s) of the input already exist outside your areas: "
+                    f"{', '.join(outside[:10])} / 导入涉及您权限范围外的已有节点",
+                    ids=outside[:100],
+                )
+            self.tx = tx
+            try:
+                self._write(spool)
+            finally:
+                self.tx = None
+            stray = sorted(set(self.kinds) - visible_ids(self.db, tx, self.who, sorted(self.kinds)))
+            if stray:
+                raise Forbidden(
+                    f"{len(stray)} node(s) of the input would lie outside your areas: "
+                    f"{', '.join(stray[:10])}; place each inside them (located_in, part_of …) "
+                    "/ 导入的节点须位于您负责的区域内",
+                    ids=stray[:100],
+                )
+            self.report.written = True
+            audit.record(self.db, tx, self.who, audit.Change(
+                "import.finish", details=self._audit_details()
+            ))  # fmt: skip
+
+        try:
+            self.db.execute_write(work, "import_scoped")
+        except BaseException:
+            self.report.counts = saved
+            self.report.written = False
+            raise
 
 
 def _digest(path: Path) -> str:
@@ -470,7 +556,10 @@ def import_files(
     dry_run: bool = False,
     partial: bool = False,
     progress: Progress | None = None,
+    who: Principal | None = None,
 ) -> ImportReport:
-    """Validate every input, then (unless a problem was found, or with ``partial``) upsert."""
+    """Validate every input, then (unless a problem was found, or with ``partial``) upsert,
+    as ``who`` (default: the operator at the command line, unscoped)."""
     sources = [Source.of(item) for item in inputs]
-    return Importer(db, sources, dry_run=dry_run, partial=partial, progress=progress).run()
+    importer = Importer(db, sources, dry_run=dry_run, partial=partial, progress=progress, who=who)
+    return importer.run()

@@ -99,3 +99,12 @@ def settings(neo4j_server: Neo4jUnderTest, db: Database) -> Settings:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def admin_headers(db: Database) -> dict[str, str]:
+    """Headers carrying the key of a fresh admin account (the database was just wiped)."""
+    from graph_service.auth.principal import Principal, Role
+    from graph_service.db.accounts import add_account
+
+    return {"X-API-Key": add_account(db, Principal.cli(), "test-admin", Role.ADMIN)}

@@ -34,8 +34,10 @@ def demo(db: Database) -> Database:
 
 
 @pytest.fixture
-def client(settings: Settings, demo: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+def client(
+    settings: Settings, admin_headers: dict[str, str], demo: Database
+) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 

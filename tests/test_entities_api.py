@@ -14,8 +14,8 @@ from graph_service.main import create_app
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+def client(settings: Settings, admin_headers: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 

@@ -246,7 +246,7 @@ def test_neutralise_examples(text: str, safe: str) -> None:
 
 
 def test_csv_round_trip_is_byte_identical(db: Database, region: Path, tmp_path: Path) -> None:
-    first = export_graph(db, "csv", tmp_path / "first")
+    first = export_graph(db, "csv", tmp_path / "first", personal=True)
     assert sorted(p.name for p in first.iterdir()) == sorted(f"{t.key}.csv" for t in TABLES)
     raw = (first / "units.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "a BOM, so Excel reads the Chinese as UTF-8"
@@ -273,7 +273,7 @@ def test_csv_round_trip_is_byte_identical(db: Database, region: Path, tmp_path: 
     graph = snapshot(db)
     reimport(db, first)
     assert snapshot(db) == graph
-    second = export_graph(db, "csv", tmp_path / "second")
+    second = export_graph(db, "csv", tmp_path / "second", personal=True)
     for path in first.iterdir():
         assert (second / path.name).read_bytes() == path.read_bytes(), path.name
     assert {p.name for p in second.iterdir()} == {p.name for p in first.iterdir()}
@@ -288,7 +288,7 @@ def sheet_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_xlsx_round_trip_gives_the_same_cells(db: Database, region: Path, tmp_path: Path) -> None:
-    first = export_graph(db, "xlsx", tmp_path / "first.xlsx")
+    first = export_graph(db, "xlsx", tmp_path / "first.xlsx", personal=True)
     values = sheet_values(first)
     assert list(values) == [t.key for t in TABLES]
     units = values["units"]
@@ -307,12 +307,12 @@ def test_xlsx_round_trip_gives_the_same_cells(db: Database, region: Path, tmp_pa
     graph = snapshot(db)
     reimport(db, first)
     assert snapshot(db) == graph
-    second = export_graph(db, "xlsx", tmp_path / "second.xlsx")
+    second = export_graph(db, "xlsx", tmp_path / "second.xlsx", personal=True)
     assert sheet_values(second) == values
 
 
 def test_json_round_trip_is_byte_identical(db: Database, region: Path, tmp_path: Path) -> None:
-    first = export_graph(db, "json", tmp_path / "first.json")
+    first = export_graph(db, "json", tmp_path / "first.json", personal=True)
     text = first.read_text(encoding="utf-8")
     document = json.loads(text)
     assert text == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
@@ -333,7 +333,7 @@ def test_json_round_trip_is_byte_identical(db: Database, region: Path, tmp_path:
     graph = snapshot(db)
     reimport(db, first)
     assert snapshot(db) == graph
-    second = export_graph(db, "json", tmp_path / "second.json")
+    second = export_graph(db, "json", tmp_path / "second.json", personal=True)
     assert second.read_bytes() == first.read_bytes()
 
 
@@ -385,9 +385,9 @@ def test_area_export_holds_exactly_the_area(db: Database, region: Path, tmp_path
 
 
 def test_area_export_round_trips(db: Database, region: Path, tmp_path: Path) -> None:
-    first = export_graph(db, "csv", tmp_path / "first", area="A-EQ")
+    first = export_graph(db, "csv", tmp_path / "first", area="A-EQ", personal=True)
     reimport(db, first)
-    second = export_graph(db, "csv", tmp_path / "second")
+    second = export_graph(db, "csv", tmp_path / "second", personal=True)
     assert {p.name: p.read_bytes() for p in second.iterdir()} == {
         p.name: p.read_bytes() for p in first.iterdir()
     }
@@ -428,3 +428,17 @@ def test_an_empty_graph_exports_empty_files(db: Database, tmp_path: Path) -> Non
     }
     graph = nx.read_graphml(export_graph(db, "graphml", tmp_path / "e.graphml"))
     assert graph.number_of_nodes() == 0
+
+
+def test_personal_data_is_left_out_unless_asked_for(
+    db: Database, region: Path, tmp_path: Path
+) -> None:
+    people = [row for row in NODES["persons"] if row.get("phone")]
+    assert people, "the fixture region has a person with a phone number"
+    plain = export_graph(db, "json", tmp_path / "plain.json").read_text(encoding="utf-8")
+    full = export_graph(db, "json", tmp_path / "full.json", personal=True).read_text(
+        encoding="utf-8"
+    )
+    for person in people:
+        assert person["phone"] not in plain
+        assert person["phone"] in full

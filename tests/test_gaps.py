@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.gaps import MAX_LIMIT, count_gaps, coverage_summary, list_gaps
 from graph_service.domain.gaps import RULES
@@ -23,6 +24,8 @@ from graph_service.domain.kinds import OrgKind
 from graph_service.errors import InvalidInput, NotFound
 from loaders.generator import generate
 from loaders.importer import import_files
+
+ADMIN = Principal.cli()
 
 AS_OF = dt.date(2024, 6, 1)
 ENDED = {"until": "2024-05-31"}  # ended the day before AS_OF
@@ -68,13 +71,13 @@ class Bundle:
 
 
 def gap_ids(db: Database, code: str, **options: Any) -> set[str]:
-    page = list_gaps(db, code, as_of=AS_OF, limit=1000, **options)
+    page = list_gaps(db, ADMIN, code, as_of=AS_OF, limit=1000, **options)
     assert page.total == len(page.items)
     return {item.id for item in page.items}
 
 
 def gap_pairs(db: Database, code: str, **options: Any) -> set[tuple[str, str | None]]:
-    page = list_gaps(db, code, as_of=AS_OF, limit=1000, **options)
+    page = list_gaps(db, ADMIN, code, as_of=AS_OF, limit=1000, **options)
     assert page.total == len(page.items)
     return {(item.id, item.related_id) for item in page.items}
 
@@ -83,10 +86,10 @@ def assert_counts_match_lists(
     db: Database, *codes: str, area: str | None = None, as_of: dt.date = AS_OF
 ) -> None:
     """The count queries agree with the list queries (of the given rules, or all)."""
-    counts = count_gaps(db, as_of=as_of, area=area)
+    counts = count_gaps(db, ADMIN, as_of=as_of, area=area)
     assert list(counts) == [rule.code for rule in RULES]
     for code in codes or [rule.code for rule in RULES]:
-        page = list_gaps(db, code, as_of=as_of, area=area, limit=1000)
+        page = list_gaps(db, ADMIN, code, as_of=as_of, area=area, limit=1000)
         assert counts[code] == page.total == len(page.items), code
 
 
@@ -108,7 +111,7 @@ def test_org_building_uncovered(db: Database, tmp_path: Path) -> None:
     assert gap_ids(db, "ORG_BUILDING_UNCOVERED") == {"B-NONE", "B-MIXED", "B-ENDED", "B-FUTURE"}
     assert gap_ids(db, "ORG_BUILDING_UNCOVERED", kinds=["住宅楼"]) == {"B-RES"}
     # the day before the cover ended, it still counted; the day after B-FUTURE's began, too
-    page = list_gaps(db, "ORG_BUILDING_UNCOVERED", as_of=dt.date(2024, 6, 2))
+    page = list_gaps(db, ADMIN, "ORG_BUILDING_UNCOVERED", as_of=dt.date(2024, 6, 2))
     assert {i.id for i in page.items} == {"B-NONE", "B-MIXED", "B-ENDED", "B-ENDS-TODAY"}
     assert_counts_match_lists(db, "ORG_BUILDING_UNCOVERED")
 
@@ -173,7 +176,7 @@ def test_org_unit_needs_own_org(db: Database, tmp_path: Path) -> None:
     employ("N-ONE-LEFT", ["formal", "formal", "formal"], **ENDED)
     employ("N-MORE-EMPLOYED", ["formal"] * 4)
     b.load(db, tmp_path)
-    page = list_gaps(db, "ORG_UNIT_NEEDS_OWN_ORG", as_of=AS_OF)
+    page = list_gaps(db, ADMIN, "ORG_UNIT_NEEDS_OWN_ORG", as_of=AS_OF)
     assert [(i.id, i.impact) for i in page.items] == [
         ("N-MORE-EMPLOYED", 4), ("N-DECLARED", 3), ("N-EMPLOYED", 3), ("N-ORG-ENDED", 3),
         ("N-ORG-FUTURE", 3),
@@ -211,7 +214,7 @@ def test_lead_unit_unrepresented(db: Database, tmp_path: Path) -> None:
         ("L-NONE", "BIG"), ("L-ONE-OF-TWO", "COM"), ("L-OTHER-COMMITTEE", "BIG"),
         ("L-SEAT-ENDED", "BIG"), ("L-WRONG-UNIT", "BIG"),
     }  # fmt: skip
-    page = list_gaps(db, "LEAD_UNIT_UNREPRESENTED", as_of=AS_OF)
+    page = list_gaps(db, ADMIN, "LEAD_UNIT_UNREPRESENTED", as_of=AS_OF)
     assert page.items[0].related_name == "示例BIG"
     assert page.items[0].detail == {"committee_kind": "big_working_committee"}
     assert_counts_match_lists(db, "LEAD_UNIT_UNREPRESENTED")
@@ -264,7 +267,7 @@ def test_team_community_rules(db: Database, tmp_path: Path) -> None:
     assert gap_ids(db, "TEAM_COMMUNITY_NO_REPORTED") == {"K2", "K3"}
     assert gap_ids(db, "TEAM_COMMUNITY_NO_POSTS") == {"K2", "K3"}
     assert gap_ids(db, "TEAM_COMMUNITY_NO_VOLUNTEERS") == {"K2", "K3"}
-    item = list_gaps(db, "TEAM_COMMUNITY_NO_POSTS", as_of=AS_OF, area="S2").items[0]
+    item = list_gaps(db, ADMIN, "TEAM_COMMUNITY_NO_POSTS", as_of=AS_OF, area="S2").items[0]
     assert (item.kind, item.subkind) == ("Area", "community")
     assert [step.id for step in item.area_path] == ["C", "D", "S2", "K3"]
     assert_counts_match_lists(
@@ -289,7 +292,7 @@ def test_reach_unit_untied(db: Database, tmp_path: Path) -> None:
     assert gap_ids(db, "REACH_UNIT_UNTIED") == {"R-NONE", "R-ENDED", "R-FUTURE"}
     assert gap_ids(db, "REACH_UNIT_UNTIED", kinds=["非公企业", "派出所"]) == {"R-NPE", "R-ENDED"}
     with pytest.raises(InvalidInput):
-        list_gaps(db, "REACH_UNIT_UNTIED", as_of=AS_OF, kinds=["bakery"])
+        list_gaps(db, ADMIN, "REACH_UNIT_UNTIED", as_of=AS_OF, kinds=["bakery"])
     assert_counts_match_lists(db, "REACH_UNIT_UNTIED")
 
 
@@ -319,12 +322,14 @@ def test_vert_org_chain_broken(db: Database, tmp_path: Path) -> None:
     b.rel("under", "CY1", "CY2").rel("under", "CY2", "CY1")
     b.load(db, tmp_path)
     assert gap_ids(db, "VERT_ORG_CHAIN_BROKEN") == {"X", "Y", "Z", "Z1", "Q", "CY1", "CY2"}
-    details = {i.id: i.detail for i in list_gaps(db, "VERT_ORG_CHAIN_BROKEN", as_of=AS_OF).items}
+    details = {
+        i.id: i.detail for i in list_gaps(db, ADMIN, "VERT_ORG_CHAIN_BROKEN", as_of=AS_OF).items
+    }
     assert details["Y"]["break_at_id"] == "X"
     assert details["Z1"]["break_at_id"] == "Z"
     assert details["CY1"]["break_at_id"] is None
     # the day after, Q's parent edge has begun
-    later = list_gaps(db, "VERT_ORG_CHAIN_BROKEN", as_of=dt.date(2024, 6, 2)).items
+    later = list_gaps(db, ADMIN, "VERT_ORG_CHAIN_BROKEN", as_of=dt.date(2024, 6, 2)).items
     assert {i.id for i in later} == {"X", "Y", "Z", "Z1", "CY1", "CY2"}
     assert_counts_match_lists(db, "VERT_ORG_CHAIN_BROKEN")
 
@@ -338,7 +343,9 @@ def test_vert_area_no_committee(db: Database, tmp_path: Path) -> None:
         b.node("committees", committee_id, kind=kind).rel("located_in", committee_id, area)
     b.load(db, tmp_path)
     assert gap_ids(db, "VERT_AREA_NO_COMMITTEE") == {"S2", "K2", "K3"}
-    details = {i.id: i.detail for i in list_gaps(db, "VERT_AREA_NO_COMMITTEE", as_of=AS_OF).items}
+    details = {
+        i.id: i.detail for i in list_gaps(db, ADMIN, "VERT_AREA_NO_COMMITTEE", as_of=AS_OF).items
+    }
     assert details["S2"] == {"expected_committee_kind": "big_working_committee"}
     assert details["K3"] == {"expected_committee_kind": "community"}
     assert_counts_match_lists(db, "VERT_AREA_NO_COMMITTEE")
@@ -365,7 +372,7 @@ def test_vert_member_no_branch(db: Database, tmp_path: Path) -> None:
     assert gap_ids(db, "VERT_MEMBER_NO_BRANCH", area="S1") == {"M-NONE", "M-PROB"}
     assert gap_ids(db, "VERT_MEMBER_NO_BRANCH", area="K3") == {"M-ENDED"}
     paths = {i.id: [a.id for a in i.area_path]
-             for i in list_gaps(db, "VERT_MEMBER_NO_BRANCH", as_of=AS_OF).items}  # fmt: skip
+             for i in list_gaps(db, ADMIN, "VERT_MEMBER_NO_BRANCH", as_of=AS_OF).items}  # fmt: skip
     assert paths == {"M-NONE": ["C", "D", "S1", "K1"], "M-PROB": ["C", "D", "S1", "K2"],
                      "M-ENDED": ["C", "D", "S2", "K3"], "M-FUTURE": []}  # fmt: skip
     for area in (None, "S1", "K3"):
@@ -396,7 +403,7 @@ def test_sched_meeting_overdue(db: Database, tmp_path: Path) -> None:
     b.load(db, tmp_path)
     expected = {"BC-OLD", "BC-NEVER", "BC-LATER-ONLY", "CC-OLD", "CC-FOUNDED-EDGE"}
     assert gap_ids(db, "SCHED_MEETING_OVERDUE") == expected
-    page = list_gaps(db, "SCHED_MEETING_OVERDUE", as_of=AS_OF)
+    page = list_gaps(db, ADMIN, "SCHED_MEETING_OVERDUE", as_of=AS_OF)
     first = page.items[0]
     assert (first.id, first.impact) == ("BC-OLD", 1)
     assert first.detail == {"period_days": 183, "last_meeting": dt.date(2023, 11, 30)}
@@ -418,7 +425,7 @@ def test_sched_expired(db: Database, tmp_path: Path) -> None:
     b.load(db, tmp_path)
     assert gap_pairs(db, "SCHED_EXPIRED") == {("O", "P1"), ("B", "P1"), ("K2", "ORGAN")}
     assert gap_pairs(db, "SCHED_EXPIRED", area="K1") == {("B", "P1")}
-    items = {i.id: i for i in list_gaps(db, "SCHED_EXPIRED", as_of=AS_OF).items}
+    items = {i.id: i for i in list_gaps(db, ADMIN, "SCHED_EXPIRED", as_of=AS_OF).items}
     assert items["O"].detail == {
         "relationship": "ASSIGNED_TO", "role": "instructor", "scheme": None,
         "since": dt.date(2023, 1, 1), "until": dt.date(2024, 5, 31),
@@ -474,16 +481,18 @@ def test_area_filter_follows_the_area_tree(db: Database, tmp_path: Path) -> None
     assert gap_ids(db, code, area="S1") == {"B1", "B2", "B3", "B6"}  # B6 is in a park in K2
     assert gap_ids(db, code, area="K1") == {"B1", "B2"}
     assert gap_ids(db, code, area="S2") == {"B4", "B5"}
-    paths = {i.id: [a.id for a in i.area_path] for i in list_gaps(db, code, as_of=AS_OF).items}
+    paths = {
+        i.id: [a.id for a in i.area_path] for i in list_gaps(db, ADMIN, code, as_of=AS_OF).items
+    }
     assert paths["B6"] == ["C", "D", "S1", "K2"]
     assert paths["B7"] == ["C", "D"]
     assert paths["B-NOWHERE"] == []
-    first = list_gaps(db, code, as_of=AS_OF).items[0]
+    first = list_gaps(db, ADMIN, code, as_of=AS_OF).items[0]
     assert first.area_path[0].model_dump() == {"id": "C", "name": "济南市", "level": "city"}
     with pytest.raises(NotFound):
-        list_gaps(db, code, as_of=AS_OF, area="NO-SUCH-AREA")
+        list_gaps(db, ADMIN, code, as_of=AS_OF, area="NO-SUCH-AREA")
     with pytest.raises(NotFound):
-        count_gaps(db, as_of=AS_OF, area="NO-SUCH-AREA")
+        count_gaps(db, ADMIN, as_of=AS_OF, area="NO-SUCH-AREA")
     for area in (None, "C", "S1", "K2"):
         assert_counts_match_lists(db, "ORG_BUILDING_UNCOVERED", area=area)
 
@@ -510,12 +519,12 @@ def test_party_organizations_and_persons_are_placed_through_what_they_are_tied_t
     b.node("persons", "LONER", party_status="formal")
     b.load(db, tmp_path)
     branches = list_gaps(
-        db, "TEAM_BRANCH_NO_OFFICER", as_of=AS_OF, kinds=[k.value for k in OrgKind]
+        db, ADMIN, "TEAM_BRANCH_NO_OFFICER", as_of=AS_OF, kinds=[k.value for k in OrgKind]
     )
     places = {i.id: i.area_path[-1].id if i.area_path else None for i in branches.items}
     assert places == {"LOCATED": "K3", "OWN": "K1", "CHILD": "K1", "GRANDCHILD": "K1",
                       "COVERING": "K2", "LEADING": "S2", "NOWHERE": None}  # fmt: skip
-    members = list_gaps(db, "VERT_MEMBER_NO_BRANCH", as_of=AS_OF)
+    members = list_gaps(db, ADMIN, "VERT_MEMBER_NO_BRANCH", as_of=AS_OF)
     places = {i.id: i.area_path[-1].id if i.area_path else None for i in members.items}
     assert places == {"FORMER": "K1", "VOLUNTEER": "K3", "HOLDER": "K2", "LONER": None}
     assert gap_ids(db, "VERT_MEMBER_NO_BRANCH", area="S1") == {"FORMER", "HOLDER"}
@@ -533,18 +542,18 @@ def test_party_organizations_and_persons_are_placed_through_what_they_are_tied_t
 def test_paging_is_stable_and_sorted_by_impact_then_id(db: Database, tmp_path: Path) -> None:
     places_bundle().load(db, tmp_path)
     code = "ORG_BUILDING_UNCOVERED"
-    full = list_gaps(db, code, as_of=AS_OF, limit=100)
+    full = list_gaps(db, ADMIN, code, as_of=AS_OF, limit=100)
     order = [(i.id, i.impact) for i in full.items]
     assert order == [("B6", 5), ("B1", 3), ("B4", 2), ("B5", 2), ("B3", 1), ("B-NOWHERE", 0),
                      ("B2", 0), ("B7", 0)]  # fmt: skip
     for limit in (1, 3, 5):
         pages = []
         for skip in range(0, 10, limit):
-            page = list_gaps(db, code, as_of=AS_OF, skip=skip, limit=limit)
+            page = list_gaps(db, ADMIN, code, as_of=AS_OF, skip=skip, limit=limit)
             assert (page.total, page.skip, page.limit) == (8, skip, limit)
             pages += [i.id for i in page.items]
         assert pages == [i for i, _ in order]
-    past_the_end = list_gaps(db, code, as_of=AS_OF, skip=20, limit=5)
+    past_the_end = list_gaps(db, ADMIN, code, as_of=AS_OF, skip=20, limit=5)
     assert (past_the_end.total, past_the_end.items) == (8, [])
     item = full.items[0]
     assert (item.code, item.kind, item.subkind) == (code, "Building", "commercial")
@@ -557,17 +566,17 @@ def test_paging_is_stable_and_sorted_by_impact_then_id(db: Database, tmp_path: P
 
 def test_bad_arguments(db: Database) -> None:
     with pytest.raises(NotFound):
-        list_gaps(db, "NO_SUCH_RULE", as_of=AS_OF)
+        list_gaps(db, ADMIN, "NO_SUCH_RULE", as_of=AS_OF)
     with pytest.raises(InvalidInput):
-        list_gaps(db, "ORG_PARK_UNCOVERED", as_of=AS_OF, kinds=["featured"])
+        list_gaps(db, ADMIN, "ORG_PARK_UNCOVERED", as_of=AS_OF, kinds=["featured"])
     with pytest.raises(InvalidInput):
-        list_gaps(db, "ORG_PARK_UNCOVERED", as_of=AS_OF, limit=0)
+        list_gaps(db, ADMIN, "ORG_PARK_UNCOVERED", as_of=AS_OF, limit=0)
     with pytest.raises(InvalidInput):
-        list_gaps(db, "ORG_PARK_UNCOVERED", as_of=AS_OF, skip=-1)
+        list_gaps(db, ADMIN, "ORG_PARK_UNCOVERED", as_of=AS_OF, skip=-1)
     with pytest.raises(InvalidInput):
-        list_gaps(db, "SCHED_MEETING_OVERDUE", as_of=AS_OF, periods={"community": 0})
-    assert list_gaps(db, "org_park_uncovered", as_of=AS_OF).total == 0
-    assert set(count_gaps(db, as_of=AS_OF).values()) == {0}
+        list_gaps(db, ADMIN, "SCHED_MEETING_OVERDUE", as_of=AS_OF, periods={"community": 0})
+    assert list_gaps(db, ADMIN, "org_park_uncovered", as_of=AS_OF).total == 0
+    assert set(count_gaps(db, ADMIN, as_of=AS_OF).values()) == {0}
 
 
 # ---- the coverage summary ---------------------------------------------------------------------
@@ -605,7 +614,7 @@ def test_coverage_summary(db: Database, tmp_path: Path) -> None:
     b.rel("assigned_to", "P", "PK", role="liaison")
     b.load(db, tmp_path)
 
-    summary = coverage_summary(db, "S1", as_of=AS_OF)
+    summary = coverage_summary(db, ADMIN, "S1", as_of=AS_OF)
     s1, (k1, k2) = summary.area, summary.children
     assert (s1.area.id, k1.area.id, k2.area.id) == ("S1", "K1", "K2")
     # organization: S1 = (1 + 1 + 1) / (3 + 1 + 2); K1 = (1 + 1 + 1) / (2 + 1 + 2); K2 = 0 / 1
@@ -623,13 +632,13 @@ def test_coverage_summary(db: Database, tmp_path: Path) -> None:
     assert (k2.team.covered, k2.team.total) == (0, 2)
     assert s1.gaps["ORG_BUILDING_UNCOVERED"] == 2
     assert k2.gaps["TEAM_BRANCH_NO_OFFICER"] == 1
-    assert s1.gaps == count_gaps(db, as_of=AS_OF, area="S1")
-    assert k1.gaps == count_gaps(db, as_of=AS_OF, area="K1")
+    assert s1.gaps == count_gaps(db, ADMIN, as_of=AS_OF, area="S1")
+    assert k1.gaps == count_gaps(db, ADMIN, as_of=AS_OF, area="K1")
     assert [r.code for r in summary.rules] == [r.code for r in RULES]
-    leaf = coverage_summary(db, "K2", as_of=AS_OF)
+    leaf = coverage_summary(db, ADMIN, "K2", as_of=AS_OF)
     assert leaf.children == [] and leaf.area.organization.total == 1
     with pytest.raises(NotFound):
-        coverage_summary(db, "NO-SUCH-AREA", as_of=AS_OF)
+        coverage_summary(db, ADMIN, "NO-SUCH-AREA", as_of=AS_OF)
 
 
 # ---- against the generator's answer key -------------------------------------------------------
@@ -640,7 +649,7 @@ def all_gaps(db: Database, code: str, as_of: dt.date) -> tuple[set[tuple[str, st
     found: set[tuple[str, str | None]] = set()
     skip, total = 0, 0
     while True:
-        page = list_gaps(db, code, as_of=as_of, skip=skip, limit=MAX_LIMIT)
+        page = list_gaps(db, ADMIN, code, as_of=as_of, skip=skip, limit=MAX_LIMIT)
         total = page.total
         found |= {(item.id, item.related_id) for item in page.items}
         skip += MAX_LIMIT
@@ -661,7 +670,7 @@ def test_gap_queries_return_exactly_the_generated_answer_key(
     report = import_files(db, [folder])  # the whole folder, as an organizer would
     assert report.ok, [p.as_dict() for p in report.problems[:10]]
     as_of = dt.date.fromisoformat(manifest["as_of"])
-    counts = count_gaps(db, as_of=as_of)
+    counts = count_gaps(db, ADMIN, as_of=as_of)
     wrong = {}
     for rule in RULES:
         expected = {(subject, related) for subject, related in manifest["gaps"][rule.code]}
@@ -687,12 +696,12 @@ def test_counts_and_summary_agree_with_the_lists_area_by_area(db: Database, tmp_
     subdistrict = db.driver.execute_query(
         "MATCH (a:Area {level: 'subdistrict'}) RETURN a.id AS id", database_=db.database
     ).records[0]["id"]
-    summary = coverage_summary(db, subdistrict, as_of=as_of)
+    summary = coverage_summary(db, ADMIN, subdistrict, as_of=as_of)
     assert len(summary.children) >= 2
-    everywhere = count_gaps(db, as_of=as_of)
+    everywhere = count_gaps(db, ADMIN, as_of=as_of)
     for row in [summary.area, *summary.children]:
         for rule in RULES:
-            page = list_gaps(db, rule.code, as_of=as_of, area=row.area.id, limit=MAX_LIMIT)
+            page = list_gaps(db, ADMIN, rule.code, as_of=as_of, area=row.area.id, limit=MAX_LIMIT)
             assert row.gaps[rule.code] == page.total == len(page.items), (row.area.id, rule.code)
             # every gap listed in the area lies under it
             assert all(row.area.id in [a.id for a in item.area_path] for item in page.items)

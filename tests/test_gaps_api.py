@@ -24,9 +24,9 @@ AS_OF = DEMO_AS_OF.isoformat()
 
 
 @pytest.fixture
-def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+def client(settings: Settings, admin_headers: dict[str, str], db: Database) -> Iterator[TestClient]:
     assert load_demo(db) is not None
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 

@@ -11,12 +11,14 @@ AREAS_GB18030 = "编号,名称,层级\r\nA-1,二七新村街道,街道\r\nA-2,�
 PART_OF = "起点编号,终点编号\r\nA-2,A-1\r\n".encode("gb18030")
 
 
-def test_upload_gb18030_csv_files_then_reimport_changes_nothing(settings: Settings) -> None:
+def test_upload_gb18030_csv_files_then_reimport_changes_nothing(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
     files = [
         ("files", ("区域.csv", AREAS_GB18030, "text/csv")),
         ("files", ("隶属区域.csv", PART_OF, "text/csv")),
     ]
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         dry = client.post("/imports", files=files, params={"dry_run": "true"})
         assert dry.status_code == 200 and not dry.json()["written"]
         assert client.get("/areas").json()["total"] == 0
@@ -32,9 +34,11 @@ def test_upload_gb18030_csv_files_then_reimport_changes_nothing(settings: Settin
         assert again["totals"]["unchanged"] == 3 and again["totals"]["created"] == 0
 
 
-def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(settings: Settings) -> None:
+def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
     bad = "编号,名称,层级\r\nA-1,二七新村街道,镇\r\n".encode("gb18030")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         response = client.post("/imports", files=[("files", ("区域.csv", bad, "text/csv"))])
         assert response.status_code == 422
         problem = response.json()
@@ -47,12 +51,14 @@ def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(settings: Settin
         assert odd.status_code == 422 and "unsupported" in odd.json()["detail"]
 
 
-def test_export_endpoint_returns_a_reimportable_file(settings: Settings) -> None:
+def test_export_endpoint_returns_a_reimportable_file(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
     files = [
         ("files", ("区域.csv", AREAS_GB18030, "text/csv")),
         ("files", ("隶属区域.csv", PART_OF, "text/csv")),
     ]
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         assert client.post("/imports", files=files).status_code == 200
         exported = client.get("/exports", params={"format": "json"})
         assert exported.status_code == 200

@@ -79,8 +79,10 @@ def region(db: Database, tmp_path: Path) -> Database:
 
 
 @pytest.fixture
-def client(settings: Settings, region: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+def client(
+    settings: Settings, admin_headers: dict[str, str], region: Database
+) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 

@@ -6,10 +6,10 @@
 MATCH (x:{{label}})
 WHERE x.id > $after
   AND (
-    $area IN [(x)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..]->(:Area)-[:PART_OF*0..]->(top:Area) | top.id]
+    $area IN [(x)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..3]->(:Area)-[:PART_OF*0..8]->(top:Area) | top.id]
     OR ((x:Person OR x:Project OR x:Meeting) AND EXISTS {
       MATCH (x)--(m)
-      WHERE $area IN [(m)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..]->(:Area)-[:PART_OF*0..]->(top:Area) | top.id] })
+      WHERE $area IN [(m)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..3]->(:Area)-[:PART_OF*0..8]->(top:Area) | top.id] })
   )
 RETURN properties(x) AS props
 ORDER BY x.id

@@ -7,10 +7,10 @@ MATCH (a:Entity)-[r:{{rel}}]->(b:Entity)
 WHERE a.id >= $after_from
   AND (a.id > $after_from OR b.id > $after_to OR (b.id = $after_to AND elementId(r) > $after_rel))
   AND all(x IN [a, b] WHERE
-    $area IN [(x)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..]->(:Area)-[:PART_OF*0..]->(top:Area) | top.id]
+    $area IN [(x)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..3]->(:Area)-[:PART_OF*0..8]->(top:Area) | top.id]
     OR ((x:Person OR x:Project OR x:Meeting) AND EXISTS {
       MATCH (x)--(m)
-      WHERE $area IN [(m)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..]->(:Area)-[:PART_OF*0..]->(top:Area) | top.id] }))
+      WHERE $area IN [(m)-[:COVERS|ESTABLISHED_IN|LEADS*0..1]->()-[:LOCATED_IN*0..3]->(:Area)-[:PART_OF*0..8]->(top:Area) | top.id] }))
 RETURN a.id AS from_id, b.id AS to_id, properties(r) AS props, elementId(r) AS rel_id
 ORDER BY from_id, to_id, rel_id
 LIMIT $limit

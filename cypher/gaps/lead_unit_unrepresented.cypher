@@ -16,7 +16,7 @@ CALL () {
     AND NOT n.id IN represented
   RETURN n, c
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
         -[m:MEMBER_UNIT_OF]->(c:Committee)
   WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
     AND NOT EXISTS {
@@ -42,7 +42,7 @@ CALL (n) {
   // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
   OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
   WITH a ORDER BY length(here), a.id LIMIT 1
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

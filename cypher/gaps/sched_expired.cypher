@@ -15,7 +15,7 @@ CALL () {
   UNION ALL
   CALL () {
     // under an area: the areas themselves and what is located there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       RETURN sub AS n
       UNION
@@ -26,7 +26,7 @@ CALL () {
     UNION
     // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
     // something there) and their descendants; each is then checked against its own area
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
       RETURN o
@@ -104,7 +104,7 @@ CALL (n) {
   RETURN collect(a)[0] AS area
 }
 WITH n, s, r, area
-WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..8]->(:Area {id: $area}) }
 WITH n, s, r, coalesce(n.formal_party_members, 0) AS declared,
      COUNT {
        MATCH (n:Unit)<-[e:EMPLOYED_BY]-(:Person {party_status: 'formal'})
@@ -117,7 +117,7 @@ WITH n, s, r, coalesce(n.formal_party_members, 0) AS declared,
      COUNT { (n:Building|Park)<-[:LOCATED_IN]-(:Unit) }
        + COUNT { (n:Park)<-[:LOCATED_IN]-(:Building)<-[:LOCATED_IN]-(:Unit) } AS units,
      COUNT {
-       MATCH (n:Area)<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit)
+       MATCH (n:Area)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit)
        RETURN DISTINCT u
      } AS area_units
 WITH n, s, r, CASE
@@ -189,7 +189,7 @@ CALL (n) {
 }
 CALL (area) {
   WITH area AS a
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

@@ -30,7 +30,7 @@ CALL () {
   UNION ALL
   // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
   // something there) and their descendants; each is then checked against its own area
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
   CALL (sub) {
     MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
     RETURN o
@@ -91,7 +91,7 @@ CALL (n) {
   RETURN collect(coalesce(own, inherited))[0] AS area
 }
 WITH n, area
-WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..8]->(:Area {id: $area}) }
 WITH n, COUNT {
        MATCH (:Person)-[m:MEMBER_OF]->(n)
        WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
@@ -141,7 +141,7 @@ CALL (n) {
 }
 CALL (area) {
   WITH area AS a
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

@@ -8,13 +8,13 @@ CALL () {
   WHERE n.level = 'community'
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(n:Area)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(n:Area)
   WHERE n.level = 'community'
   RETURN DISTINCT n
 }
 WITH n WHERE NOT EXISTS { (:ServicePost)-[:LOCATED_IN]->(n) }
 WITH n, COUNT {
-       MATCH (n)<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit)
+       MATCH (n)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit)
        RETURN DISTINCT u
      } AS impact
 ORDER BY impact DESC, n.id
@@ -24,7 +24,7 @@ UNWIND page AS g
 WITH total, g.n AS n, g.impact AS impact
 CALL (n) {
   WITH n AS a
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

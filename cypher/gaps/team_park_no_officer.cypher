@@ -28,7 +28,7 @@ CALL () {
   }
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
   WITH DISTINCT n
   WITH n WHERE NOT EXISTS {
     MATCH (:Person)-[a:ASSIGNED_TO]->(n)
@@ -47,7 +47,7 @@ CALL (n) {
   // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
   OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
   WITH a ORDER BY length(here), a.id LIMIT 1
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

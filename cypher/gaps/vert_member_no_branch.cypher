@@ -30,7 +30,7 @@ CALL () {
   UNION ALL
   CALL () {
     // under an area: persons employed, registered, volunteering or holding a post there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
       RETURN n
@@ -45,7 +45,7 @@ CALL () {
     UNION
     // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
     // something there) and their descendants; each is then checked against its own area
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
       RETURN o
@@ -135,7 +135,7 @@ CALL (n) {
   RETURN collect(a)[0] AS area
 }
 WITH n, area
-WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..]->(:Area {id: $area}) }
+WHERE $area IS NULL OR EXISTS { (area)-[:PART_OF*0..8]->(:Area {id: $area}) }
 WITH n, 1 AS impact
 ORDER BY impact DESC, n.id
 WITH collect({n: n, impact: impact}) AS gaps
@@ -208,7 +208,7 @@ CALL (n) {
 }
 CALL (area) {
   WITH area AS a
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..]->(top:Area)
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
   WHERE NOT EXISTS { (top)-[:PART_OF]->() }
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]

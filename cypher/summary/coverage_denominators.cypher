@@ -9,7 +9,7 @@ CALL () {
     WHERE n.kind IN $building_kinds
     RETURN n
     UNION ALL
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Building)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Building)
     WHERE n.kind IN $building_kinds
     WITH DISTINCT n
     RETURN n
@@ -17,7 +17,7 @@ CALL () {
   CALL (n) {
     // the areas the subject lies in: where it is LOCATED_IN, and every area above
     WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
     RETURN collect(DISTINCT x.id) AS within
   }
   RETURN collect(within) AS buildings
@@ -28,14 +28,14 @@ CALL () {
     MATCH (n:Park)
     RETURN n
     UNION ALL
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
     WITH DISTINCT n
     RETURN n
   }
   CALL (n) {
     // the areas the subject lies in: where it is LOCATED_IN, and every area above
     WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
     RETURN collect(DISTINCT x.id) AS within
   }
   RETURN collect(within) AS parks
@@ -47,7 +47,7 @@ CALL () {
     WHERE n.kind IN $unit_kinds
     RETURN n
     UNION ALL
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
     WHERE n.kind IN $unit_kinds
     WITH DISTINCT n
     RETURN n
@@ -55,7 +55,7 @@ CALL () {
   CALL (n) {
     // the areas the subject lies in: where it is LOCATED_IN, and every area above
     WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
     RETURN collect(DISTINCT x.id) AS within
   }
   RETURN collect(within) AS units
@@ -67,7 +67,7 @@ CALL () {
     WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
     RETURN n, c
     UNION ALL
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
           -[m:MEMBER_UNIT_OF]->(c:Committee)
     WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
     RETURN DISTINCT n, c
@@ -75,7 +75,7 @@ CALL () {
   CALL (n) {
     // the areas the subject lies in: where it is LOCATED_IN, and every area above
     WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+    MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
     RETURN collect(DISTINCT x.id) AS within
   }
   RETURN collect(within) AS memberships
@@ -89,7 +89,7 @@ CALL () {
     UNION ALL
     // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
     // something there) and their descendants; each is then checked against its own area
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
       RETURN o
@@ -147,7 +147,7 @@ CALL () {
   }
   CALL (area) {
     // the areas the subject lies in: its area and every area above
-    MATCH (area)-[:PART_OF*0..]->(x:Area)
+    MATCH (area)-[:PART_OF*0..8]->(x:Area)
     RETURN collect(DISTINCT x.id) AS within
   }
   RETURN collect(within) AS branches

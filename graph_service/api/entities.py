@@ -8,19 +8,25 @@ validated by its own model and documented with its own schema.
 # No `from __future__ import annotations` here: the routes are built in loops and FastAPI
 # must see each kind's model class itself, not a string naming it.
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from graph_service.api.security import PrincipalDep
 from graph_service.db import entities as repo
 from graph_service.deps import DatabaseDep
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
+from graph_service.errors import InvalidInput
 
 router = APIRouter()
+
+Id = Annotated[str, Path(max_length=64, description="Id / 编号")]
+REL_BY_KEY = {table.key: rel.value for rel, table in REL_TABLES.items()}
+LinkType = StrEnum("LinkType", {key: key for key in REL_BY_KEY})  # type: ignore[misc]
 
 T = TypeVar("T")
 MAX_PAGE = 500
@@ -67,12 +73,30 @@ def _node_routes(table: Table) -> None:
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=f"Create a {kind.value} / 新建{table.zh}",
                  responses={409: {"description": "The id is already used"}})  # fmt: skip
-    def create(db: DatabaseDep, body: model) -> model:
-        return repo.create_node(db, body)
+    def create(
+        db: DatabaseDep,
+        who: PrincipalDep,
+        body: model,
+        link: Annotated[
+            LinkType | None,
+            Query(description="Also create this relationship to link_to (organizers: place the "
+                              "new node inside your areas) / 同时建立的关系类型"),
+        ] = None,
+        link_to: Annotated[
+            str | None, Query(max_length=64, description="The other end of link / 关联节点编号")
+        ] = None,
+    ) -> model:
+        if (link is None) != (link_to is None):
+            raise InvalidInput("give link and link_to together / link 与 link_to 须同时给出",
+                               errors=[{"field": "link_to" if link else "link",
+                                        "message": "link and link_to go together"}])  # fmt: skip
+        joined = (RelKind(REL_BY_KEY[link.value]), link_to) if link and link_to else None
+        return repo.create_node(db, who, body, joined)
 
     @router.get(path, tags=tags, summary=f"List {table.key} / {table.zh}列表")
     def list_(
         db: DatabaseDep,
+        who: PrincipalDep,
         skip: Skip = 0,
         limit: Limit = 50,
         kind_filter: Annotated[
@@ -80,18 +104,18 @@ def _node_routes(table: Table) -> None:
         ] = None,
         name: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
     ) -> Page[model]:
-        total, items = repo.list_nodes(db, kind, subkind=kind_filter, name=name, skip=skip,
+        total, items = repo.list_nodes(db, who, kind, subkind=kind_filter, name=name, skip=skip,
                                        limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
     @router.get(path + "/{node_id}", tags=tags, summary=f"One {kind.value} / 查看{table.zh}",
                 responses={404: {"description": "No such id"}})  # fmt: skip
-    def get(db: DatabaseDep, node_id: str) -> model:
-        return repo.get_node(db, kind, node_id)
+    def get(db: DatabaseDep, who: PrincipalDep, node_id: Id) -> model:
+        return repo.get_node(db, who, kind, node_id)
 
     @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}")
-    def update(db: DatabaseDep, node_id: str, changes: Changes) -> model:
-        return repo.update_node(db, kind, node_id, changes)
+    def update(db: DatabaseDep, who: PrincipalDep, node_id: Id, changes: Changes) -> model:
+        return repo.update_node(db, who, kind, node_id, changes)
 
     @router.delete(
         path + "/{node_id}", tags=tags, summary=f"Delete a {kind.value} / 删除{table.zh}",
@@ -99,10 +123,11 @@ def _node_routes(table: Table) -> None:
     )  # fmt: skip
     def delete(
         db: DatabaseDep,
-        node_id: str,
+        who: PrincipalDep,
+        node_id: Id,
         cascade: Annotated[bool, Query(description="Also delete its relationships")] = False,
     ) -> Deleted:
-        return Deleted.model_validate(repo.delete_node(db, kind, node_id, cascade))
+        return Deleted.model_validate(repo.delete_node(db, who, kind, node_id, cascade))
 
 
 def _rel_routes(table: Table) -> None:
@@ -115,33 +140,36 @@ def _rel_routes(table: Table) -> None:
 
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=f"Create {rel.value} / 新建{table.zh}关系")  # fmt: skip
-    def create(db: DatabaseDep, body: model) -> model:
-        return repo.create_relationship(db, body)
+    def create(db: DatabaseDep, who: PrincipalDep, body: model) -> model:
+        return repo.create_relationship(db, who, body)
 
     @router.get(path, tags=tags, summary=f"List {rel.value} / {table.zh}关系列表")
     def list_(
         db: DatabaseDep,
+        who: PrincipalDep,
         skip: Skip = 0,
         limit: Limit = 50,
         from_id: Annotated[str | None, Query(max_length=64)] = None,
         to_id: Annotated[str | None, Query(max_length=64)] = None,
     ) -> Page[model]:
-        total, items = repo.list_relationships(db, rel, from_id=from_id, to_id=to_id, skip=skip,
-                                               limit=limit)  # fmt: skip
+        total, items = repo.list_relationships(db, who, rel, from_id=from_id, to_id=to_id,
+                                               skip=skip, limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
     @router.get(one, tags=tags, summary=f"One {rel.value} / 查看{table.zh}关系")
-    def get(db: DatabaseDep, from_id: str, to_id: str) -> model:
-        return repo.get_relationship(db, rel, from_id, to_id)
+    def get(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> model:
+        return repo.get_relationship(db, who, rel, from_id, to_id)
 
     @router.patch(one, tags=tags, summary=f"Update {rel.value} / 修改{table.zh}关系")
-    def update(db: DatabaseDep, from_id: str, to_id: str, changes: Changes) -> model:
-        return repo.update_relationship(db, rel, from_id, to_id, changes)
+    def update(
+        db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id, changes: Changes
+    ) -> model:
+        return repo.update_relationship(db, who, rel, from_id, to_id, changes)
 
     @router.delete(one, tags=tags, status_code=status.HTTP_204_NO_CONTENT,
                    summary=f"Delete {rel.value} / 删除{table.zh}关系")  # fmt: skip
-    def delete(db: DatabaseDep, from_id: str, to_id: str) -> Response:
-        repo.delete_relationship(db, rel, from_id, to_id)
+    def delete(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> Response:
+        repo.delete_relationship(db, who, rel, from_id, to_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -152,22 +180,23 @@ class EntityOut(BaseModel):
 
 @router.get("/entities/{entity_id}", tags=["entities · 实体"],
             summary="Any entity by id / 按编号查看任意实体")  # fmt: skip
-def get_entity(db: DatabaseDep, entity_id: str) -> EntityOut:
+def get_entity(db: DatabaseDep, who: PrincipalDep, entity_id: Id) -> EntityOut:
     from graph_service.db.support import entity
 
-    ref = entity(db, entity_id)
-    node: NodeIn = repo.get_node(db, NodeKind(ref.kind), entity_id)
+    ref = entity(db, who, entity_id)
+    node: NodeIn = repo.get_node(db, who, NodeKind(ref.kind), entity_id)
     return EntityOut(kind=ref.kind, entity=node.model_dump(mode="json"))
 
 
 @router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索")
 def search(
     db: DatabaseDep,
+    who: PrincipalDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the name")],
     limit: Limit = 20,
 ) -> list[SearchHit]:
     """Full-text search over Chinese and English names (CJK analyzer)."""
-    return [SearchHit.model_validate(row) for row in repo.search(db, q, limit)]
+    return [SearchHit.model_validate(row) for row in repo.search(db, who, q, limit)]
 
 
 for _table in NODE_TABLES.values():

@@ -11,6 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import FileResponse
 
+from graph_service.api.security import PrincipalDep
+from graph_service.db import audit
+from graph_service.db.scope import scoped_area
 from graph_service.deps import DatabaseDep
 from loaders.exporters import export_graph
 
@@ -41,6 +44,7 @@ MEDIA = {
 )  # fmt: skip
 def get_export(
     db: DatabaseDep,
+    who: PrincipalDep,
     background: BackgroundTasks,
     format: Annotated[ExportFormat, Query(description="xlsx | csv | json | graphml")] = (
         ExportFormat.XLSX
@@ -48,17 +52,32 @@ def get_export(
     area: Annotated[str | None, Query(max_length=64, description="Area id: its subtree only")] = (
         None
     ),
+    personal: Annotated[
+        bool,
+        Query(description="Include persons' phone, ID number and home address (admin or "
+                          "organizer; audited) / 包含个人信息（需管理员或组织员，留痕）"),
+    ] = False,
 ) -> FileResponse:
     """The whole graph or one area's subtree, in the import format (re-importable as is) or
-    as GraphML for Gephi, yEd and networkx."""
+    as GraphML for Gephi, yEd and networkx. Area-scoped accounts export inside their areas
+    only. Without ``personal`` the personal-data columns are left empty."""
+    if personal:
+        who.require_personal_data()
+    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area), "export_scope")
+    if personal:
+        audit.record_alone(db, who, audit.Change(
+            "export.personal", target=area, targets=[area] if area else [],
+            details={"format": format.value, "area": area},
+        ))  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="graph-export-"))
     background.add_task(shutil.rmtree, folder, True)
     stem = f"export-{area}" if area else "export"
     if format is ExportFormat.CSV:
-        written = export_graph(db, "csv", folder / stem, area=area)
+        written = export_graph(db, "csv", folder / stem, area=area, personal=personal)
         archive = shutil.make_archive(str(folder / stem), "zip", root_dir=written)
         path, name = Path(archive), f"{stem}.zip"
     else:
-        path = export_graph(db, format.value, folder / f"{stem}.{format.value}", area=area)
+        path = export_graph(db, format.value, folder / f"{stem}.{format.value}", area=area,
+                            personal=personal)  # fmt: skip
         name = path.name
     return FileResponse(path, media_type=MEDIA[format], filename=name)

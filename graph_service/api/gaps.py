@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import DatabaseDep
 from graph_service.domain.gaps import RULES
@@ -37,8 +38,10 @@ def list_rules() -> list[GapRuleOut]:
 
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数")
-def gap_counts(db: DatabaseDep, as_of: AsOf = None, area: Area = None) -> dict[str, int]:
-    return repo.count_gaps(db, as_of=_day(as_of), area=area)
+def gap_counts(
+    db: DatabaseDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
+) -> dict[str, int]:
+    return repo.count_gaps(db, who, as_of=_day(as_of), area=area)
 
 
 @router.get(
@@ -48,6 +51,7 @@ def gap_counts(db: DatabaseDep, as_of: AsOf = None, area: Area = None) -> dict[s
 )
 def gap_list(
     db: DatabaseDep,
+    who: PrincipalDep,
     code: Annotated[GapCode, Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED")],
     as_of: AsOf = None,
     area: Area = None,
@@ -60,7 +64,7 @@ def gap_list(
 ) -> GapPage:
     """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
     (code, Chinese and English) and what would close it."""
-    return repo.list_gaps(db, str(code.value), as_of=_day(as_of), area=area, kinds=kinds,
+    return repo.list_gaps(db, who, str(code.value), as_of=_day(as_of), area=area, kinds=kinds,
                           skip=skip, limit=limit)  # fmt: skip
 
 
@@ -73,13 +77,14 @@ def gap_list(
 )  # fmt: skip
 def coverage(
     db: DatabaseDep,
-    area_id: str,
+    who: PrincipalDep,
+    area_id: Annotated[str, Path(max_length=64, description="Area id / 区域编号")],
     as_of: AsOf = None,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> Response:
     """Organization, leadership and team coverage rates with the count of each gap kind,
     for the area and each child area: a table to paste into a report."""
-    summary = repo.coverage_summary(db, area_id, as_of=_day(as_of))
+    summary = repo.coverage_summary(db, who, area_id, as_of=_day(as_of))
     if format == "json":
         return Response(summary.model_dump_json(), media_type="application/json")
     from graph_service.reports import summary_table

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 
+from graph_service.api.security import PrincipalDep
 from graph_service.deps import DatabaseDep
 from graph_service.errors import InvalidInput
 from graph_service.schemas.imports import ImportReportOut
@@ -27,13 +28,17 @@ SUFFIXES = {".csv", ".xlsx", ".json", ".yaml", ".yml"}
 )
 def create_import(
     db: DatabaseDep,
+    who: PrincipalDep,
     files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSON or YAML files")],
     dry_run: Annotated[bool, Query(description="Validate only / 仅校验")] = False,
     partial: Annotated[bool, Query(description="Write the good rows / 仅写入有效行")] = False,
 ) -> ImportReportOut:
     """Validate every row of every file; write nothing if any row is bad (unless
     ``partial``). The report counts created, updated, unchanged and rejected per kind
-    and lists every problem with file, sheet, row, column, value and reason."""
+    and lists every problem with file, sheet, row, column, value and reason. An area-scoped
+    account's import is one transaction (at most 50,000 rows) and is refused whole if any
+    of it would lie outside the account's areas."""
+    who.require_write()
     with tempfile.TemporaryDirectory(prefix="graph-upload-") as folder:
         sources = []
         for index, upload in enumerate(files):
@@ -55,7 +60,7 @@ def create_import(
                         raise InvalidInput(f"{name}: larger than {MAX_UPLOAD_BYTES >> 20} MiB")
                     out.write(chunk)
             sources.append(Source(path, name))
-        report = import_files(db, sources, dry_run=dry_run, partial=partial)
+        report = import_files(db, sources, dry_run=dry_run, partial=partial, who=who)
     body = ImportReportOut.model_validate(report.as_dict())
     if report.problems and not report.written:
         first = report.problems[0]

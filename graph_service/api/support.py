@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep
 from graph_service.schemas.support import Portfolio, SharedSupporters, Supporters
@@ -28,19 +29,23 @@ def _day(as_of: dt.date | None) -> dt.date:
     "/entities/{entity_id}/supporters",
     summary="Who supports it, and through what / 谁在支持它，通过什么渠道",
 )
-def get_supporters(db: DatabaseDep, entity_id: EntityId, as_of: AsOf = None) -> Supporters:
+def get_supporters(
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None
+) -> Supporters:
     """Every supporter of a branch, building, park, community or unit: instructors, liaison
     officers, covering organizations, paired organs, committee member units, claiming units,
     registered in-service members, service posts and volunteers, with the path and dates."""
-    return repo.supporters(db, entity_id, _day(as_of))
+    return repo.supporters(db, who, entity_id, _day(as_of))
 
 
 @router.get(
     "/entities/{entity_id}/portfolio",
     summary="Everything a person or unit supports / 个人或单位的联系包挂清单",
 )
-def get_portfolio(db: DatabaseDep, entity_id: EntityId, as_of: AsOf = None) -> Portfolio:
-    return repo.portfolio(db, entity_id, _day(as_of))
+def get_portfolio(
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None
+) -> Portfolio:
+    return repo.portfolio(db, who, entity_id, _day(as_of))
 
 
 @router.get(
@@ -48,6 +53,7 @@ def get_portfolio(db: DatabaseDep, entity_id: EntityId, as_of: AsOf = None) -> P
     summary="Supporters two entities share / 两者共同的支持者",
 )
 def get_shared(
-    db: DatabaseDep, entity_id: EntityId, other_id: EntityId, as_of: AsOf = None
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, other_id: EntityId,
+    as_of: AsOf = None,
 ) -> SharedSupporters:
-    return repo.shared_supporters(db, entity_id, other_id, _day(as_of))
+    return repo.shared_supporters(db, who, entity_id, other_id, _day(as_of))

@@ -18,6 +18,7 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
+    ClientError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -28,7 +29,7 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db.registry import Mode, Query, QueryRegistry
-from graph_service.errors import DatabaseUnavailable, SchemaNotReady
+from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,13 @@ def unavailable_as_503() -> Iterator[None]:
         yield
     except _UNAVAILABLE as exc:
         raise DatabaseUnavailable(f"Neo4j is not reachable: {type(exc).__name__}: {exc}") from exc
+    except ClientError as exc:
+        if exc.code and "TransactionTimedOut" in exc.code:
+            raise QueryTimedOut(
+                "the query ran past its time limit and was stopped; narrow it (an area, a "
+                "smaller page) / 查询超时已终止，请缩小范围",
+            ) from exc
+        raise
 
 
 def schema_version(registry: QueryRegistry) -> str:

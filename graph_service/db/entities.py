@@ -1,5 +1,11 @@
 """The entities repository: create, read, update, delete and list every node and
-relationship kind, validated by the domain models."""
+relationship kind, validated by the domain models.
+
+Every function takes the :class:`Principal` it acts for. Reads pass the principal's area
+scope into the query, so a node outside it is simply not found; each write runs in one
+transaction that checks the scope, changes the graph and appends its audit event — all
+or nothing. Personal data is masked on the way out for roles that may not see it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,14 @@ from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 
+from graph_service.auth.principal import Principal
+from graph_service.db import audit
 from graph_service.db.database import Database
+from graph_service.db.scope import visible_ids
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
-from graph_service.errors import Conflict, InvalidInput, NotFound
+from graph_service.domain.personal import masked
+from graph_service.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 PROVENANCE = ("src_file", "src_row", "src_at")
 
@@ -44,49 +54,121 @@ def _invalid(error: ValidationError) -> InvalidInput:
     return InvalidInput(detail, errors=errors)
 
 
+# ---- scope ------------------------------------------------------------------------------------
+
+
+def _not_found(kind: NodeKind, node_id: str) -> NotFound:
+    return NotFound(f"no {kind.value} with id '{node_id}' / 不存在编号为 {node_id} 的{kind.zh}")
+
+
+def _shown(who: Principal, model: NodeIn) -> NodeIn:
+    """The model as this principal may see it (personal data masked unless allowed)."""
+    if who.sees_personal_data or model.kind_of_node is not NodeKind.PERSON:
+        return model
+    return type(model).model_construct(**masked(model.model_dump()))
+
+
+def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
+    return node_fields(row["props"], row["latitude"], row["longitude"])
+
+
 # ---- nodes -----------------------------------------------------------------------------------
 
 
-def get_node(db: Database, kind: NodeKind, node_id: str) -> NodeIn:
-    rows = db.read("node_get", placeholders={"label": kind}, id=node_id)
+def _stored_node(
+    db: Database, tx: ManagedTransaction, who: Principal, kind: NodeKind, node_id: str
+) -> dict[str, Any]:
+    rows = db.run_in(tx, "node_get", placeholders={"label": kind}, id=node_id, scope=who.scope)
     if not rows:
-        raise NotFound(f"no {kind.value} with id '{node_id}' / 不存在编号为 {node_id} 的{kind.zh}")
-    row = rows[0]
-    return NODE_MODELS[kind].model_validate(
-        node_fields(row["props"], row["latitude"], row["longitude"])
-    )
+        raise _not_found(kind, node_id)
+    return _fields_of(rows[0])
 
 
-def create_node(db: Database, model: NodeIn) -> NodeIn:
+def get_node(db: Database, who: Principal, kind: NodeKind, node_id: str) -> NodeIn:
+    fields = db.execute_read(lambda tx: _stored_node(db, tx, who, kind, node_id), "node_get")
+    return _shown(who, NODE_MODELS[kind].model_validate(fields))
+
+
+def _link_direction(kind: NodeKind, rel: RelKind, other: NodeKind) -> bool:
+    """True when the new node is the start of ``rel`` to ``other``, False when the end."""
+    if kind in rel.spec.sources and other in rel.spec.targets:
+        return True
+    if kind in rel.spec.targets and other in rel.spec.sources:
+        return False
+    raise InvalidInput(
+        f"a {kind.value} cannot be joined to a {other.value} by {rel.value} / 关系类型不适用",
+        errors=[{"field": "link", "message": f"{rel.value} does not join {kind.value} and "
+                 f"{other.value}"}],
+    )  # fmt: skip
+
+
+def create_node(
+    db: Database, who: Principal, model: NodeIn, link: tuple[RelKind, str] | None = None
+) -> NodeIn:
+    """Create a node, optionally with one relationship (``link``) to an existing node.
+
+    An area-scoped principal must place the new node inside its areas in the same
+    request (``link``: e.g. ``located_in`` a building of its area), or the write is
+    refused and nothing is stored.
+    """
+    who.require_write()
     kind = model.kind_of_node
-    existing = db.read("entity_exists", id=model.id)
-    if existing:
-        raise Conflict(
-            f"id '{model.id}' is already used by a {existing[0]['kind']} / 编号已被使用",
-            existing=existing[0],
-        )
+
+    def work(tx: ManagedTransaction) -> None:
+        existing = db.run_in(tx, "entity_exists", id=model.id)
+        if existing:
+            extra = {"existing": existing[0]} if who.scope is None else {}
+            raise Conflict(f"id '{model.id}' is already used / 编号已被使用", **extra)
+        linked: dict[str, Any] | None = None
+        if link is not None:
+            rel, other_id = link
+            if other_id not in visible_ids(db, tx, who, [other_id]):
+                raise NotFound(f"no node with id '{other_id}' (link_to) / 编号 {other_id} 不存在")
+            other = NodeKind(db.run_in(tx, "entity_exists", id=other_id)[0]["kind"])
+            outgoing = _link_direction(kind, rel, other)
+            linked = {"type": rel.value, "to" if outgoing else "from": other_id}
+        db.run_in(tx, "node_create", placeholders={"label": kind},
+                  props=model.graph_properties(), location=model.location())  # fmt: skip
+        if link is not None:
+            rel, other_id = link
+            ends = (model.id, other_id) if outgoing else (other_id, model.id)
+            labels = (kind, other) if outgoing else (other, kind)
+            db.run_in(tx, "rel_create",
+                      placeholders={"rel": rel, "from_label": labels[0], "to_label": labels[1]},
+                      from_id=ends[0], to_id=ends[1], props={})  # fmt: skip
+        if who.scope is not None and model.id not in visible_ids(db, tx, who, [model.id]):
+            raise Forbidden(
+                f"the new {kind.value} would lie outside your areas; create it with "
+                "link and link_to placing it inside them (e.g. link=located_in&link_to=<a "
+                "building of your area>) / 新建节点须同时关联到您负责的区域内"
+            )
+        audit.record(db, tx, who, audit.Change(
+            "node.create", kind=kind.value, target=model.id,
+            targets=[model.id] + ([link[1]] if link else []),
+            after=model.model_dump(mode="json", exclude_none=True),
+            details={"link": linked} if linked else None,
+        ))  # fmt: skip
+
     try:
-        db.write("node_create", placeholders={"label": kind},
-                 props=model.graph_properties(), location=model.location())  # fmt: skip
+        db.execute_write(work, "node_create")
     except ConstraintError as exc:  # a concurrent create won the race
         raise Conflict(f"id '{model.id}' is already used / 编号已被使用") from exc
-    return model
+    return _shown(who, model)
 
 
-def update_node(db: Database, kind: NodeKind, node_id: str, changes: dict[str, Any]) -> NodeIn:
+def update_node(
+    db: Database, who: Principal, kind: NodeKind, node_id: str, changes: dict[str, Any]
+) -> NodeIn:
     """Merge ``changes`` into the stored node, validate the whole, then replace it."""
+    who.require_write()
     if "id" in changes and changes["id"] != node_id:
         raise InvalidInput("the id cannot change / 编号不可修改",
                            errors=[{"field": "id", "message": "the id cannot change"}])  # fmt: skip
     model_class = NODE_MODELS[kind]
 
     def work(tx: ManagedTransaction) -> NodeIn:
-        result = db.run_in(tx, "node_get", placeholders={"label": kind}, id=node_id)
-        if not result:
-            raise NotFound(
-                f"no {kind.value} with id '{node_id}' / 不存在编号为 {node_id} 的{kind.zh}"
-            )
-        fields = node_fields(result[0]["props"], result[0]["latitude"], result[0]["longitude"])
+        fields = _stored_node(db, tx, who, kind, node_id)
+        before = model_class.model_validate(fields)
         fields.update(changes)
         try:
             model = model_class.model_validate(fields)
@@ -94,48 +176,85 @@ def update_node(db: Database, kind: NodeKind, node_id: str, changes: dict[str, A
             raise _invalid(error) from error
         db.run_in(tx, "node_replace", placeholders={"label": kind}, id=node_id,
                   props=model.graph_properties(), location=model.location())  # fmt: skip
+        old = before.model_dump(mode="json", exclude_none=True)
+        new = model.model_dump(mode="json", exclude_none=True)
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        audit.record(db, tx, who, audit.Change(
+            "node.update", kind=kind.value, target=node_id, targets=[node_id],
+            before={k: old.get(k) for k in changed}, after={k: new.get(k) for k in changed},
+        ))  # fmt: skip
         return model
 
-    return db.execute_write(work, "node_update")
+    return _shown(who, db.execute_write(work, "node_update"))
 
 
 def relationship_counts(db: Database, node_id: str) -> list[dict[str, Any]]:
     return db.read("node_relationship_counts", id=node_id)
 
 
-def delete_node(db: Database, kind: NodeKind, node_id: str, cascade: bool) -> dict[str, Any]:
+def delete_node(
+    db: Database, who: Principal, kind: NodeKind, node_id: str, cascade: bool
+) -> dict[str, Any]:
     """Delete a node. With relationships, ``cascade`` must be set; the answer says what went."""
-    get_node(db, kind, node_id)
-    attached = relationship_counts(db, node_id)
-    total = sum(int(r["count"]) for r in attached)
-    if total and not cascade:
-        raise Conflict(
-            f"{kind.value} '{node_id}' has {total} relationship(s); delete with cascade=true to "
-            f"remove them too / 该节点仍有 {total} 条关系，需指定 cascade=true",
-            relationships=attached,
-        )
-    db.write("node_delete", placeholders={"label": kind}, id=node_id)
-    return {"deleted": node_id, "kind": kind.value, "relationships_deleted": attached}
+    who.require_write()
+
+    def work(tx: ManagedTransaction) -> dict[str, Any]:
+        fields = _stored_node(db, tx, who, kind, node_id)
+        attached = db.run_in(tx, "node_relationship_counts", id=node_id)
+        total = sum(int(r["count"]) for r in attached)
+        if total and not cascade:
+            raise Conflict(
+                f"{kind.value} '{node_id}' has {total} relationship(s); delete with cascade=true "
+                f"to remove them too / 该节点仍有 {total} 条关系，需指定 cascade=true",
+                relationships=attached,
+            )
+        db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
+        audit.record(db, tx, who, audit.Change(
+            "node.delete", kind=kind.value, target=node_id, targets=[node_id],
+            before=NODE_MODELS[kind].model_validate(fields).model_dump(mode="json",
+                                                                       exclude_none=True),
+            details={"relationships_deleted": attached},
+        ))  # fmt: skip
+        return {"deleted": node_id, "kind": kind.value, "relationships_deleted": attached}
+
+    return db.execute_write(work, "node_delete")
 
 
 def list_nodes(
-    db: Database, kind: NodeKind, *, subkind: str | None, name: str | None, skip: int, limit: int
+    db: Database,
+    who: Principal,
+    kind: NodeKind,
+    *,
+    subkind: str | None,
+    name: str | None,
+    skip: int,
+    limit: int,
 ) -> tuple[int, list[NodeIn]]:
     label = {"label": kind}
-    total = int(db.read("node_count", placeholders=label, kind=subkind, name=name)[0]["total"])
-    rows = db.read("node_list", placeholders=label, kind=subkind, name=name, skip=skip,
-                   limit=limit)  # fmt: skip
+    params: dict[str, Any] = {"kind": subkind, "name": name, "scope": who.scope}
+
+    def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+        if who.scope is None:
+            total = int(db.run_in(tx, "node_count", placeholders=label, **params)[0]["total"])
+            rows = db.run_in(tx, "node_list", placeholders=label, skip=skip, limit=limit,
+                             **params)  # fmt: skip
+            return total, [row["item"] for row in rows]
+        row = db.run_in(tx, "node_list_scoped", placeholders=label, skip=skip, limit=limit,
+                        **params)[0]  # fmt: skip
+        return int(row["total"]), list(row["items"])
+
+    total, found = db.execute_read(work, "node_list")
     model = NODE_MODELS[kind]
     items = []
-    for row in rows:
-        item = dict(row["item"])
+    for found_item in found:
+        item = dict(found_item)
         lat, lon = item.pop("latitude", None), item.pop("longitude", None)
-        items.append(model.model_validate(node_fields(item, lat, lon)))
+        items.append(_shown(who, model.model_validate(node_fields(item, lat, lon))))
     return total, items
 
 
-def search(db: Database, query: str, limit: int) -> list[dict[str, Any]]:
-    return db.read("search", query=lucene_escape(query), limit=limit)
+def search(db: Database, who: Principal, query: str, limit: int) -> list[dict[str, Any]]:
+    return db.read("search", query=lucene_escape(query), limit=limit, scope=who.scope)
 
 
 def lucene_escape(text: str) -> str:
@@ -157,14 +276,17 @@ def lucene_escape(text: str) -> str:
 # ---- relationships ---------------------------------------------------------------------------
 
 
-def _ends(db: Database, rel: RelKind, from_id: str, to_id: str) -> tuple[NodeKind, NodeKind]:
+def _ends(
+    db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> tuple[NodeKind, NodeKind]:
+    """The kinds of both ends; NotFound unless both exist inside the principal's scope."""
+    seen = visible_ids(db, tx, who, [from_id, to_id])
     kinds = []
     for end_id, allowed, side in ((from_id, rel.spec.sources, "from_id"),
                                   (to_id, rel.spec.targets, "to_id")):  # fmt: skip
-        rows = db.read("entity_exists", id=end_id)
-        if not rows:
+        if end_id not in seen:
             raise NotFound(f"no node with id '{end_id}' ({side}) / 编号 {end_id} 不存在")
-        kind = NodeKind(rows[0]["kind"])
+        kind = NodeKind(db.run_in(tx, "entity_exists", id=end_id)[0]["kind"])
         if kind not in allowed:
             names = ", ".join(sorted(k.value for k in allowed))
             raise InvalidInput(
@@ -175,50 +297,108 @@ def _ends(db: Database, rel: RelKind, from_id: str, to_id: str) -> tuple[NodeKin
     return kinds[0], kinds[1]
 
 
-def get_relationship(db: Database, rel: RelKind, from_id: str, to_id: str) -> RelIn:
-    rows = db.read("rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+def _stored_rel(
+    db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> RelIn:
+    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
+                     scope=who.scope)  # fmt: skip
     if not rows:
         raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
     fields = rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
     return REL_MODELS[rel].model_validate(fields)
 
 
-def create_relationship(db: Database, model: RelIn) -> RelIn:
+def get_relationship(
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> RelIn:
+    return db.execute_read(lambda tx: _stored_rel(db, tx, who, rel, from_id, to_id), "rel_get")
+
+
+def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
+    who.require_write()
     rel = model.kind_of_rel
-    from_kind, to_kind = _ends(db, rel, model.from_id, model.to_id)
-    if db.read("rel_get", placeholders={"rel": rel}, from_id=model.from_id, to_id=model.to_id):
-        raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already exists"
-                       " / 关系已存在")  # fmt: skip
-    db.write("rel_create", placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
-             from_id=model.from_id, to_id=model.to_id, props=model.graph_properties())  # fmt: skip
+
+    def work(tx: ManagedTransaction) -> None:
+        from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
+        if db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=model.from_id,
+                     to_id=model.to_id, scope=None):  # fmt: skip
+            raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
+                           "exists / 关系已存在")  # fmt: skip
+        db.run_in(tx, "rel_create",
+                  placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
+                  from_id=model.from_id, to_id=model.to_id,
+                  props=model.graph_properties())  # fmt: skip
+        audit.record(db, tx, who, audit.Change(
+            "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
+            targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
+                                                                         exclude_none=True),
+        ))  # fmt: skip
+
+    db.execute_write(work, "rel_create")
     return model
 
 
 def update_relationship(
-    db: Database, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
 ) -> RelIn:
-    current = get_relationship(db, rel, from_id, to_id)
-    fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
-    try:
-        model = REL_MODELS[rel].model_validate(fields)
-    except ValidationError as error:
-        raise _invalid(error) from error
-    db.write("rel_replace", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
-             props=model.graph_properties())  # fmt: skip
-    return model
+    who.require_write()
+
+    def work(tx: ManagedTransaction) -> RelIn:
+        current = _stored_rel(db, tx, who, rel, from_id, to_id)
+        fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
+        try:
+            model = REL_MODELS[rel].model_validate(fields)
+        except ValidationError as error:
+            raise _invalid(error) from error
+        db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
+                  props=model.graph_properties())  # fmt: skip
+        audit.record(db, tx, who, audit.Change(
+            "rel.update", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
+            before=current.model_dump(mode="json", exclude_none=True),
+            after=model.model_dump(mode="json", exclude_none=True),
+        ))  # fmt: skip
+        return model
+
+    return db.execute_write(work, "rel_update")
 
 
-def delete_relationship(db: Database, rel: RelKind, from_id: str, to_id: str) -> None:
-    rows = db.write("rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
-    if not rows or not rows[0]["deleted"]:
-        raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
+def delete_relationship(
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> None:
+    who.require_write()
+
+    def work(tx: ManagedTransaction) -> None:
+        current = _stored_rel(db, tx, who, rel, from_id, to_id)
+        db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+        audit.record(db, tx, who, audit.Change(
+            "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
+            before=current.model_dump(mode="json", exclude_none=True),
+        ))  # fmt: skip
+
+    db.execute_write(work, "rel_delete")
 
 
 def list_relationships(
-    db: Database, rel: RelKind, *, from_id: str | None, to_id: str | None, skip: int, limit: int
+    db: Database,
+    who: Principal,
+    rel: RelKind,
+    *,
+    from_id: str | None,
+    to_id: str | None,
+    skip: int,
+    limit: int,
 ) -> tuple[int, list[RelIn]]:
     ph = {"rel": rel}
-    total = int(db.read("rel_count", placeholders=ph, from_id=from_id, to_id=to_id)[0]["total"])
-    rows = db.read("rel_list", placeholders=ph, from_id=from_id, to_id=to_id, skip=skip,
-                   limit=limit)  # fmt: skip
-    return total, [REL_MODELS[rel].model_validate(rel_fields(r["item"])) for r in rows]
+    params: dict[str, Any] = {"from_id": from_id, "to_id": to_id, "scope": who.scope}
+
+    def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+        if who.scope is None:
+            total = int(db.run_in(tx, "rel_count", placeholders=ph, **params)[0]["total"])
+            rows = db.run_in(tx, "rel_list", placeholders=ph, skip=skip, limit=limit, **params)
+            return total, [row["item"] for row in rows]
+        row = db.run_in(tx, "rel_list_scoped", placeholders=ph, skip=skip, limit=limit,
+                        **params)[0]  # fmt: skip
+        return int(row["total"]), list(row["items"])
+
+    total, found = db.execute_read(work, "rel_list")
+    return total, [REL_MODELS[rel].model_validate(rel_fields(item)) for item in found]

@@ -45,7 +45,9 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
+from graph_service.db.scope import scoped_area, visible_ids
 from graph_service.domain.gaps import (
     BRANCH_KIND_VALUES,
     COMMERCIAL_BUILDING_KINDS,
@@ -185,6 +187,7 @@ def _area(db: Database, tx: ManagedTransaction, area_id: str) -> dict[str, Any]:
 
 def list_gaps(
     db: Database,
+    who: Principal,
     code: str,
     *,
     as_of: dt.date,
@@ -199,33 +202,41 @@ def list_gaps(
     ``kinds`` replaces the subject kinds a rule counts (only for the rules of
     :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind
     for SCHED_MEETING_OVERDUE. Raises :class:`NotFound` for an unknown rule or area and
-    :class:`InvalidInput` for a bad argument.
+    :class:`InvalidInput` for a bad argument. An area-scoped principal asks inside its
+    areas only (see :func:`scoped_area`); related entities outside them are not named.
     """
     rule = _rule(code)
     _check_page(skip, limit)
     if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
         raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
-    pool: dict[str, Any] = {
-        "as_of": as_of, "area": area, "areas": [area], "kinds": _kinds(rule, kinds),
-        "periods": _periods(periods), "skip": skip, "limit": limit,
-    }  # fmt: skip
+    rule_kinds, rule_periods = _kinds(rule, kinds), _periods(periods)
 
-    def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], int]:
-        if area is not None:
-            _area(db, tx, area)
+    def work(tx: ManagedTransaction) -> tuple[str | None, list[dict[str, Any]], int]:
+        asked = scoped_area(db, tx, who, area)
+        if asked is not None:
+            _area(db, tx, asked)
+        pool: dict[str, Any] = {
+            "as_of": as_of, "area": asked, "areas": [asked], "kinds": rule_kinds,
+            "periods": rule_periods, "skip": skip, "limit": limit,
+        }  # fmt: skip
         name = list_query(rule.code)
         rows = db.run_in(tx, name, **_params(db, name, pool))
         if rows:
-            return rows, int(rows[0]["total"])
+            related = sorted({row["related_id"] for row in rows if row["related_id"]})
+            if who.scope is not None and related:
+                seen = visible_ids(db, tx, who, related)
+                hide = {"related_id": None, "related_name": None}
+                rows = [row if row["related_id"] in seen | {None} else row | hide for row in rows]
+            return asked, rows, int(rows[0]["total"])
         if skip == 0:
-            return [], 0
+            return asked, [], 0
         # past the last page: the rows that carry the total are gone, so count
         counted = count_query(rule.code)
-        return [], int(db.run_in(tx, counted, **_params(db, counted, pool))[0]["total"])
+        return asked, [], int(db.run_in(tx, counted, **_params(db, counted, pool))[0]["total"])
 
-    rows, total = db.execute_read(work, f"gaps:{rule.code}")
+    asked, rows, total = db.execute_read(work, f"gaps:{rule.code}")
     return GapPage(
-        rule=GapRuleOut.of(rule), as_of=as_of, area=area, total=total, skip=skip, limit=limit,
+        rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip, limit=limit,
         items=[_item(rule, row) for row in rows],
     )  # fmt: skip
 
@@ -259,16 +270,20 @@ def _counts(
     return out
 
 
-def count_gaps(db: Database, *, as_of: dt.date, area: str | None = None) -> dict[str, int]:
-    """How many gaps of each rule there are as of a date, in an area or everywhere.
+def count_gaps(
+    db: Database, who: Principal, *, as_of: dt.date, area: str | None = None
+) -> dict[str, int]:
+    """How many gaps of each rule there are as of a date, in an area or everywhere
+    (everywhere the principal may look).
 
     The keys are every rule code, in catalogue order (zero counts included).
     """
 
     def work(tx: ManagedTransaction) -> dict[str, int]:
-        if area is not None:
-            _area(db, tx, area)
-        return _counts(db, tx, area, [area], as_of)[area]
+        asked = scoped_area(db, tx, who, area)
+        if asked is not None:
+            _area(db, tx, asked)
+        return _counts(db, tx, asked, [asked], as_of)[asked]
 
     return db.execute_read(work, "gaps:count")
 
@@ -276,7 +291,9 @@ def count_gaps(db: Database, *, as_of: dt.date, area: str | None = None) -> dict
 # ---- the coverage summary ------------------------------------------------------------------
 
 
-def coverage_summary(db: Database, area_id: str, *, as_of: dt.date) -> CoverageSummary:
+def coverage_summary(
+    db: Database, who: Principal, area_id: str, *, as_of: dt.date
+) -> CoverageSummary:
     """The three coverage rates and the gap counts of an area and of each child area.
 
     * organization (组织大覆盖): commercial buildings, parks, and non-public enterprises and
@@ -293,6 +310,7 @@ def coverage_summary(db: Database, area_id: str, *, as_of: dt.date) -> CoverageS
     def work(
         tx: ManagedTransaction,
     ) -> tuple[dict[str, Any], dict[str | None, dict[str, int]], dict[str | None, Any]]:
+        scoped_area(db, tx, who, area_id)
         area = _area(db, tx, area_id)
         ids = [area_id, *(child["id"] for child in area["children"])]
         counts = _counts(db, tx, area_id, ids, as_of)

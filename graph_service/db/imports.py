@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from neo4j import ManagedTransaction
+
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
 
@@ -20,12 +22,32 @@ def existing_kinds(db: Database, ids: Iterable[str]) -> dict[str, NodeKind]:
     return {row["id"]: NodeKind(row["label"]) for row in rows if row["label"] is not None}
 
 
+def existing_kinds_in(db: Database, tx: ManagedTransaction, ids: list[str]) -> dict[str, NodeKind]:
+    """:func:`existing_kinds` inside the caller's transaction."""
+    rows = db.run_in(tx, "entity_labels", ids=ids) if ids else []
+    return {row["id"]: NodeKind(row["label"]) for row in rows if row["label"] is not None}
+
+
+def _run(
+    db: Database, tx: ManagedTransaction | None, name: str, placeholders: dict[str, Any],
+    **params: Any,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """In the caller's transaction if given, else in a transaction of its own."""
+    if tx is None:
+        return db.write(name, placeholders=placeholders, **params)
+    return db.run_in(tx, name, placeholders=placeholders, **params)
+
+
 def upsert_nodes(
-    db: Database, kind: NodeKind, rows: Sequence[dict[str, Any]], imported_at: dt.datetime
+    db: Database,
+    kind: NodeKind,
+    rows: Sequence[dict[str, Any]],
+    imported_at: dt.datetime,
+    tx: ManagedTransaction | None = None,
 ) -> Counter[str]:
     """Upsert one batch of one kind; rows are ``{props, location, src_file, src_row}``."""
-    result = db.write(
-        "upsert_nodes", placeholders={"label": kind}, rows=list(rows), imported_at=imported_at
+    result = _run(
+        db, tx, "upsert_nodes", {"label": kind}, rows=list(rows), imported_at=imported_at
     )
     return Counter({r["status"]: r["rows"] for r in result})
 
@@ -37,12 +59,15 @@ def upsert_relationships(
     to_kind: NodeKind,
     rows: Sequence[dict[str, Any]],
     imported_at: dt.datetime,
+    tx: ManagedTransaction | None = None,
 ) -> Counter[str]:
     """Upsert one batch of one type between two kinds; rows are
     ``{from_id, to_id, props, src_file, src_row}``."""
-    result = db.write(
+    result = _run(
+        db,
+        tx,
         "upsert_relationships",
-        placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
+        {"rel": rel, "from_label": from_kind, "to_label": to_kind},
         rows=list(rows),
         imported_at=imported_at,
     )

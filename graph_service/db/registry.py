@@ -17,6 +17,13 @@ Some queries are written once for several labels or relationship types (the bulk
 upsert, for one). They declare ``// placeholders: label`` and write ``{{label}}`` in the
 body; :meth:`Query.render` fills the placeholder only with a member of the closed
 enumeration it is given, never with raw input.
+
+A condition written once and used by many queries (which nodes an area-scoped caller
+may see) lives in ``cypher/_fragments/<name>.cypher`` under a header of its own
+(``// fragment: name``, ``// params: …``) and writes ``{{node}}`` for the node it is
+about. A query includes it with ``{{> name var}}``; the loader pastes the fragment in
+with ``var`` for ``{{node}}`` before the parameters are checked, so the query must
+declare the fragment's parameters too.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
 # Strings and comments are blanked before parameters are collected.
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+INCLUDE = re.compile(r"\{\{>\s*(?P<name>[a-z_]+)\s+(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+FRAGMENTS = "_fragments"
 
 
 class Mode(StrEnum):
@@ -81,7 +90,35 @@ def _used_params(body: str) -> set[str]:
     return set(PARAM.findall(_STRINGS_AND_COMMENTS.sub("''", body)))
 
 
-def parse_query_file(path: Path) -> Query:
+def _expand(body: str, path: Path, fragments: dict[str, str]) -> str:
+    def paste(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in fragments:
+            line = body[: match.start()].count("\n") + 1
+            raise QueryFileError(f"{path}: body line {line}: no fragment named '{name}'")
+        return fragments[name].replace("{{node}}", match["var"])
+
+    return INCLUDE.sub(paste, body)
+
+
+def parse_fragment_file(path: Path) -> tuple[str, str]:
+    """A fragment file: its name and text (``{{node}}`` still in it)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body_lines = [line for line in lines if not HEADER.match(line.strip())]
+    header = {m["key"]: m["value"].strip() for line in lines if (m := HEADER.match(line.strip()))}
+    name = header.get("fragment", "")
+    if name != path.stem:
+        raise QueryFileError(f"{path}:1: '// fragment: {path.stem}' must head the file")
+    body = "\n".join(body_lines).strip()
+    declared = {p.strip().lstrip("$") for p in header.get("params", "").split(",") if p.strip()}
+    if declared != _used_params(body):
+        raise QueryFileError(f"{path}: declared and used parameters differ")
+    if "{{node}}" not in body:
+        raise QueryFileError(f"{path}: a fragment must use {{{{node}}}}")
+    return name, body
+
+
+def parse_query_file(path: Path, fragments: dict[str, str] | None = None) -> Query:
     """Parse one ``.cypher`` file; raise :class:`QueryFileError` naming file and line."""
     lines = path.read_text(encoding="utf-8").splitlines()
     header: dict[str, tuple[str, int]] = {}
@@ -94,7 +131,7 @@ def parse_query_file(path: Path) -> Query:
             body_start = number - 1
             break
         header[match["key"]] = (match["value"].strip(), number)
-    body = "\n".join(lines[body_start:]).strip()
+    body = _expand("\n".join(lines[body_start:]).strip(), path, fragments or {})
     for required in ("name", "mode", "params"):
         if required not in header:
             raise QueryFileError(f"{path}:1: header line '// {required}: …' is missing")
@@ -149,9 +186,14 @@ class QueryRegistry:
     def load(cls, root: Path) -> QueryRegistry:
         if not root.is_dir():
             raise QueryFileError(f"{root}: the cypher folder does not exist")
+        fragments = dict(
+            parse_fragment_file(path) for path in sorted((root / FRAGMENTS).glob("*.cypher"))
+        )
         queries: dict[str, Query] = {}
         for path in sorted(root.rglob("*.cypher")):
-            query = parse_query_file(path)
+            if path.parent.name == FRAGMENTS:
+                continue
+            query = parse_query_file(path, fragments)
             if query.name in queries:
                 raise QueryFileError(
                     f"{path}:1: query name '{query.name}' is already used by "

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
-from graph_service.db.database import Database
+from neo4j import ManagedTransaction
+
+from graph_service.auth.principal import Principal
+from graph_service.db.database import Database, Record
+from graph_service.db.scope import visible_ids
 from graph_service.errors import NotFound
 from graph_service.schemas.support import (
     CHANNEL_ZH,
@@ -25,53 +30,84 @@ def _date(value: Any) -> dt.date | None:
     return native
 
 
-def entity(db: Database, entity_id: str) -> EntityRef:
-    rows = db.read("entity_exists", id=entity_id)
-    if not rows:
+def _entity_in(db: Database, tx: ManagedTransaction, who: Principal, entity_id: str) -> EntityRef:
+    rows = db.run_in(tx, "entity_exists", id=entity_id)
+    if not rows or entity_id not in visible_ids(db, tx, who, [entity_id]):
         raise NotFound(f"no entity with id '{entity_id}' / 编号 {entity_id} 不存在")
     return EntityRef.model_validate(rows[0])
 
 
-def supporters(db: Database, entity_id: str, as_of: dt.date) -> Supporters:
-    target = entity(db, entity_id)
+def entity(db: Database, who: Principal, entity_id: str) -> EntityRef:
+    """The entity by id, if it lies in the principal's scope (NotFound otherwise)."""
+    return db.execute_read(lambda tx: _entity_in(db, tx, who, entity_id), "entity")
+
+
+def _scoped_rows(
+    db: Database, who: Principal, name: str, entity_id: str, as_of: dt.date
+) -> tuple[EntityRef, list[Record], set[str] | None]:
+    """The entity, the rows of a support query about it, and which ids the principal may
+    see among the rows' nodes (None: all) — read in one transaction."""
+
+    def work(tx: ManagedTransaction) -> tuple[EntityRef, list[Record], set[str] | None]:
+        target = _entity_in(db, tx, who, entity_id)
+        rows = db.run_in(tx, name, id=entity_id, as_of=as_of)
+        if who.scope is None:
+            return target, rows, None
+        ids = {row["id"] for row in rows} | {n["id"] for row in rows for n in row.get("path", [])}
+        return target, rows, visible_ids(db, tx, who, sorted(ids))
+
+    return db.execute_read(work, name)
+
+
+def _ref(row: Mapping[str, Any], seen: set[str] | None) -> EntityRef:
+    ref = EntityRef(id=row["id"], name=row["name"], kind=row["kind"])
+    return ref if seen is None or ref.id in seen else ref.hidden()
+
+
+def supporters(db: Database, who: Principal, entity_id: str, as_of: dt.date) -> Supporters:
+    """Every supporter of the entity. Supporters (and path steps) outside the principal's
+    areas are shown as existing, without their details."""
+    target, rows, seen = _scoped_rows(db, who, "supporters", entity_id, as_of)
     items = []
-    for row in db.read("supporters", id=entity_id, as_of=as_of):
+    for row in rows:
         channel = Channel(row["channel"])
         items.append(Support(
-            supporter=EntityRef(id=row["id"], name=row["name"], kind=row["kind"]),
+            supporter=_ref(row, seen),
             channel=channel, channel_zh=CHANNEL_ZH[channel],
-            path=[EntityRef.model_validate(n) for n in row["path"]],
+            path=[_ref(n, seen) for n in row["path"]],
             relationships=row["rels"], since=_date(row["since"]), until=_date(row["until"]),
         ))  # fmt: skip
     by_channel = Counter(item.channel.value for item in items)
     return Supporters(entity=target, as_of=as_of, supporters=items, by_channel=dict(by_channel))
 
 
-def portfolio(db: Database, supporter_id: str, as_of: dt.date) -> Portfolio:
-    who = entity(db, supporter_id)
+def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -> Portfolio:
+    supporter, rows, seen = _scoped_rows(db, who, "portfolio", supporter_id, as_of)
     items = []
-    for row in db.read("portfolio", id=supporter_id, as_of=as_of):
+    for row in rows:
         channel = Channel(row["channel"])
         items.append(PortfolioItem(
-            target=EntityRef(id=row["id"], name=row["name"], kind=row["kind"]),
+            target=_ref(row, seen),
             channel=channel, channel_zh=CHANNEL_ZH[channel],
             since=_date(row["since"]), until=_date(row["until"]),
         ))  # fmt: skip
     return Portfolio(
-        supporter=who, as_of=as_of, items=items,
-        load=len({item.target.id for item in items}),
+        supporter=supporter, as_of=as_of, items=items,
+        load=len({row["id"] for row in rows}),
         by_channel=dict(Counter(item.channel.value for item in items)),
     )  # fmt: skip
 
 
 def shared_supporters(
-    db: Database, first_id: str, second_id: str, as_of: dt.date
+    db: Database, who: Principal, first_id: str, second_id: str, as_of: dt.date
 ) -> SharedSupporters:
-    first = supporters(db, first_id, as_of)
-    second = supporters(db, second_id, as_of)
-    second_ids = {s.supporter.id for s in second.supporters}
-    shared = {s.supporter.id: s.supporter for s in first.supporters if s.supporter.id in second_ids}
+    first_target, first_rows, first_seen = _scoped_rows(db, who, "supporters", first_id, as_of)
+    second_target, second_rows, _ = _scoped_rows(db, who, "supporters", second_id, as_of)
+    both = {row["id"] for row in first_rows} & {row["id"] for row in second_rows}
+    refs = {row["id"]: _ref(row, first_seen) for row in first_rows if row["id"] in both}
+    shown = {key: ref for key, ref in refs.items() if not ref.outside_scope}
     return SharedSupporters(
-        first=first.entity, second=second.entity, as_of=as_of,
-        shared=[shared[key] for key in sorted(shared)],
+        first=first_target, second=second_target, as_of=as_of,
+        shared=[shown[key] for key in sorted(shown)],
+        shared_outside_scope=len(refs) - len(shown),
     )  # fmt: skip

@@ -42,9 +42,17 @@ CHANNEL_ZH: dict[Channel, str] = {
 
 
 class EntityRef(BaseModel):
-    id: str
-    name: str
+    id: str | None = Field(description="Null when it lies outside your areas / 超出权限范围时为空")
+    name: str | None
     kind: str = Field(description="Node label, e.g. Unit / 节点类型")
+    outside_scope: bool = Field(
+        default=False,
+        description="It exists but lies outside your areas: shown without its details / "
+        "存在但不在您的权限范围内，不显示详情",
+    )
+
+    def hidden(self) -> EntityRef:
+        return EntityRef(id=None, name=None, kind=self.kind, outside_scope=True)
 
 
 class Support(BaseModel):
@@ -89,3 +97,7 @@ class SharedSupporters(BaseModel):
     second: EntityRef
     as_of: dt.date
     shared: list[EntityRef]
+    shared_outside_scope: int = Field(
+        default=0,
+        description="Shared supporters outside your areas (not listed) / 范围外的共同支持者数",
+    )

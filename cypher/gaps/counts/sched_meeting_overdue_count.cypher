@@ -8,7 +8,7 @@ CALL () {
   WHERE n.kind IN keys($periods)
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Committee)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Committee)
   WHERE n.kind IN keys($periods)
   WITH DISTINCT n
   RETURN n
@@ -26,7 +26,7 @@ WHERE last_meeting IS NULL OR last_meeting < due_after
 CALL (n) {
   // the areas the subject lies in: where it is LOCATED_IN, and every area above
   WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

@@ -15,7 +15,7 @@ CALL () {
     AND NOT n.id IN claimants
   RETURN DISTINCT n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
         -[m:MEMBER_UNIT_OF]->(:Committee)
   WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
   WITH DISTINCT n WHERE NOT EXISTS {
@@ -27,7 +27,7 @@ CALL () {
 CALL (n) {
   // the areas the subject lies in: where it is LOCATED_IN, and every area above
   WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

@@ -8,7 +8,7 @@ CALL () {
   WHERE n.level = 'community'
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(n:Area)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(n:Area)
   WHERE n.level = 'community'
   RETURN DISTINCT n
 }
@@ -19,7 +19,7 @@ WITH n WHERE NOT EXISTS {
 CALL (n) {
   // the areas the subject lies in: itself and every area above
   WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  MATCH (n)-[:PART_OF*0..]->(x:Area)
+  MATCH (n)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

@@ -28,7 +28,7 @@ CALL () {
   }
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Park)
   WITH DISTINCT n
   WITH n WHERE NOT EXISTS {
     MATCH (:Person)-[a:ASSIGNED_TO]->(n)
@@ -39,7 +39,7 @@ CALL () {
 CALL (n) {
   // the areas the subject lies in: where it is LOCATED_IN, and every area above
   WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..]->(x:Area)
+  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

@@ -30,7 +30,7 @@ CALL () {
   UNION ALL
   CALL () {
     // under an area: persons employed, registered, volunteering or holding a post there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
       RETURN n
@@ -45,7 +45,7 @@ CALL () {
     UNION
     // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
     // something there) and their descendants; each is then checked against its own area
-    MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
     CALL (sub) {
       MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
       RETURN o
@@ -136,7 +136,7 @@ CALL (n) {
 }
 CALL (area) {
   // the areas the subject lies in: its area and every area above
-  MATCH (area)-[:PART_OF*0..]->(x:Area)
+  MATCH (area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

@@ -8,7 +8,7 @@ CALL () {
   // (one breadth-first walk), and every other one
   CALL () {
     MATCH (w:PartyOrg {kind: 'working_committee'})
-    MATCH chain = (w)<-[:UNDER*0..]-(x:PartyOrg)
+    MATCH chain = (w)<-[:UNDER*0..16]-(x:PartyOrg)
     WHERE all(u IN relationships(chain) WHERE (u.since IS NULL OR u.since <= $as_of) AND (u.until IS NULL OR u.until >= $as_of))
     WITH DISTINCT x
     RETURN collect(x.id) AS reached
@@ -19,7 +19,7 @@ CALL () {
   UNION ALL
   // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
   // something there) and their descendants; each is then checked against its own area
-  MATCH (:Area {id: $area})<-[:PART_OF*0..]-(sub:Area)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
   CALL (sub) {
     MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
     RETURN o
@@ -81,7 +81,7 @@ CALL (n) {
 }
 CALL (area) {
   // the areas the subject lies in: its area and every area above
-  MATCH (area)-[:PART_OF*0..]->(x:Area)
+  MATCH (area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
 WITH collect(within) AS gaps

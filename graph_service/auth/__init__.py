@@ -1,0 +1,1 @@
+"""Who is calling: accounts, API keys, roles and area scopes."""

@@ -1,0 +1,132 @@
+"""`graph-service users …` and `graph-service audit`: accounts, keys and the audit trail.
+
+The command line acts with full rights (whoever runs it holds the database password),
+so the first admin is made here: ``graph-service users add alice --role admin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph_service.auth.principal import Principal, Role
+from graph_service.config import Settings
+
+users_app = typer.Typer(help="API accounts and keys / API 账号与密钥.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    from graph_service.cli import cli_settings  # the CLI module imports this one
+
+    return cli_settings()
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Account name (letters, digits, _ . @ -)")],
+    role: Annotated[Role, typer.Option(help="admin | organizer | viewer | service")],
+    area: Annotated[
+        list[str] | None,
+        typer.Option("--area", help="Area id the account may see (repeat for several)"),
+    ] = None,
+    key_file: Annotated[
+        Path | None, typer.Option(help="Also write the key to this file (mode 0600)")
+    ] = None,
+) -> None:
+    """Create an account and print its API key (shown once; only a digest is stored)."""
+    from graph_service.cli_db import open_database
+    from graph_service.db.accounts import add_account
+    from graph_service.errors import GraphServiceError
+
+    try:
+        with open_database(_settings()) as db:
+            key = add_account(db, Principal.cli(), name, role, area or [])
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    if key_file is not None:
+        key_file.touch(mode=0o600)
+        key_file.write_text(key + "\n")
+    typer.echo(key)
+    typer.secho(f"account '{name}' ({role.value}) created; keep the key, it is not shown again",
+                err=True)  # fmt: skip
+
+
+@users_app.command("list")
+def users_list(
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | xlsx")] = "table",
+    out: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None,
+) -> None:
+    """Every account, with its role, areas and whether it is revoked (never the keys)."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db.accounts import list_accounts
+
+    with open_database(_settings()) as db:
+        rows = list_accounts(db)
+    for row in rows:
+        row["areas"] = ", ".join(row["areas"] or [])
+        row["status"] = "revoked 已吊销" if row["revoked_at"] else "active 有效"
+    columns = [("name", "账号 name"), ("role", "角色 role"), ("areas", "区域 areas"),
+               ("key_hint", "密钥 key"), ("status", "状态 status"),
+               ("created_at", "创建 created"), ("created_by", "创建人 by")]  # fmt: skip
+    emit_rows(rows, columns, fmt, out, title="账号 Accounts")
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument(help="Account name")]) -> None:
+    """Revoke an account's key: it stops working on the next request."""
+    from graph_service.cli_db import open_database
+    from graph_service.db.accounts import revoke_account
+    from graph_service.errors import GraphServiceError
+
+    try:
+        with open_database(_settings()) as db:
+            revoke_account(db, Principal.cli(), name)
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    typer.echo(f"revoked '{name}' / 已吊销")
+
+
+def audit(
+    actor: Annotated[str | None, typer.Option(help="Only this account (cli:<user>)")] = None,
+    action: Annotated[str | None, typer.Option(help="Action prefix: node., rel., import …")] = None,
+    target: Annotated[str | None, typer.Option(help="Only events about this id")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD)")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    verify: Annotated[bool, typer.Option("--verify", help="Check the hash chain")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | xlsx")] = "table",
+    out: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None,
+) -> None:
+    """The audit trail of writes, newest first; --verify checks that none was altered."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import audit as trail
+
+    start = None
+    if since:
+        try:
+            start = dt.datetime.combine(dt.date.fromisoformat(since), dt.time(), dt.UTC)
+        except ValueError as exc:
+            raise _fail(f"--since {since!r}: use YYYY-MM-DD") from exc
+    with open_database(_settings()) as db:
+        if verify:
+            checked, problems = trail.verify_chain(db)
+            for problem in problems:
+                typer.secho(problem, fg=typer.colors.RED, err=True)
+            typer.echo(f"{checked} event(s) checked; {'OK' if not problems else 'BROKEN'}")
+            raise typer.Exit(code=1 if problems else 0)
+        events = trail.list_events(db, actor=actor, action=action, target=target, since=start,
+                                   limit=limit)  # fmt: skip
+    columns = [("seq", "序号 seq"), ("at", "时间 at"), ("actor", "操作人 actor"),
+               ("via", "途径 via"), ("action", "操作 action"), ("kind", "类型 kind"),
+               ("target", "对象 target"), ("before", "修改前 before"),
+               ("after", "修改后 after"), ("details", "详情 details")]  # fmt: skip
+    emit_rows(events, columns, fmt, out, title="审计日志 Audit trail")

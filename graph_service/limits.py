@@ -1,0 +1,55 @@
+"""Request-size limits, applied before a handler reads a byte too many.
+
+A declared ``Content-Length`` over the limit is answered 413 at once; a body without
+one (chunked) is counted as it streams and cut off with 413 when it passes the limit.
+Uploads to ``/imports`` have a limit of their own (files of thousands of rows).
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph_service.errors import PayloadTooLarge
+from graph_service.problems import problem
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies over ``limit`` bytes (``upload_limit`` for
+    the upload paths)."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, upload_limit: int, upload_paths: tuple[str, ...]
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.upload_limit = upload_limit
+        self.upload_paths = upload_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload_limit if scope["path"] in self.upload_paths else self.limit
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            response = problem(
+                413, PayloadTooLarge.title,
+                f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节",
+                scope["path"],
+            )  # fmt: skip
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(
+                        f"the request body is larger than {limit:,} bytes / 请求体超过上限"
+                    )
+            return message
+
+        await self.app(scope, counted, send)
