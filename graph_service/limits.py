@@ -32,24 +32,41 @@ class BodySizeLimit:
         limit = self.upload_limit if scope["path"] in self.upload_paths else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await problem(
+                413, PayloadTooLarge.title,
+                f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节",
+                scope["path"],
+            )(scope, receive, send)  # fmt: skip
+            return
+        received = 0
+        exceeded = False
+
+        async def counted() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    raise PayloadTooLarge(
+                        f"the request body is larger than {limit:,} bytes / 请求体超过上限"
+                    )
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            # A body parser (multipart) may turn the error into a 400 of its own: whatever
+            # answer follows an overrun becomes the 413.
+            if not exceeded:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await too_large(scope, receive, send)
+
+        async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
             response = problem(
                 413, PayloadTooLarge.title,
                 f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节",
                 scope["path"],
             )  # fmt: skip
             await response(scope, receive, send)
-            return
-        received = 0
 
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(
-                        f"the request body is larger than {limit:,} bytes / 请求体超过上限"
-                    )
-            return message
-
-        await self.app(scope, counted, send)
+        await self.app(scope, counted, guarded_send)
