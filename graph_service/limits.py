@@ -31,12 +31,13 @@ class BodySizeLimit:
             return
         limit = self.upload_limit if scope["path"] in self.upload_paths else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
+        detail = f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节"
+
+        async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
+            await problem(413, PayloadTooLarge.title, detail, scope["path"])(scope, receive, send)
+
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await problem(
-                413, PayloadTooLarge.title,
-                f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节",
-                scope["path"],
-            )(scope, receive, send)  # fmt: skip
+            await too_large(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -48,9 +49,7 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     exceeded = True
-                    raise PayloadTooLarge(
-                        f"the request body is larger than {limit:,} bytes / 请求体超过上限"
-                    )
+                    raise PayloadTooLarge(detail)
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -60,13 +59,5 @@ class BodySizeLimit:
                 await send(message)
             elif message["type"] == "http.response.start":
                 await too_large(scope, receive, send)
-
-        async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
-            response = problem(
-                413, PayloadTooLarge.title,
-                f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节",
-                scope["path"],
-            )  # fmt: skip
-            await response(scope, receive, send)
 
         await self.app(scope, counted, guarded_send)

@@ -188,10 +188,6 @@ def update_node(
     return _shown(who, db.execute_write(work, "node_update"))
 
 
-def relationship_counts(db: Database, node_id: str) -> list[dict[str, Any]]:
-    return db.read("node_relationship_counts", id=node_id)
-
-
 def delete_node(
     db: Database, who: Principal, kind: NodeKind, node_id: str, cascade: bool
 ) -> dict[str, Any]:
