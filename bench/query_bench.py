@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
