@@ -7,11 +7,25 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error response (RFC 9457). Some problems add members, such as ``errors`` (each
+    wrong field, 422) or ``existing`` (what already holds the id, 409)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str = Field(description="The request path")
 
 
 def problem(
@@ -24,7 +38,9 @@ def problem(
 
 
 def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
-    """Map the service's exceptions, validation errors and HTTP errors to problem details."""
+    """Map the service's exceptions, validation errors and HTTP errors to problem details,
+    and say so in the OpenAPI."""
+    _document_problems(app)
 
     @app.exception_handler(GraphServiceError)
     async def _domain(request: Request, exc: GraphServiceError) -> JSONResponse:
@@ -49,3 +65,38 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path,
                        dict(exc.headers) if exc.headers else None)  # fmt: skip
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Describe every 4xx and 5xx response in the OpenAPI as problem details.
+
+    Routes name only the statuses they answer with; left alone, FastAPI documents each as
+    ``application/json`` (422 as its ``HTTPValidationError``), which the service never sends.
+    Every operation with a body may also answer 400 (FastAPI's own answer to a body it
+    cannot read: not UTF-8, a broken multipart form), and every one that takes an API key 401.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = Problem.model_json_schema()
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    responses.setdefault("400", {"description": "The body cannot be read"})
+                if operation.get("security"):
+                    responses.setdefault("401", {"description": "No API key, or not a valid one"})
+                for status, response in responses.items():
+                    if status.startswith(("4", "5")):
+                        response["content"] = {
+                            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

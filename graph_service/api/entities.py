@@ -72,7 +72,8 @@ def _node_routes(table: Table) -> None:
 
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=f"Create a {kind.value} / 新建{table.zh}",
-                 responses={409: {"description": "The id is already used"}})  # fmt: skip
+                 responses={404: {"description": "No node with the id link_to"},
+                            409: {"description": "The id is already used"}})  # fmt: skip
     def create(
         db: DatabaseDep,
         who: PrincipalDep,
@@ -113,13 +114,15 @@ def _node_routes(table: Table) -> None:
     def get(db: DatabaseDep, who: PrincipalDep, node_id: Id) -> model:
         return repo.get_node(db, who, kind, node_id)
 
-    @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}")
+    @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}",
+                  responses={404: {"description": "No such id"}})  # fmt: skip
     def update(db: DatabaseDep, who: PrincipalDep, node_id: Id, changes: Changes) -> model:
         return repo.update_node(db, who, kind, node_id, changes)
 
     @router.delete(
         path + "/{node_id}", tags=tags, summary=f"Delete a {kind.value} / 删除{table.zh}",
-        responses={409: {"description": "It has relationships and cascade is not set"}},
+        responses={404: {"description": "No such id"},
+                   409: {"description": "It has relationships and cascade is not set"}},
     )  # fmt: skip
     def delete(
         db: DatabaseDep,
@@ -139,7 +142,8 @@ def _rel_routes(table: Table) -> None:
     tags: list[str | Enum] = [f"relationships · 关系 · {table.zh}"]
 
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
-                 summary=f"Create {rel.value} / 新建{table.zh}关系")  # fmt: skip
+                 summary=f"Create {rel.value} / 新建{table.zh}关系",
+                 responses={404: {"description": "No node with id from_id or to_id"}})  # fmt: skip
     def create(db: DatabaseDep, who: PrincipalDep, body: model) -> model:
         return repo.create_relationship(db, who, body)
 
@@ -156,18 +160,21 @@ def _rel_routes(table: Table) -> None:
                                                skip=skip, limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
-    @router.get(one, tags=tags, summary=f"One {rel.value} / 查看{table.zh}关系")
+    @router.get(one, tags=tags, summary=f"One {rel.value} / 查看{table.zh}关系",
+                responses={404: {"description": "No such relationship"}})  # fmt: skip
     def get(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> model:
         return repo.get_relationship(db, who, rel, from_id, to_id)
 
-    @router.patch(one, tags=tags, summary=f"Update {rel.value} / 修改{table.zh}关系")
+    @router.patch(one, tags=tags, summary=f"Update {rel.value} / 修改{table.zh}关系",
+                  responses={404: {"description": "No such relationship"}})  # fmt: skip
     def update(
         db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id, changes: Changes
     ) -> model:
         return repo.update_relationship(db, who, rel, from_id, to_id, changes)
 
     @router.delete(one, tags=tags, status_code=status.HTTP_204_NO_CONTENT,
-                   summary=f"Delete {rel.value} / 删除{table.zh}关系")  # fmt: skip
+                   summary=f"Delete {rel.value} / 删除{table.zh}关系",
+                   responses={404: {"description": "No such relationship"}})  # fmt: skip
     def delete(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> Response:
         repo.delete_relationship(db, who, rel, from_id, to_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -179,7 +186,8 @@ class EntityOut(BaseModel):
 
 
 @router.get("/entities/{entity_id}", tags=["entities · 实体"],
-            summary="Any entity by id / 按编号查看任意实体")  # fmt: skip
+            summary="Any entity by id / 按编号查看任意实体",
+            responses={404: {"description": "No such id"}})  # fmt: skip
 def get_entity(db: DatabaseDep, who: PrincipalDep, entity_id: Id) -> EntityOut:
     from graph_service.db.support import entity
 

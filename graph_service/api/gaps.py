@@ -37,7 +37,8 @@ def list_rules() -> list[GapRuleOut]:
     return [GapRuleOut.of(rule) for rule in RULES]
 
 
-@router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数")
+@router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
+            responses={404: {"description": "Unknown area"}})  # fmt: skip
 def gap_counts(
     db: DatabaseDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
 ) -> dict[str, int]:
@@ -73,7 +74,8 @@ def gap_list(
     summary="Coverage summary of an area and its child areas / 区域覆盖率汇总",
     response_model=CoverageSummary,
     responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
-                                 "officedocument.spreadsheetml.sheet": {}}}},
+                                 "officedocument.spreadsheetml.sheet": {}}},
+               404: {"description": "Unknown area"}},
 )  # fmt: skip
 def coverage(
     db: DatabaseDep,

@@ -28,6 +28,7 @@ def _day(as_of: dt.date | None) -> dt.date:
 @router.get(
     "/entities/{entity_id}/supporters",
     summary="Who supports it, and through what / 谁在支持它，通过什么渠道",
+    responses={404: {"description": "No such id"}},
 )
 def get_supporters(
     db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None
@@ -41,6 +42,7 @@ def get_supporters(
 @router.get(
     "/entities/{entity_id}/portfolio",
     summary="Everything a person or unit supports / 个人或单位的联系包挂清单",
+    responses={404: {"description": "No such id"}},
 )
 def get_portfolio(
     db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None
@@ -51,6 +53,7 @@ def get_portfolio(
 @router.get(
     "/entities/{entity_id}/shared-supporters/{other_id}",
     summary="Supporters two entities share / 两者共同的支持者",
+    responses={404: {"description": "No such id (either)"}},
 )
 def get_shared(
     db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, other_id: EntityId,

@@ -17,6 +17,7 @@ import re
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -42,6 +43,8 @@ from graph_service.domain.kinds import (
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.:/\-\u4e00-\u9fff]{0,63}$")
 MAX_TEXT = 2000
+# Control characters but tab, line feed and carriage return: no XLSX cell can hold them.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -52,6 +55,12 @@ def _blank_to_none(value: Any) -> Any:
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def _no_control_chars(value: str) -> str:
+    if CONTROL_CHARS.search(value):
+        raise ValueError("control characters are not allowed / 不能含控制字符")
+    return value
 
 
 def _bilingual(enum: type[BilingualEnum]) -> BeforeValidator:
@@ -111,9 +120,10 @@ def _check_id(value: Any) -> Any:
 
 
 EntityId = Annotated[str, BeforeValidator(_check_id)]
-Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+Text = Annotated[str, AfterValidator(_no_control_chars)]
+Name = Annotated[Text, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
 OptText = Annotated[
-    Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_blank_to_none)
+    Annotated[Text, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_blank_to_none)
 ]
 OptDate = Annotated[dt.date | None, BeforeValidator(_parse_date)]
 Flag = Annotated[bool, BeforeValidator(_parse_bool)]
@@ -351,7 +361,7 @@ REL_MODELS: dict[RelKind, type[RelIn]] = {
         RelKind.SERVES_ON,
         role=(OptText, Field(default=None, title="委员职务", description="Role on the committee")),
         for_unit=(
-            Annotated[str | None, BeforeValidator(_blank_to_none)],
+            Annotated[Text | None, BeforeValidator(_blank_to_none)],
             Field(default=None, title="代表单位", description="Id of the delegating member unit"),
         ),
     ),
