@@ -237,3 +237,21 @@ def test_a_scoped_import_outside_its_areas_is_refused_whole(
               ("files", ("located_in.csv", io.BytesIO(b"from_id,to_id\nU-IN,BD-A\n")))]  # fmt: skip
     assert client.post("/imports", files=inside, headers={"X-API-Key": key}).status_code == 200
     assert client.get("/units/U-IN", headers={"X-API-Key": key}).status_code == 200
+
+
+def test_hostile_spreadsheets_uploaded_through_the_api_write_nothing(
+    world: tuple[TestClient, Database], tmp_path: Path
+) -> None:
+    from tests.test_readers import _zip_bomb, write_xlsx
+
+    client, db = world
+    before = _graph(db)
+    formula = write_xlsx(tmp_path / "formula.xlsx", {"units": [
+        ["编号 id", "名称 name", "单位类型 kind"], ["U-F", '=HYPERLINK("http://x","y")', "企业"]]})
+    bomb = _zip_bomb(tmp_path / "bomb.xlsx", 300)
+    for path, reason in ((formula, "formula"), (bomb, "zip bomb")):
+        with path.open("rb") as handle:
+            answer = client.post("/imports", files={"files": (path.name, handle)})
+        assert answer.status_code == 422, reason
+        assert answer.json()["report"]["written"] is False
+    assert _graph(db) == before
