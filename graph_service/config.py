@@ -48,6 +48,21 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1 << 20, description="Largest JSON request body.")
     max_upload_bytes: int = Field(default=200 << 20, description="Largest upload to /imports.")
+    result_cache_entries: int = Field(
+        default=256, ge=0,
+        description="Gap pages, gap counts and coverage summaries kept until the graph changes "
+                    "(0: compute every time).",
+    )  # fmt: skip
+    result_cache_seconds: float = Field(
+        default=300.0, ge=0,
+        description="Longest a kept answer is served: the bound for writes made around the "
+                    "service, which do not change the data version.",
+    )  # fmt: skip
+    auth_cache_seconds: float = Field(
+        default=5.0, ge=0,
+        description="How long an API key's account is remembered; a revoked key stops "
+                    "within this time (0: look the key up on every request).",
+    )  # fmt: skip
 
     @field_validator("neo4j_password")
     @classmethod

@@ -1,4 +1,7 @@
-"""Dependencies as ``Annotated`` aliases for the routers."""
+"""Dependencies as ``Annotated`` aliases for the routers.
+
+They are ``async`` because they only read app state: a sync dependency costs every request
+a trip to a worker thread."""
 
 from __future__ import annotations
 
@@ -10,12 +13,12 @@ from graph_service.config import Settings
 from graph_service.db.database import Database
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -18,9 +18,11 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from graph_service import __version__, logging_filters
 from graph_service.api import audit, entities, exports, gaps, health, imports, support
 from graph_service.api.security import current_principal
+from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
+from graph_service.db.result_cache import ResultCache
 from graph_service.errors import DatabaseUnavailable
 from graph_service.limits import BodySizeLimit
 from graph_service.problems import install_problem_handlers
@@ -47,9 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = open_driver(settings)
         database = Database(
-            driver, registry, settings.neo4j_database, settings.query_timeout_seconds
-        )
+            driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
+            results=ResultCache(settings.result_cache_entries, settings.result_cache_seconds),
+        )  # fmt: skip
         app.state.database = database
+        app.state.keys = KeyCache(settings.auth_cache_seconds)
         try:
             driver.verify_connectivity()
             database.ensure_schema()

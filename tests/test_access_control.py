@@ -355,8 +355,12 @@ def test_docs_can_require_a_key(world: World, settings: Settings) -> None:
 
 
 def test_a_revoked_key_stops_working_and_bearer_works_too(world: World) -> None:
+    """With AUTH_CACHE_SECONDS=0 a revoked key stops on the next request (test_caches.py
+    covers the default, where it stops within those seconds)."""
+    from graph_service.auth.key_cache import KeyCache
     from graph_service.db.accounts import revoke_account
 
+    world.client.app.state.keys = KeyCache(0)  # type: ignore[attr-defined]
     key = world.keys[Role.ORGANIZER]
     bearer = {"Authorization": f"Bearer {key}"}
     assert world.client.get("/units/U-A", headers=bearer).status_code == 200

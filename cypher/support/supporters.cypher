@@ -28,14 +28,18 @@ CALL (x) {
   RETURN u AS supporter, 'paired_organ' AS channel, [u, x] AS nodes, ['PAIRED_WITH'] AS rels,
          pw.since AS since, pw.until AS until
   UNION ALL
-  // member units of a committee located in it (an area) or of the committee itself
-  MATCH (u:Unit)-[m:MEMBER_UNIT_OF]->(c:Committee)
-  WHERE (c = x OR (c)-[:LOCATED_IN]->(x))
-    AND (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
-  RETURN u AS supporter, 'member_unit' AS channel,
-         CASE WHEN c = x THEN [u, x] ELSE [u, c, x] END AS nodes,
-         CASE WHEN c = x THEN ['MEMBER_UNIT_OF'] ELSE ['MEMBER_UNIT_OF', 'LOCATED_IN'] END AS rels,
+  // member units of the committee itself
+  MATCH (u:Unit)-[m:MEMBER_UNIT_OF]->(x:Committee)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  RETURN u AS supporter, 'member_unit' AS channel, [u, x] AS nodes, ['MEMBER_UNIT_OF'] AS rels,
          m.since AS since, m.until AS until
+  UNION ALL
+  // member units of a committee located in it (an area). Two branches, not one with
+  // `c = x OR (c)-[:LOCATED_IN]->(x)`: the OR made the planner scan every committee.
+  MATCH (u:Unit)-[m:MEMBER_UNIT_OF]->(c:Committee)-[:LOCATED_IN]->(x)
+  WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+  RETURN u AS supporter, 'member_unit' AS channel, [u, c, x] AS nodes,
+         ['MEMBER_UNIT_OF', 'LOCATED_IN'] AS rels, m.since AS since, m.until AS until
   UNION ALL
   // units that claimed a project serving it
   MATCH (u:Unit)-[cl:CLAIMED]->(pr:Project)-[:SERVES]->(x)

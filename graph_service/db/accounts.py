@@ -84,7 +84,12 @@ def admin_count(db: Database) -> int:
 
 def principal_for_key(db: Database, key: str) -> Principal | None:
     """The principal an API key stands for, or None (unknown or revoked key)."""
-    rows = db.read("account_by_key", key_digest=key_digest(key))
+    return principal_for_digest(db, key_digest(key))
+
+
+def principal_for_digest(db: Database, digest: str) -> Principal | None:
+    """The principal of the key with this digest, or None (unknown or revoked key)."""
+    rows = db.read("account_by_key", key_digest=digest)
     if not rows:
         return None
     row = rows[0]

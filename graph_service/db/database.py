@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar
@@ -29,6 +29,7 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db.registry import Mode, Query, QueryRegistry
+from graph_service.db.result_cache import ResultCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
 
 log = logging.getLogger(__name__)
@@ -82,12 +83,18 @@ class Database:
     """Runs the registry's named queries on one database through one driver."""
 
     def __init__(
-        self, driver: Driver, registry: QueryRegistry, database: str, timeout: float = 30.0
+        self,
+        driver: Driver,
+        registry: QueryRegistry,
+        database: str,
+        timeout: float = 30.0,
+        results: ResultCache | None = None,
     ) -> None:
         self.driver = driver
         self.registry = registry
         self.database = database
         self.timeout = timeout
+        self.results = results
 
     # ---- running named queries --------------------------------------------------------
     def _text(self, query: Query, placeholders: Mapping[str, Enum]) -> str:
@@ -140,7 +147,15 @@ class Database:
             )
 
     def execute_write(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
-        """Run a transaction function routed as a write."""
+        """Run a transaction function routed as a write; it ends by giving the graph a new
+        data version (see :mod:`graph_service.db.result_cache`)."""
+        bump = self.registry["data_version_bump"].text
+
+        def then_bump(tx: ManagedTransaction) -> T:
+            answer = work(tx)
+            tx.run(bump).consume()
+            return answer
+
         with (
             unavailable_as_503(),
             self.driver.session(
@@ -148,8 +163,33 @@ class Database:
             ) as session,
         ):
             return session.execute_write(
-                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
+                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(then_bump)
             )
+
+    def execute_read_kept(
+        self, key: Hashable, work: Callable[[ManagedTransaction], T], label: str = ""
+    ) -> T:
+        """Like :meth:`execute_read`, but the answer is kept in the result cache under
+        ``key`` and the graph's data version, and served from there while the version is
+        unchanged. ``key`` must name everything the answer depends on (the principal's
+        scope included); ``work`` must not be changed by its callers."""
+        cache = self.results
+        if cache is None or not cache.enabled:
+            return self.execute_read(work, label)
+        version = self.read("data_version_get")[0]["version"]
+        if version is not None:
+            found, answer = cache.get(key, version)
+            if found:
+                return answer  # type: ignore[no-any-return]
+
+        def versioned(tx: ManagedTransaction) -> tuple[str | None, T]:
+            seen = self.run_in(tx, "data_version_get")[0]["version"]
+            return seen, work(tx)
+
+        seen, answer = self.execute_read(versioned, label)
+        if seen is not None:
+            cache.put(key, seen, answer)
+        return answer
 
     def run_in(
         self,

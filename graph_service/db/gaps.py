@@ -234,11 +234,26 @@ def list_gaps(
         counted = count_query(rule.code)
         return asked, [], int(db.run_in(tx, counted, **_params(db, counted, pool))[0]["total"])
 
-    asked, rows, total = db.execute_read(work, f"gaps:{rule.code}")
+    key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
+           skip, limit)  # fmt: skip
+    asked, rows, total = db.execute_read_kept(key, work, f"gaps:{rule.code}")
     return GapPage(
         rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip, limit=limit,
         items=[_item(rule, row) for row in rows],
     )  # fmt: skip
+
+
+def _who(who: Principal) -> tuple[str, tuple[str, ...]]:
+    """What of the principal an answer depends on: its role and its areas (not its name)."""
+    return who.role.value, tuple(who.areas)
+
+
+def _frozen(value: Sequence[str] | Mapping[str, int] | None) -> tuple[Any, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return tuple(sorted(value.items()))
+    return tuple(value)
 
 
 def _item(rule: GapRule, row: Mapping[str, Any]) -> GapItem:
@@ -285,7 +300,7 @@ def count_gaps(
             _area(db, tx, asked)
         return _counts(db, tx, asked, [asked], as_of)[asked]
 
-    return db.execute_read(work, "gaps:count")
+    return dict(db.execute_read_kept(("counts", _who(who), as_of, area), work, "gaps:count"))
 
 
 # ---- the coverage summary ------------------------------------------------------------------
@@ -321,7 +336,8 @@ def coverage_summary(
         )  # fmt: skip
         return area, counts, {row["area"]: row for row in totals}
 
-    area, counts, totals = db.execute_read(work, "coverage:summary")
+    key = ("summary", _who(who), as_of, area_id)
+    area, counts, totals = db.execute_read_kept(key, work, "coverage:summary")
     refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
     refs += [AreaRef(**child) for child in area["children"]]
     rows = [_coverage(ref, totals[ref.id], counts[ref.id]) for ref in refs]
