@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from graph_service.auth.key_cache import KeyCache
 from graph_service.auth.principal import Principal, Role

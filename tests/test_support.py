@@ -147,3 +147,20 @@ def test_cli_supporters_prints_an_aligned_chinese_table_and_json(
         capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     assert {row["id"] for row in json.loads(as_json.stdout)} == {"B-1", "O-B1", "A-C"}
+
+
+def test_supporters_come_a_page_at_a_time_and_count_them_all(client: TestClient) -> None:
+    whole = client.get("/entities/A-C/supporters",
+                       params={"as_of": "2026-06-30", "limit": 1000}).json()  # fmt: skip
+    assert whole["total"] == len(whole["supporters"]) == 6
+    order = [(s["channel"], s["supporter"]["id"]) for s in whole["supporters"]]
+    assert order == sorted(order)
+    for size in (1, 2, 4, 5):
+        pages = [client.get("/entities/A-C/supporters", params={
+            "as_of": "2026-06-30", "skip": skip, "limit": size}).json()
+            for skip in range(0, 8, size)]  # fmt: skip
+        assert all(page["total"] == 6 and page["by_channel"] == whole["by_channel"]
+                   for page in pages)  # fmt: skip
+        assert [s for page in pages for s in page["supporters"]] == whole["supporters"]
+    assert client.get("/entities/A-C/supporters", params={"limit": 0}).status_code == 422
+    assert client.get("/entities/A-C/supporters", params={"limit": 1001}).status_code == 422

@@ -1,7 +1,7 @@
 // name: supporters
 // mode: read
-// params: id, as_of
-// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row per supporter and channel; path is a list of {id, name, kind} from the supporter to the entity, rels the relationship types along it.
+// params: id, as_of, skip, limit
+// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row: total (supporter-channel pairs), channels (the channel of each, for counts) and page — the pairs [$skip, $skip + $limit) by channel then id, each with path (a list of {id, name, kind} from the supporter to the entity) and rels (the relationship types along it). A community has hundreds of supporters: only the page's paths are built.
 MATCH (x:Entity {id: $id})
 CALL (x) {
   // instructors and liaison officers assigned to it
@@ -77,9 +77,15 @@ CALL (x) {
   RETURN parent AS supporter, 'parent_org' AS channel, [parent, x] AS nodes, ['UNDER'] AS rels,
          un.since AS since, un.until AS until
 }
-RETURN supporter.id AS id, supporter.name AS name,
-       [label IN labels(supporter) WHERE label <> 'Entity'][0] AS kind,
-       channel,
-       [n IN nodes | {id: n.id, name: n.name, kind: [l IN labels(n) WHERE l <> 'Entity'][0]}] AS path,
-       rels, since, until
-ORDER BY channel, id
+WITH supporter, channel, nodes, rels, since, until
+ORDER BY channel, supporter.id, since
+WITH collect({supporter: supporter, channel: channel, nodes: nodes, rels: rels,
+              since: since, until: until}) AS found
+RETURN size(found) AS total, [r IN found | r.channel] AS channels,
+       [r IN found[$skip..$skip + $limit] | {
+          id: r.supporter.id, name: r.supporter.name,
+          kind: [label IN labels(r.supporter) WHERE label <> 'Entity'][0],
+          channel: r.channel,
+          path: [n IN r.nodes | {id: n.id, name: n.name,
+                                 kind: [l IN labels(n) WHERE l <> 'Entity'][0]}],
+          rels: r.rels, since: r.since, until: r.until}] AS page

@@ -31,12 +31,16 @@ def _day(as_of: dt.date | None) -> dt.date:
     responses={404: {"description": "No such id"}},
 )
 def get_supporters(
-    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None
-) -> Supporters:
-    """Every supporter of a branch, building, park, community or unit: instructors, liaison
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None,
+    skip: Annotated[int, Query(ge=0, le=repo.MAX_SKIP, description="Pass over / 跳过条数")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size / 每页条数")] = 100,
+) -> Supporters:  # fmt: skip
+    """The supporters of a branch, building, park, community or unit: instructors, liaison
     officers, covering organizations, paired organs, committee member units, claiming units,
-    registered in-service members, service posts and volunteers, with the path and dates."""
-    return repo.supporters(db, who, entity_id, _day(as_of))
+    registered in-service members, service posts and volunteers, with the path and dates.
+    A community has hundreds (registered members, volunteers): one page at a time, by
+    channel then id; ``total`` and ``by_channel`` count them all."""
+    return repo.supporters(db, who, entity_id, _day(as_of), skip=skip, limit=limit)
 
 
 @router.get(

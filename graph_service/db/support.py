@@ -12,7 +12,7 @@ from neo4j import ManagedTransaction
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
 from graph_service.db.scope import visible_ids
-from graph_service.errors import NotFound
+from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.support import (
     CHANNEL_ZH,
     Channel,
@@ -23,6 +23,10 @@ from graph_service.schemas.support import (
     Support,
     Supporters,
 )
+
+# Cypher list slices take 32-bit bounds: skip + limit must stay below 2**31.
+MAX_SKIP = 1 << 20
+ALL = (1 << 31) - 1 - MAX_SKIP  # a page size that means "every supporter"
 
 
 def _date(value: Any) -> dt.date | None:
@@ -42,6 +46,16 @@ def entity(db: Database, who: Principal, entity_id: str) -> EntityRef:
     return db.execute_read(lambda tx: _entity_in(db, tx, who, entity_id), "entity")
 
 
+def _seen(
+    db: Database, tx: ManagedTransaction, who: Principal, rows: list[Record]
+) -> set[str] | None:
+    """Which ids the principal may see among the rows' nodes (None: all)."""
+    if who.scope is None:
+        return None
+    ids = {row["id"] for row in rows} | {n["id"] for row in rows for n in row.get("path", [])}
+    return visible_ids(db, tx, who, sorted(ids))
+
+
 def _scoped_rows(
     db: Database, who: Principal, name: str, entity_id: str, as_of: dt.date
 ) -> tuple[EntityRef, list[Record], set[str] | None]:
@@ -51,12 +65,30 @@ def _scoped_rows(
     def work(tx: ManagedTransaction) -> tuple[EntityRef, list[Record], set[str] | None]:
         target = _entity_in(db, tx, who, entity_id)
         rows = db.run_in(tx, name, id=entity_id, as_of=as_of)
-        if who.scope is None:
-            return target, rows, None
-        ids = {row["id"] for row in rows} | {n["id"] for row in rows for n in row.get("path", [])}
-        return target, rows, visible_ids(db, tx, who, sorted(ids))
+        return target, rows, _seen(db, tx, who, rows)
 
     return db.execute_read(work, name)
+
+
+def _supporter_page(
+    db: Database, who: Principal, entity_id: str, as_of: dt.date, skip: int, limit: int | None
+) -> tuple[EntityRef, list[Record], int, list[str], set[str] | None]:
+    """The entity, one page of its supporters (all of them with ``limit=None``), how many
+    there are, the channel of each, and which ids the principal may see on the page."""
+
+    def work(
+        tx: ManagedTransaction,
+    ) -> tuple[EntityRef, list[Record], int, list[str], set[str] | None]:
+        target = _entity_in(db, tx, who, entity_id)
+        found = db.run_in(tx, "supporters", id=entity_id, as_of=as_of, skip=skip,
+                          limit=ALL if limit is None else limit)  # fmt: skip
+        if not found:
+            return target, [], 0, [], None
+        row = found[0]
+        page: list[Record] = row["page"]
+        return target, page, int(row["total"]), list(row["channels"]), _seen(db, tx, who, page)
+
+    return db.execute_read(work, "supporters")
 
 
 def _ref(row: Mapping[str, Any], seen: set[str] | None) -> EntityRef:
@@ -64,10 +96,24 @@ def _ref(row: Mapping[str, Any], seen: set[str] | None) -> EntityRef:
     return ref if seen is None or ref.id in seen else ref.hidden()
 
 
-def supporters(db: Database, who: Principal, entity_id: str, as_of: dt.date) -> Supporters:
-    """Every supporter of the entity. Supporters (and path steps) outside the principal's
-    areas are shown as existing, without their details."""
-    target, rows, seen = _scoped_rows(db, who, "supporters", entity_id, as_of)
+def supporters(
+    db: Database,
+    who: Principal,
+    entity_id: str,
+    as_of: dt.date,
+    *,
+    skip: int = 0,
+    limit: int | None = None,
+) -> Supporters:
+    """The supporters of the entity, by channel then id: all of them, or the page
+    [skip, skip + limit). ``total`` and ``by_channel`` always count all of them.
+    Supporters (and path steps) outside the principal's areas are shown as existing,
+    without their details."""
+    if not 0 <= skip <= MAX_SKIP:
+        raise InvalidInput(f"skip must lie in 0..{MAX_SKIP}", field="skip")
+    if limit is not None and not 0 <= limit <= ALL:
+        raise InvalidInput("limit must not be negative", field="limit")
+    target, rows, total, channels, seen = _supporter_page(db, who, entity_id, as_of, skip, limit)
     items = []
     for row in rows:
         channel = Channel(row["channel"])
@@ -77,8 +123,10 @@ def supporters(db: Database, who: Principal, entity_id: str, as_of: dt.date) -> 
             path=[_ref(n, seen) for n in row["path"]],
             relationships=row["rels"], since=_date(row["since"]), until=_date(row["until"]),
         ))  # fmt: skip
-    by_channel = Counter(item.channel.value for item in items)
-    return Supporters(entity=target, as_of=as_of, supporters=items, by_channel=dict(by_channel))
+    return Supporters(
+        entity=target, as_of=as_of, total=total, skip=skip, limit=limit, supporters=items,
+        by_channel=dict(Counter(channels)),
+    )  # fmt: skip
 
 
 def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -> Portfolio:
@@ -101,8 +149,10 @@ def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -
 def shared_supporters(
     db: Database, who: Principal, first_id: str, second_id: str, as_of: dt.date
 ) -> SharedSupporters:
-    first_target, first_rows, first_seen = _scoped_rows(db, who, "supporters", first_id, as_of)
-    second_target, second_rows, _ = _scoped_rows(db, who, "supporters", second_id, as_of)
+    first_target, first_rows, _, _, first_seen = _supporter_page(
+        db, who, first_id, as_of, 0, None
+    )
+    second_target, second_rows, _, _, _ = _supporter_page(db, who, second_id, as_of, 0, None)
     both = {row["id"] for row in first_rows} & {row["id"] for row in second_rows}
     refs = {row["id"]: _ref(row, first_seen) for row in first_rows if row["id"] in both}
     shown = {key: ref for key, ref in refs.items() if not ref.outside_scope}

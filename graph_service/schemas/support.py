@@ -70,8 +70,11 @@ class Support(BaseModel):
 class Supporters(BaseModel):
     entity: EntityRef
     as_of: dt.date
-    supporters: list[Support]
-    by_channel: dict[str, int] = Field(description="How many supporters per channel")
+    total: int = Field(description="How many (supporter, channel) pairs there are / 支持关系总数")
+    skip: int = 0
+    limit: int | None = Field(default=None, description="The page size asked (null: all)")
+    supporters: list[Support] = Field(description="This page, by channel then id")
+    by_channel: dict[str, int] = Field(description="How many supporters per channel (all pages)")
 
 
 class PortfolioItem(BaseModel):
