@@ -36,7 +36,8 @@ def _date(value: Any) -> dt.date | None:
 
 def _entity_in(db: Database, tx: ManagedTransaction, who: Principal, entity_id: str) -> EntityRef:
     rows = db.run_in(tx, "entity_exists", id=entity_id)
-    if not rows or entity_id not in visible_ids(db, tx, who, [entity_id]):
+    hidden = who.scope is not None and entity_id not in visible_ids(db, tx, who, [entity_id])
+    if not rows or hidden:
         raise NotFound(f"no entity with id '{entity_id}' / 编号 {entity_id} 不存在")
     return EntityRef.model_validate(rows[0])
 
