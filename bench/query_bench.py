@@ -12,7 +12,8 @@ and prints p50, p95 and p99 of each with the API/driver ratio.
 
 The 8 clients are 8 processes (each with one HTTP connection, or its own driver), so the
 load generator's own GIL does not queue the requests it times. The API runs as
-``--workers`` uvicorn processes (default 2) with its result cache on; ``--result-cache off``
+``--workers`` uvicorn processes (default 2) sharing their result cache in a SQLite file, as
+``graph-service serve --workers 2`` does; ``--result-cache off``
 makes every gap list and summary compute (the figures without the cache).
 
     python bench/query_bench.py --scale city --seed 1
@@ -188,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         kept = "256" if args.result_cache == "on" else "0"
         env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
                             "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "300",
-                            "RESULT_CACHE_ENTRIES": kept}  # fmt: skip
+                            "RESULT_CACHE_ENTRIES": kept,
+                            "RESULT_CACHE_FILE": str(work / "result-cache.sqlite")}  # fmt: skip
         api = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "graph_service.main:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",

@@ -49,6 +49,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         return
     os.environ.update({"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user,
                        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()})  # fmt: skip
+    # one result cache for all the workers, so an answer computed by one serves them all
+    kept = settings.result_cache_file or settings.data_dir / f"result-cache-{port}.sqlite"
+    os.environ["RESULT_CACHE_FILE"] = str(kept)
     uvicorn.run("graph_service.main:create_app", factory=True, host=host, port=port,
                 workers=workers)  # fmt: skip
 BoltPortOpt = Annotated[int | None, typer.Option("--port", help="Bolt port of the server.")]

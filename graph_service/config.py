@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="Longest a kept answer is served: the bound for writes made around the "
                     "service, which do not change the data version.",
     )  # fmt: skip
+    result_cache_file: Path | None = Field(
+        default=None,
+        description="A SQLite file the API processes of this machine share their kept answers "
+                    "in (`serve --workers N` sets one); none: each process keeps its own.",
+    )  # fmt: skip
     auth_cache_seconds: float = Field(
         default=5.0, ge=0,
         description="How long an API key's account is remembered; a revoked key stops "

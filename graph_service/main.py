@@ -22,7 +22,7 @@ from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
-from graph_service.db.result_cache import ResultCache
+from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
 from graph_service.errors import DatabaseUnavailable
 from graph_service.limits import BodySizeLimit
 from graph_service.problems import install_problem_handlers
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings)
         database = Database(
             driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
-            results=ResultCache(settings.result_cache_entries, settings.result_cache_seconds),
+            results=_result_cache(settings),
         )  # fmt: skip
         app.state.database = database
         app.state.keys = KeyCache(settings.auth_cache_seconds)
@@ -92,6 +92,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not public_docs:
         _authenticated_docs(app, authenticated)
     return app
+
+
+def _result_cache(settings: Settings) -> AnswerCache:
+    entries, seconds = settings.result_cache_entries, settings.result_cache_seconds
+    if settings.result_cache_file is not None:
+        return SharedResultCache(settings.result_cache_file, entries, seconds)
+    return ResultCache(entries, seconds)
 
 
 def _authenticated_docs(app: FastAPI, authenticated: list[object]) -> None:

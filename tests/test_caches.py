@@ -7,6 +7,7 @@ cache's age limit. A remembered key is bounded by AUTH_CACHE_SECONDS.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.accounts import add_account, revoke_account
 from graph_service.db.database import Database
-from graph_service.db.result_cache import ResultCache
+from graph_service.db.result_cache import ResultCache, SharedResultCache
 from graph_service.main import create_app
 from loaders.demo import DEMO_AS_OF, load_demo
 from loaders.importer import import_files
@@ -39,15 +40,21 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def client(settings: Settings, admin_headers: dict[str, str], db: Database) -> Iterator[TestClient]:
+@pytest.fixture(params=["memory", "shared"])
+def client(
+    request: pytest.FixtureRequest, settings: Settings, admin_headers: dict[str, str],
+    db: Database, tmp_path: Path,
+) -> Iterator[TestClient]:  # fmt: skip
+    """The API with each kind of result cache: in memory, and in a shared SQLite file."""
     assert load_demo(db) is not None
+    if request.param == "shared":
+        settings = settings.model_copy(update={"result_cache_file": tmp_path / "kept.sqlite"})
     with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 
-def results(client: TestClient) -> ResultCache:
-    cache: ResultCache = client.app.state.database.results  # type: ignore[attr-defined]
+def results(client: TestClient) -> ResultCache | SharedResultCache:
+    cache: ResultCache | SharedResultCache = client.app.state.database.results  # type: ignore[attr-defined]
     return cache
 
 
@@ -177,3 +184,42 @@ def test_a_revoked_key_works_until_the_key_cache_forgets_it(
         assert client.get("/units", headers={"X-API-Key": key}).status_code == 401
         new = add_account(db, Principal.cli(), "viewer-2", Role.VIEWER, ["A-ERQI"])
         assert client.get("/units", headers={"X-API-Key": new}).status_code == 200
+
+
+def test_processes_sharing_a_cache_file_see_each_others_answers(tmp_path: Path) -> None:
+    clock = Clock()
+    one = SharedResultCache(tmp_path / "kept.sqlite", 2, 10.0, clock)
+    other = SharedResultCache(tmp_path / "kept.sqlite", 2, 10.0, clock)  # another process's
+    key = ("gaps", "ORG_PARK_UNCOVERED", ("admin", ()), DEMO_AS_OF, None, None, 0, 50)
+    answer = ("A-1", [{"id": "K-1", "detail": {"since": DEMO_AS_OF}}], 1)
+    one.put(key, "v1", answer)
+    assert other.get(key, "v1") == (True, answer)
+    assert other.get(key, "v2") == (False, None)
+    clock.now += 1
+    one.put("b", "v1", 2)
+    clock.now += 1
+    one.put("c", "v1", 3)  # beyond 2 entries: the oldest ("key") goes
+    assert other.get(key, "v1") == (False, None)
+    assert other.get("c", "v1") == (True, 3) and len(other) == 2
+    clock.now += 10.5
+    assert other.get("c", "v1") == (False, None)
+    assert (tmp_path / "kept.sqlite").stat().st_mode & 0o077 == 0
+
+
+def test_a_broken_cache_file_is_a_miss_not_a_failure(tmp_path: Path) -> None:
+    path = tmp_path / "kept.sqlite"
+    cache = SharedResultCache(path, 4, 10.0)
+    cache.put("a", "v1", 1)
+    for leftover in tmp_path.glob("kept.sqlite-*"):
+        leftover.unlink()
+    path.write_bytes(b"not a database" * 1000)
+    seen: list[tuple[bool, object]] = []
+
+    def another_thread() -> None:  # a new thread opens a new connection to the broken file
+        seen.append(cache.get("a", "v1"))
+        cache.put("b", "v1", 2)  # logged, not raised
+
+    worker = threading.Thread(target=another_thread)
+    worker.start()
+    worker.join()
+    assert seen == [(False, None)]

@@ -46,7 +46,9 @@ def test_first_admin_then_a_scoped_organizer_then_revoke(
         ("alice", "admin", ""), ("wang", "organizer", "S-A")}  # fmt: skip
     assert admin_key not in json.dumps(listed) and organizer_key not in json.dumps(listed)
 
-    with TestClient(create_app(settings)) as client:
+    # keys looked up on every request, so the revocation shows at once (the default
+    # remembers a key for AUTH_CACHE_SECONDS: test_caches.py)
+    with TestClient(create_app(settings.model_copy(update={"auth_cache_seconds": 0}))) as client:
         wang = {"X-API-Key": organizer_key}
         assert client.get("/units/U-A", headers=wang).status_code == 200
         assert client.get("/units/U-B", headers=wang).status_code == 404

@@ -29,7 +29,7 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db.registry import Mode, Query, QueryRegistry
-from graph_service.db.result_cache import ResultCache
+from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class Database:
         registry: QueryRegistry,
         database: str,
         timeout: float = 30.0,
-        results: ResultCache | None = None,
+        results: AnswerCache | None = None,
     ) -> None:
         self.driver = driver
         self.registry = registry

@@ -9,17 +9,38 @@ that lags cannot label an old answer with a new version — and served again onl
 graph's version is unchanged. Checking costs one small read.
 
 Writes made around the service (cypher-shell, another tool) do not change the version;
-for them an answer is also dropped after ``max_age`` seconds. The cache is per process;
-``entries=0`` turns it off.
+for them an answer is also dropped after ``max_age`` seconds. ``entries=0`` turns it off.
+
+:class:`ResultCache` keeps answers in the process's memory. :class:`SharedResultCache` keeps
+them in a SQLite file that the API processes of one machine share (``--workers N``), so a
+question computed by one process is answered by all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+
+class AnswerCache(Protocol):
+    """What :meth:`Database.execute_read_kept` needs of a cache."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def get(self, key: Hashable, version: str) -> tuple[bool, Any]: ...
+
+    def put(self, key: Hashable, version: str, answer: Any) -> None: ...
 
 
 class ResultCache:
@@ -66,3 +87,80 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+class SharedResultCache:
+    """The same map in a SQLite file (WAL, mode 0600) shared by the processes of one
+    machine; the oldest answers out beyond ``entries``. Answers are pickled: the file is
+    the service's own, beside its data. A cache that fails (a locked or unwritable file)
+    is a miss, never a failed request."""
+
+    def __init__(
+        self,
+        path: Path,
+        entries: int = 256,
+        max_age: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = path
+        self.entries = entries
+        self.max_age = max_age
+        self._clock = clock
+        self._local = threading.local()
+        self.hits = 0
+        self.misses = 0
+        if self.enabled:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            self._db().execute(
+                "CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, version TEXT NOT NULL, "
+                "at REAL NOT NULL, answer BLOB NOT NULL)"
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.entries > 0 and self.max_age > 0
+
+    def _db(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")  # a lost answer is only recomputed
+            self._local.connection = connection
+        return connection
+
+    @staticmethod
+    def _name(key: Hashable) -> str:
+        # keys are tuples of str, int, date and None: their repr is the same in every process
+        return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+    def get(self, key: Hashable, version: str) -> tuple[bool, Any]:
+        try:
+            row = self._db().execute(
+                "SELECT version, at, answer FROM kept WHERE key = ?", (self._name(key),)
+            ).fetchone()
+            if row is not None and row[0] == version and self._clock() - row[1] <= self.max_age:
+                self.hits += 1
+                return True, pickle.loads(row[2])
+        except (sqlite3.Error, pickle.UnpicklingError) as exc:
+            log.warning("result cache %s: %s", self.path, exc)
+        self.misses += 1
+        return False, None
+
+    def put(self, key: Hashable, version: str, answer: Any) -> None:
+        if not self.enabled:
+            return
+        blob = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            db = self._db()
+            db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?)",
+                       (self._name(key), version, self._clock(), blob))  # fmt: skip
+            db.execute("DELETE FROM kept WHERE key IN "
+                       "(SELECT key FROM kept ORDER BY at DESC LIMIT -1 OFFSET ?)",
+                       (self.entries,))  # fmt: skip
+        except sqlite3.Error as exc:
+            log.warning("result cache %s: %s", self.path, exc)
+
+    def __len__(self) -> int:
+        return int(self._db().execute("SELECT count(*) FROM kept").fetchone()[0])
