@@ -46,16 +46,7 @@ CALL () {
     // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
     // something there) and their descendants; each is then checked against its own area
     MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-    CALL (sub) {
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(o:PartyOrg)
-      RETURN o
-      UNION
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit|Committee)<-[:ESTABLISHED_IN|LEADS]-(o:PartyOrg)
-      RETURN o
-      UNION
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Building|Park|Unit)<-[:COVERS]-(o:PartyOrg)
-      RETURN o
-    }
+    {{> orgs_placed_in sub}}
     WITH DISTINCT o
     MATCH (o)<-[:UNDER*0..4]-(org:PartyOrg)
     // ... and their members, past or present

@@ -43,7 +43,22 @@ class AnswerCache(Protocol):
     def put(self, key: Hashable, version: str, answer: Any) -> None: ...
 
 
-class ResultCache:
+class _Bounded:
+    """How many answers, how old at most, and how often one was found."""
+
+    def __init__(self, entries: int, max_age: float, clock: Callable[[], float]) -> None:
+        self.entries = entries
+        self.max_age = max_age
+        self._clock = clock
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.entries > 0 and self.max_age > 0
+
+
+class ResultCache(_Bounded):
     """A bounded, thread-safe map of (key, data version) → answer, least recently used out."""
 
     def __init__(
@@ -52,17 +67,9 @@ class ResultCache:
         max_age: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.entries = entries
-        self.max_age = max_age
-        self._clock = clock
+        super().__init__(entries, max_age, clock)
         self._kept: OrderedDict[Hashable, tuple[str, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    @property
-    def enabled(self) -> bool:
-        return self.entries > 0 and self.max_age > 0
 
     def get(self, key: Hashable, version: str) -> tuple[bool, Any]:
         """``(True, answer)`` when an answer for ``key`` is kept at ``version`` and young
@@ -89,7 +96,7 @@ class ResultCache:
         return len(self._kept)
 
 
-class SharedResultCache:
+class SharedResultCache(_Bounded):
     """The same map in a SQLite file (WAL, mode 0600) shared by the processes of one
     machine; the oldest answers out beyond ``entries``. Answers are pickled: the file is
     the service's own, beside its data. A cache that fails (a locked or unwritable file)
@@ -102,13 +109,9 @@ class SharedResultCache:
         max_age: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(entries, max_age, clock)
         self.path = path
-        self.entries = entries
-        self.max_age = max_age
-        self._clock = clock
         self._local = threading.local()
-        self.hits = 0
-        self.misses = 0
         if self.enabled:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
@@ -116,10 +119,6 @@ class SharedResultCache:
                 "CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, version TEXT NOT NULL, "
                 "at REAL NOT NULL, answer BLOB NOT NULL)"
             )
-
-    @property
-    def enabled(self) -> bool:
-        return self.entries > 0 and self.max_age > 0
 
     def _db(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
