@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path,
                         help="Keep the Neo4j server here; a later run on it skips the import")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--warmup", type=int, default=2,
+                        help="passes over each group before measuring (JIT, plans, pages)")
     parser.add_argument("--only", default="", help="measure only the groups whose name "
                                                    "contains one of these texts (a,b,…)")
     parser.add_argument("--result-cache", choices=("on", "off"), default="on",
@@ -247,8 +249,9 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 # one alone first: the plan is compiled once, not 8 times at once
                 timed(pool, http_calls[:1])
-                timed(pool, http_calls)  # warm: plans cached, pages in memory
-                timed(pool, direct_calls)
+                for _ in range(args.warmup):  # warm: JIT, plans cached, pages in memory
+                    timed(pool, http_calls)
+                    timed(pool, direct_calls)
                 api_ms = percentiles(timed(pool, http_calls))
                 direct_ms = percentiles(timed(pool, direct_calls))
                 print(f"{name:40} {api_ms[0]:8.1f} {api_ms[1]:8.1f} {api_ms[2]:8.1f}   "
