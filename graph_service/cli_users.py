@@ -82,7 +82,7 @@ def users_list(
 
 @users_app.command("revoke")
 def users_revoke(name: Annotated[str, typer.Argument(help="Account name")]) -> None:
-    """Revoke an account's key: it stops working on the next request."""
+    """Revoke an account's key: it stops working within AUTH_CACHE_SECONDS (5 s by default)."""
     from graph_service.cli_db import open_database
     from graph_service.db.accounts import revoke_account
     from graph_service.errors import GraphServiceError
@@ -92,7 +92,8 @@ def users_revoke(name: Annotated[str, typer.Argument(help="Account name")]) -> N
             revoke_account(db, Principal.cli(), name)
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
-    typer.echo(f"revoked '{name}' / 已吊销")
+    typer.echo(f"revoked '{name}'; running APIs refuse its key within AUTH_CACHE_SECONDS "
+               "/ 已吊销")
 
 
 def audit(
