@@ -82,11 +82,6 @@ def admin_count(db: Database) -> int:
     return int(db.read("admin_count")[0]["admins"])
 
 
-def principal_for_key(db: Database, key: str) -> Principal | None:
-    """The principal an API key stands for, or None (unknown or revoked key)."""
-    return principal_for_digest(db, key_digest(key))
-
-
 def principal_for_digest(db: Database, digest: str) -> Principal | None:
     """The principal of the key with this digest, or None (unknown or revoked key)."""
     rows = db.read("account_by_key", key_digest=digest)
