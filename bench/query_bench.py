@@ -8,7 +8,8 @@ with uvicorn, and measures with 8 concurrent clients:
 * the coverage summary of a subdistrict (``/areas/{id}/coverage``),
 
 then the same repository calls made directly through the driver (same Cypher, no HTTP),
-and prints p50, p95 and p99 of each with the API/driver ratio.
+and prints p50, p95 and p99 of each with the API/driver ratio, and the CPU time per call
+that the API's processes and Neo4j spent (on 2 shared cores, latency under load follows CPU).
 
 The 8 clients are 8 processes (each with one HTTP connection, or its own driver), so the
 load generator's own GIL does not queue the requests it times. The API runs as
@@ -121,9 +122,46 @@ def _one(call: Call) -> float:
     return time.perf_counter() - started
 
 
+def _run_share(calls: list[Call]) -> list[float]:
+    return [_one(call) for call in calls]
+
+
 def timed(pool: ProcessPoolExecutor, calls: list[Call]) -> list[float]:
-    """Run the calls on the 8 client processes; return each call's latency in seconds."""
-    return list(pool.map(_one, calls, chunksize=1))
+    """Run the calls on the 8 client processes, each its share back to back; return each
+    call's latency in seconds. A share is one message to a client, not one per call: the
+    pool's pickling and queues would otherwise take CPU from the server being measured."""
+    shares = [calls[i::CLIENTS] for i in range(CLIENTS)]
+    return [t for share in pool.map(_run_share, shares) for t in share]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, from /proc (Linux)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def api_pids(api: subprocess.Popen[bytes]) -> list[int]:
+    """The uvicorn process and its worker processes."""
+    children = Path(f"/proc/{api.pid}/task/{api.pid}/children")
+    return [api.pid, *(int(pid) for pid in children.read_text().split())]
+
+
+def timed_cpu(
+    pool: ProcessPoolExecutor, calls: list[Call], pids: dict[str, list[int]]
+) -> tuple[list[float], dict[str, float]]:
+    """Like :func:`timed`, and the CPU milliseconds each named set of processes spent per
+    call meanwhile (the API's workers, Neo4j)."""
+    before = {name: cpu_seconds(p) for name, p in pids.items()}
+    latencies = timed(pool, calls)
+    spent = {name: (cpu_seconds(p) - before[name]) * 1000 / len(calls)
+             for name, p in pids.items()}  # fmt: skip
+    return latencies, spent
 
 
 def sample_ids(db: Database, cypher: str, n: int, rng: random.Random) -> list[str]:
@@ -239,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         print(f"{'measure':40} {'p50':>8} {'p95':>8} {'p99':>8}   {'driver p50':>10} "
-              f"{'p95':>8}  {'ratio p50':>9}")  # fmt: skip
+              f"{'p95':>8}  {'ratio p50':>9}   {'cpu ms/call: api':>16} {'neo4j':>7} "
+              f"{'(driver)':>8}")  # fmt: skip
         spawn = multiprocessing.get_context("spawn")
         clients = ProcessPoolExecutor(CLIENTS, mp_context=spawn, initializer=_start_client,
                                       initargs=(base, key, info.uri, info.password))  # fmt: skip
@@ -252,11 +291,15 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.warmup):  # warm: JIT, plans cached, pages in memory
                     timed(pool, http_calls)
                     timed(pool, direct_calls)
-                api_ms = percentiles(timed(pool, http_calls))
-                direct_ms = percentiles(timed(pool, direct_calls))
+                pids = {"api": api_pids(api), "neo4j": [server.pid() or 0]}
+                api_lat, api_cpu = timed_cpu(pool, http_calls, pids)
+                direct_lat, direct_cpu = timed_cpu(pool, direct_calls, pids)
+                api_ms, direct_ms = percentiles(api_lat), percentiles(direct_lat)
                 print(f"{name:40} {api_ms[0]:8.1f} {api_ms[1]:8.1f} {api_ms[2]:8.1f}   "
                       f"{direct_ms[0]:10.1f} {direct_ms[1]:8.1f}  "
-                      f"{api_ms[0] / direct_ms[0]:9.2f}", flush=True)  # fmt: skip
+                      f"{api_ms[0] / direct_ms[0]:9.2f}   {api_cpu['api']:16.2f} "
+                      f"{api_cpu['neo4j']:7.2f} {direct_cpu['neo4j']:8.2f}",
+                      flush=True)  # fmt: skip
         driver.close()
     finally:
         if api is not None:

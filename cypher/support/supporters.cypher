@@ -1,7 +1,7 @@
 // name: supporters
 // mode: read
 // params: id, as_of, skip, limit
-// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row: total (supporter-channel pairs), channels (the channel of each, for counts) and page — the pairs [$skip, $skip + $limit) by channel then id, each with path (a list of {id, name, kind} from the supporter to the entity) and rels (the relationship types along it). A community has hundreds of supporters: only the page's paths are built.
+// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row: total (supporter-channel pairs), by_channel (a {channel, count} for each channel found) and page — the pairs [$skip, $skip + $limit) by channel then id, each with path (a list of {id, name, kind} from the supporter to the entity) and rels (the relationship types along it). A community has hundreds of supporters: only the page's paths are built.
 MATCH (x:Entity {id: $id})
 CALL (x) {
   // instructors and liaison officers assigned to it
@@ -81,7 +81,12 @@ WITH supporter, channel, nodes, rels, since, until
 ORDER BY channel, supporter.id, since
 WITH collect({supporter: supporter, channel: channel, nodes: nodes, rels: rels,
               since: since, until: until}) AS found
-RETURN size(found) AS total, [r IN found | r.channel] AS channels,
+CALL (found) {
+  UNWIND found AS r
+  WITH r.channel AS channel, count(*) AS n
+  RETURN collect({channel: channel, count: n}) AS by_channel
+}
+RETURN size(found) AS total, by_channel,
        [r IN found[$skip..$skip + $limit] | {
           id: r.supporter.id, name: r.supporter.name,
           kind: [label IN labels(r.supporter) WHERE label <> 'Entity'][0],

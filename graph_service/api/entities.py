@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import entities as repo
 from graph_service.deps import DatabaseDep
@@ -110,9 +111,9 @@ def _node_routes(table: Table) -> None:
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
     @router.get(path + "/{node_id}", tags=tags, summary=f"One {kind.value} / 查看{table.zh}",
-                responses={404: {"description": "No such id"}})  # fmt: skip
-    def get(db: DatabaseDep, who: PrincipalDep, node_id: Id) -> model:
-        return repo.get_node(db, who, kind, node_id)
+                response_model=model, responses={404: {"description": "No such id"}})  # fmt: skip
+    def get(db: DatabaseDep, who: PrincipalDep, node_id: Id) -> Response:
+        return model_json(repo.get_node(db, who, kind, node_id))
 
     @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}",
                   responses={404: {"description": "No such id"}})  # fmt: skip

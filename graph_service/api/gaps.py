@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import DatabaseDep
@@ -48,6 +49,7 @@ def gap_counts(
 @router.get(
     "/gaps/{code}",
     summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
+    response_model=GapPage,
     responses={404: {"description": "Unknown rule or area"}},
 )
 def gap_list(
@@ -62,11 +64,11 @@ def gap_list(
     ] = None,
     skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> GapPage:
+) -> Response:
     """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
     (code, Chinese and English) and what would close it."""
-    return repo.list_gaps(db, who, str(code.value), as_of=_day(as_of), area=area, kinds=kinds,
-                          skip=skip, limit=limit)  # fmt: skip
+    return model_json(repo.list_gaps(db, who, str(code.value), as_of=_day(as_of), area=area,
+                                     kinds=kinds, skip=skip, limit=limit))  # fmt: skip
 
 
 @router.get(
@@ -88,7 +90,7 @@ def coverage(
     for the area and each child area: a table to paste into a report."""
     summary = repo.coverage_summary(db, who, area_id, as_of=_day(as_of))
     if format == "json":
-        return Response(summary.model_dump_json(), media_type="application/json")
+        return model_json(summary)
     from graph_service.reports import summary_table
 
     body, media = summary_table(summary, format)

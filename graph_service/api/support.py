@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
+from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep
@@ -28,19 +29,20 @@ def _day(as_of: dt.date | None) -> dt.date:
 @router.get(
     "/entities/{entity_id}/supporters",
     summary="Who supports it, and through what / 谁在支持它，通过什么渠道",
+    response_model=Supporters,
     responses={404: {"description": "No such id"}},
 )
 def get_supporters(
     db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None,
     skip: Annotated[int, Query(ge=0, le=repo.MAX_SKIP, description="Pass over / 跳过条数")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size / 每页条数")] = 100,
-) -> Supporters:  # fmt: skip
+) -> Response:  # fmt: skip
     """The supporters of a branch, building, park, community or unit: instructors, liaison
     officers, covering organizations, paired organs, committee member units, claiming units,
     registered in-service members, service posts and volunteers, with the path and dates.
     A community has hundreds (registered members, volunteers): one page at a time, by
     channel then id; ``total`` and ``by_channel`` count them all."""
-    return repo.supporters(db, who, entity_id, _day(as_of), skip=skip, limit=limit)
+    return model_json(repo.supporters(db, who, entity_id, _day(as_of), skip=skip, limit=limit))
 
 
 @router.get(

@@ -73,21 +73,23 @@ def _scoped_rows(
 
 def _supporter_page(
     db: Database, who: Principal, entity_id: str, as_of: dt.date, skip: int, limit: int | None
-) -> tuple[EntityRef, list[Record], int, list[str], set[str] | None]:
+) -> tuple[EntityRef, list[Record], int, dict[str, int], set[str] | None]:
     """The entity, one page of its supporters (all of them with ``limit=None``), how many
-    there are, the channel of each, and which ids the principal may see on the page."""
+    there are by channel (in channel order), and which ids the principal may see on the page."""
 
     def work(
         tx: ManagedTransaction,
-    ) -> tuple[EntityRef, list[Record], int, list[str], set[str] | None]:
+    ) -> tuple[EntityRef, list[Record], int, dict[str, int], set[str] | None]:
         target = _entity_in(db, tx, who, entity_id)
         found = db.run_in(tx, "supporters", id=entity_id, as_of=as_of, skip=skip,
                           limit=ALL if limit is None else limit)  # fmt: skip
         if not found:
-            return target, [], 0, [], None
+            return target, [], 0, {}, None
         row = found[0]
         page: list[Record] = row["page"]
-        return target, page, int(row["total"]), list(row["channels"]), _seen(db, tx, who, page)
+        by_channel = sorted(row["by_channel"], key=lambda c: str(c["channel"]))
+        counts = {c["channel"]: int(c["count"]) for c in by_channel}
+        return target, page, int(row["total"]), counts, _seen(db, tx, who, page)
 
     return db.execute_read(work, "supporters")
 
@@ -114,7 +116,7 @@ def supporters(
         raise InvalidInput(f"skip must lie in 0..{MAX_SKIP}", field="skip")
     if limit is not None and not 0 <= limit <= ALL:
         raise InvalidInput("limit must not be negative", field="limit")
-    target, rows, total, channels, seen = _supporter_page(db, who, entity_id, as_of, skip, limit)
+    target, rows, total, by_channel, seen = _supporter_page(db, who, entity_id, as_of, skip, limit)
     items = []
     for row in rows:
         channel = Channel(row["channel"])
@@ -126,7 +128,7 @@ def supporters(
         ))  # fmt: skip
     return Supporters(
         entity=target, as_of=as_of, total=total, skip=skip, limit=limit, supporters=items,
-        by_channel=dict(Counter(channels)),
+        by_channel=by_channel,
     )  # fmt: skip
 
 
