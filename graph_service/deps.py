@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from graph_service.config import Settings
+from graph_service.db.async_reads import AsyncReads
 from graph_service.db.database import Database
 
 
@@ -18,10 +19,16 @@ async def get_database(request: Request) -> Database:
     return database
 
 
+async def get_reads(request: Request) -> AsyncReads:
+    reads: AsyncReads = request.app.state.reads
+    return reads
+
+
 async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+ReadsDep = Annotated[AsyncReads, Depends(get_reads)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

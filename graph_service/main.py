@@ -20,6 +20,7 @@ from graph_service.api import audit, entities, exports, gaps, health, imports, s
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
+from graph_service.db.async_reads import AsyncReads, open_async_driver
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             results=_result_cache(settings),
         )  # fmt: skip
         app.state.database = database
+        # the light reads run on this loop through the async driver (db/async_reads.py)
+        reads_driver = open_async_driver(settings)
+        app.state.reads = AsyncReads(reads_driver, registry, settings.neo4j_database,
+                                     settings.query_timeout_seconds)  # fmt: skip
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         try:
             driver.verify_connectivity()
@@ -64,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await reads_driver.close()
             driver.close()
 
     public_docs = settings.docs_public

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import entities as repo
-from graph_service.deps import DatabaseDep
+from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
@@ -112,8 +112,9 @@ def _node_routes(table: Table) -> None:
 
     @router.get(path + "/{node_id}", tags=tags, summary=f"One {kind.value} / 查看{table.zh}",
                 response_model=model, responses={404: {"description": "No such id"}})  # fmt: skip
-    def get(db: DatabaseDep, who: PrincipalDep, node_id: Id) -> Response:
-        return model_json(repo.get_node(db, who, kind, node_id))
+    async def get(reads: ReadsDep, who: PrincipalDep, node_id: Id) -> Response:
+        node = await reads.read_plan(lambda: repo.get_node_plan(who, kind, node_id), "node_get")
+        return model_json(node)
 
     @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}",
                   responses={404: {"description": "No such id"}})  # fmt: skip

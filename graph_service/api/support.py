@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
-from graph_service.deps import DatabaseDep
+from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.schemas.support import Portfolio, SharedSupporters, Supporters
 
 router = APIRouter(tags=["support"])
@@ -32,8 +32,8 @@ def _day(as_of: dt.date | None) -> dt.date:
     response_model=Supporters,
     responses={404: {"description": "No such id"}},
 )
-def get_supporters(
-    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None,
+async def get_supporters(
+    reads: ReadsDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None,
     skip: Annotated[int, Query(ge=0, le=repo.MAX_SKIP, description="Pass over / 跳过条数")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size / 每页条数")] = 100,
 ) -> Response:  # fmt: skip
@@ -42,7 +42,11 @@ def get_supporters(
     registered in-service members, service posts and volunteers, with the path and dates.
     A community has hundreds (registered members, volunteers): one page at a time, by
     channel then id; ``total`` and ``by_channel`` count them all."""
-    return model_json(repo.supporters(db, who, entity_id, _day(as_of), skip=skip, limit=limit))
+    found = await reads.read_plan(
+        lambda: repo.supporters_plan(who, entity_id, _day(as_of), skip=skip, limit=limit),
+        "supporters",
+    )
+    return model_json(found)
 
 
 @router.get(

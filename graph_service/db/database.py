@@ -28,6 +28,7 @@ from neo4j.exceptions import (
 )
 
 from graph_service.config import Settings
+from graph_service.db.plans import Plan, PlanMaker, run_with
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
@@ -41,18 +42,22 @@ _UNAVAILABLE = (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable, Tr
                 AuthError, OSError)  # fmt: skip
 
 
+def driver_options(settings: Settings) -> dict[str, Any]:
+    """The options both drivers (sync and async) are opened with."""
+    return {
+        "auth": (settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        "connection_timeout": settings.neo4j_connection_timeout,
+        "max_transaction_retry_time": settings.neo4j_max_transaction_retry_time,
+        "connection_acquisition_timeout": settings.neo4j_connection_timeout * 2,
+        "liveness_check_timeout": 30.0,
+        # "unknown label/property" on an empty database is expected, not worth a log line
+        "notifications_disabled_categories": ["UNRECOGNIZED"],
+    }
+
+
 def open_driver(settings: Settings) -> Driver:
     """One driver for the whole process; the caller closes it."""
-    return GraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        connection_timeout=settings.neo4j_connection_timeout,
-        max_transaction_retry_time=settings.neo4j_max_transaction_retry_time,
-        connection_acquisition_timeout=settings.neo4j_connection_timeout * 2,
-        liveness_check_timeout=30.0,
-        # "unknown label/property" on an empty database is expected, not worth a log line
-        notifications_disabled_categories=["UNRECOGNIZED"],
-    )
+    return GraphDatabase.driver(settings.neo4j_uri, **driver_options(settings))
 
 
 @contextmanager
@@ -205,6 +210,14 @@ class Database:
             raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
         text = self._text(query, placeholders or {})
         return [record.data() for record in tx.run(text, params)]
+
+    def run_plan_in(self, tx: ManagedTransaction, plan: Plan[T]) -> T:
+        """Run a read plan (see :mod:`graph_service.db.plans`) inside a transaction."""
+        return run_with(plan, lambda s: self.run_in(tx, s.name, s.placeholders, **s.params))
+
+    def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
+        """Run a read plan in a managed read transaction of its own."""
+        return self.execute_read(lambda tx: self.run_plan_in(tx, make()), label)
 
     # ---- schema ---------------------------------------------------------------------------
     @property

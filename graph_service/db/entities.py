@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from graph_service.auth.principal import Principal
 from graph_service.db import audit
 from graph_service.db.database import Database
+from graph_service.db.plans import Plan, step
 from graph_service.db.scope import visible_ids
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
@@ -75,18 +76,28 @@ def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
 # ---- nodes -----------------------------------------------------------------------------------
 
 
-def _stored_node(
-    db: Database, tx: ManagedTransaction, who: Principal, kind: NodeKind, node_id: str
-) -> dict[str, Any]:
-    rows = db.run_in(tx, "node_get", placeholders={"label": kind}, id=node_id, scope=who.scope)
+def _stored_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[dict[str, Any]]:
+    rows = yield step("node_get", placeholders={"label": kind}, id=node_id, scope=who.scope)
     if not rows:
         raise _not_found(kind, node_id)
     return _fields_of(rows[0])
 
 
-def get_node(db: Database, who: Principal, kind: NodeKind, node_id: str) -> NodeIn:
-    fields = db.execute_read(lambda tx: _stored_node(db, tx, who, kind, node_id), "node_get")
+def _stored_node(
+    db: Database, tx: ManagedTransaction, who: Principal, kind: NodeKind, node_id: str
+) -> dict[str, Any]:
+    return db.run_plan_in(tx, _stored_node_plan(who, kind, node_id))
+
+
+def get_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[NodeIn]:
+    """One node as the principal may see it (a read plan: the API runs it on the async
+    driver, see :mod:`graph_service.db.async_reads`)."""
+    fields = yield from _stored_node_plan(who, kind, node_id)
     return _shown(who, NODE_MODELS[kind].model_validate(fields))
+
+
+def get_node(db: Database, who: Principal, kind: NodeKind, node_id: str) -> NodeIn:
+    return db.read_plan(lambda: get_node_plan(who, kind, node_id), "node_get")
 
 
 def _link_direction(kind: NodeKind, rel: RelKind, other: NodeKind) -> bool:

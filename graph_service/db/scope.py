@@ -11,13 +11,19 @@ from neo4j import ManagedTransaction
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
+from graph_service.db.plans import Plan, step
 from graph_service.errors import InvalidInput, NotFound
+
+
+def visible_ids_plan(who: Principal, ids: list[str]) -> Plan[set[str]]:
+    """Which of ``ids`` exist and lie in the principal's scope (a read plan)."""
+    rows = yield step("visible_ids", ids=ids, scope=who.scope)
+    return set(rows[0]["visible"]) if rows else set()
 
 
 def visible_ids(db: Database, tx: ManagedTransaction, who: Principal, ids: list[str]) -> set[str]:
     """Which of ``ids`` exist and lie in the principal's scope."""
-    rows = db.run_in(tx, "visible_ids", ids=ids, scope=who.scope)
-    return set(rows[0]["visible"]) if rows else set()
+    return db.run_plan_in(tx, visible_ids_plan(who, ids))
 
 
 def scoped_area(

@@ -7,11 +7,10 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from neo4j import ManagedTransaction
-
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
-from graph_service.db.scope import visible_ids
+from graph_service.db.plans import Plan, step
+from graph_service.db.scope import visible_ids_plan
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.support import (
     CHANNEL_ZH,
@@ -34,9 +33,11 @@ def _date(value: Any) -> dt.date | None:
     return native
 
 
-def _entity_in(db: Database, tx: ManagedTransaction, who: Principal, entity_id: str) -> EntityRef:
-    rows = db.run_in(tx, "entity_exists", id=entity_id)
-    hidden = who.scope is not None and entity_id not in visible_ids(db, tx, who, [entity_id])
+def _entity_plan(who: Principal, entity_id: str) -> Plan[EntityRef]:
+    rows = yield step("entity_exists", id=entity_id)
+    hidden = who.scope is not None and (
+        entity_id not in (yield from visible_ids_plan(who, [entity_id]))
+    )
     if not rows or hidden:
         raise NotFound(f"no entity with id '{entity_id}' / 编号 {entity_id} 不存在")
     return EntityRef.model_validate(rows[0])
@@ -44,17 +45,15 @@ def _entity_in(db: Database, tx: ManagedTransaction, who: Principal, entity_id: 
 
 def entity(db: Database, who: Principal, entity_id: str) -> EntityRef:
     """The entity by id, if it lies in the principal's scope (NotFound otherwise)."""
-    return db.execute_read(lambda tx: _entity_in(db, tx, who, entity_id), "entity")
+    return db.read_plan(lambda: _entity_plan(who, entity_id), "entity")
 
 
-def _seen(
-    db: Database, tx: ManagedTransaction, who: Principal, rows: list[Record]
-) -> set[str] | None:
+def _seen_plan(who: Principal, rows: list[Record]) -> Plan[set[str] | None]:
     """Which ids the principal may see among the rows' nodes (None: all)."""
     if who.scope is None:
         return None
     ids = {row["id"] for row in rows} | {n["id"] for row in rows for n in row.get("path", [])}
-    return visible_ids(db, tx, who, sorted(ids))
+    return (yield from visible_ids_plan(who, sorted(ids)))
 
 
 def _scoped_rows(
@@ -63,35 +62,41 @@ def _scoped_rows(
     """The entity, the rows of a support query about it, and which ids the principal may
     see among the rows' nodes (None: all) — read in one transaction."""
 
-    def work(tx: ManagedTransaction) -> tuple[EntityRef, list[Record], set[str] | None]:
-        target = _entity_in(db, tx, who, entity_id)
-        rows = db.run_in(tx, name, id=entity_id, as_of=as_of)
-        return target, rows, _seen(db, tx, who, rows)
+    def plan() -> Plan[tuple[EntityRef, list[Record], set[str] | None]]:
+        target = yield from _entity_plan(who, entity_id)
+        rows = yield step(name, id=entity_id, as_of=as_of)
+        return target, rows, (yield from _seen_plan(who, rows))
 
-    return db.execute_read(work, name)
+    return db.read_plan(plan, name)
+
+
+SupporterPage = tuple[EntityRef, list[Record], int, dict[str, int], set[str] | None]
+
+
+def _supporter_page_plan(
+    who: Principal, entity_id: str, as_of: dt.date, skip: int, limit: int | None
+) -> Plan[SupporterPage]:
+    """The entity, one page of its supporters (all of them with ``limit=None``), how many
+    there are, how many by channel (in channel order), and which ids the principal may
+    see on the page."""
+    target = yield from _entity_plan(who, entity_id)
+    found = yield step("supporters", id=entity_id, as_of=as_of, skip=skip,
+                       limit=ALL if limit is None else limit)  # fmt: skip
+    if not found:
+        return target, [], 0, {}, None
+    row = found[0]
+    page: list[Record] = row["page"]
+    by_channel = sorted(row["by_channel"], key=lambda c: str(c["channel"]))
+    counts = {c["channel"]: int(c["count"]) for c in by_channel}
+    return target, page, int(row["total"]), counts, (yield from _seen_plan(who, page))
 
 
 def _supporter_page(
     db: Database, who: Principal, entity_id: str, as_of: dt.date, skip: int, limit: int | None
-) -> tuple[EntityRef, list[Record], int, dict[str, int], set[str] | None]:
-    """The entity, one page of its supporters (all of them with ``limit=None``), how many
-    there are by channel (in channel order), and which ids the principal may see on the page."""
-
-    def work(
-        tx: ManagedTransaction,
-    ) -> tuple[EntityRef, list[Record], int, dict[str, int], set[str] | None]:
-        target = _entity_in(db, tx, who, entity_id)
-        found = db.run_in(tx, "supporters", id=entity_id, as_of=as_of, skip=skip,
-                          limit=ALL if limit is None else limit)  # fmt: skip
-        if not found:
-            return target, [], 0, {}, None
-        row = found[0]
-        page: list[Record] = row["page"]
-        by_channel = sorted(row["by_channel"], key=lambda c: str(c["channel"]))
-        counts = {c["channel"]: int(c["count"]) for c in by_channel}
-        return target, page, int(row["total"]), counts, _seen(db, tx, who, page)
-
-    return db.execute_read(work, "supporters")
+) -> SupporterPage:
+    return db.read_plan(
+        lambda: _supporter_page_plan(who, entity_id, as_of, skip, limit), "supporters"
+    )
 
 
 def _ref(row: Mapping[str, Any], seen: set[str] | None) -> EntityRef:
@@ -99,24 +104,25 @@ def _ref(row: Mapping[str, Any], seen: set[str] | None) -> EntityRef:
     return ref if seen is None or ref.id in seen else ref.hidden()
 
 
-def supporters(
-    db: Database,
+def supporters_plan(
     who: Principal,
     entity_id: str,
     as_of: dt.date,
     *,
     skip: int = 0,
     limit: int | None = None,
-) -> Supporters:
+) -> Plan[Supporters]:
     """The supporters of the entity, by channel then id: all of them, or the page
     [skip, skip + limit). ``total`` and ``by_channel`` always count all of them.
     Supporters (and path steps) outside the principal's areas are shown as existing,
-    without their details."""
+    without their details. A read plan: the API runs it on the async driver."""
     if not 0 <= skip <= MAX_SKIP:
         raise InvalidInput(f"skip must lie in 0..{MAX_SKIP}", field="skip")
     if limit is not None and not 0 <= limit <= ALL:
         raise InvalidInput("limit must not be negative", field="limit")
-    target, rows, total, by_channel, seen = _supporter_page(db, who, entity_id, as_of, skip, limit)
+    target, rows, total, by_channel, seen = yield from _supporter_page_plan(
+        who, entity_id, as_of, skip, limit
+    )
     items = []
     for row in rows:
         channel = Channel(row["channel"])
@@ -130,6 +136,21 @@ def supporters(
         entity=target, as_of=as_of, total=total, skip=skip, limit=limit, supporters=items,
         by_channel=by_channel,
     )  # fmt: skip
+
+
+def supporters(
+    db: Database,
+    who: Principal,
+    entity_id: str,
+    as_of: dt.date,
+    *,
+    skip: int = 0,
+    limit: int | None = None,
+) -> Supporters:
+    """:func:`supporters_plan` through the sync driver."""
+    return db.read_plan(
+        lambda: supporters_plan(who, entity_id, as_of, skip=skip, limit=limit), "supporters"
+    )
 
 
 def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -> Portfolio:

@@ -1,0 +1,77 @@
+"""Read plans on the event loop, through the async driver.
+
+The API answers entity reads and "who supports X" far more often than anything else.
+Run through the sync driver, each costs a hop to a worker thread and back, and the
+threads contend for the GIL with the event loop; measured on the city graph, the same
+read on the async driver costs the API process about a third less CPU. The logic of
+those reads is written once, as read plans (:mod:`graph_service.db.plans`), which the
+sync :class:`~graph_service.db.database.Database` runs too.
+
+Reads are routed as reads and run in managed transactions (retried on transient errors),
+as everywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+
+from graph_service.config import Settings
+from graph_service.db.database import driver_options, unavailable_as_503
+from graph_service.db.plans import PlanMaker, Record, Step
+from graph_service.db.registry import Mode, QueryRegistry
+
+T = TypeVar("T")
+
+
+def open_async_driver(settings: Settings) -> AsyncDriver:
+    """The async twin of :func:`~graph_service.db.database.open_driver`; one per event
+    loop, closed by its owner."""
+    return AsyncGraphDatabase.driver(settings.neo4j_uri, **driver_options(settings))
+
+
+class AsyncReads:
+    """Runs read plans in managed read transactions of the async driver."""
+
+    def __init__(
+        self, driver: AsyncDriver, registry: QueryRegistry, database: str, timeout: float = 30.0
+    ) -> None:
+        self.driver = driver
+        self.registry = registry
+        self.database = database
+        self.timeout = timeout
+
+    def _text(self, wanted: Step) -> str:
+        query = self.registry[wanted.name]
+        if query.mode is not Mode.READ:
+            raise ValueError(f"query {query.name} is {query.mode}: a read plan only reads")
+        if set(wanted.params) != set(query.params):
+            raise ValueError(
+                f"query {query.name} takes {sorted(query.params)}, got {sorted(wanted.params)}"
+            )
+        return query.render(**(wanted.placeholders or {})) if query.placeholders else query.text
+
+    async def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
+        """Run the plan ``make()`` makes in one managed read transaction; its answer."""
+
+        async def work(tx: AsyncManagedTransaction) -> T:
+            plan = make()
+            try:
+                wanted = next(plan)
+                while True:
+                    result = await tx.run(self._text(wanted), dict(wanted.params))
+                    rows: list[Record] = [record.data() async for record in result]
+                    wanted = plan.send(rows)
+            except StopIteration as done:
+                answer: T = done.value
+                return answer
+
+        with unavailable_as_503():
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return await session.execute_read(
+                    neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
+                )

@@ -1,0 +1,54 @@
+"""Reads written once, run by the sync or the async driver.
+
+A *read plan* is a generator: it yields the named queries it needs, one :class:`Step` at
+a time, is sent back each one's records, and returns the answer. :class:`Database` runs a
+plan in a worker thread with the sync driver (the CLI, the loaders, most routes);
+:class:`~graph_service.db.async_reads.AsyncReads` runs the same plan on the event loop
+with the async driver, for the light reads the API answers most often — no hop to a
+worker thread, and the logic (scope checks, not-found, shaping the answer) exists once.
+
+A plan is made afresh for each attempt (the runners take a function that makes it):
+a managed transaction may be retried.
+
+>>> def answer() -> Plan[int]:
+...     rows = yield step("entity_count")
+...     return int(rows[0]["entities"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named query of a plan, with its parameters and placeholder values."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    placeholders: Mapping[str, Enum] | None = None
+
+
+Plan = Generator[Step, list[Record], T]
+PlanMaker = Callable[[], Plan[T]]
+
+
+def step(name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any) -> Step:
+    return Step(name, params, placeholders)
+
+
+def run_with(plan: Plan[T], run: Callable[[Step], list[Record]]) -> T:
+    """Drive ``plan`` to its answer, running each step with ``run``."""
+    try:
+        wanted = next(plan)
+        while True:
+            wanted = plan.send(run(wanted))
+    except StopIteration as done:
+        answer: T = done.value
+        return answer
