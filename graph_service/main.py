@@ -56,8 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = database
         # the light reads run on this loop through the async driver (db/async_reads.py)
         reads_driver = open_async_driver(settings)
-        app.state.reads = AsyncReads(reads_driver, registry, settings.neo4j_database,
-                                     settings.query_timeout_seconds)  # fmt: skip
+        app.state.reads = AsyncReads(reads_driver, database)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         try:
             driver.verify_connectivity()

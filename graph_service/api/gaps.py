@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
-from graph_service.deps import DatabaseDep
+from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.domain.gaps import RULES
 from graph_service.schemas.gaps import CoverageSummary, GapPage, GapRuleOut
 
@@ -52,8 +52,8 @@ def gap_counts(
     response_model=GapPage,
     responses={404: {"description": "Unknown rule or area"}},
 )
-def gap_list(
-    db: DatabaseDep,
+async def gap_list(
+    reads: ReadsDep,
     who: PrincipalDep,
     code: Annotated[GapCode, Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED")],
     as_of: AsOf = None,
@@ -67,8 +67,11 @@ def gap_list(
 ) -> Response:
     """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
     (code, Chinese and English) and what would close it."""
-    return model_json(repo.list_gaps(db, who, str(code.value), as_of=_day(as_of), area=area,
-                                     kinds=kinds, skip=skip, limit=limit))  # fmt: skip
+    # on the event loop (async driver): a kept page costs no worker thread
+    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
+                              area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
+    page = await reads.read_kept(read)
+    return model_json(page)
 
 
 @router.get(

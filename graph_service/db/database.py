@@ -28,7 +28,7 @@ from neo4j.exceptions import (
 )
 
 from graph_service.config import Settings
-from graph_service.db.plans import Plan, PlanMaker, run_with
+from graph_service.db.plans import KeptRead, Plan, PlanMaker, run_with
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
@@ -218,6 +218,12 @@ class Database:
     def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
         """Run a read plan in a managed read transaction of its own."""
         return self.execute_read(lambda tx: self.run_plan_in(tx, make()), label)
+
+    def read_kept(self, kept: KeptRead[T]) -> T:
+        """Run a read plan whose answer the result cache keeps (see :meth:`execute_read_kept`)."""
+        return self.execute_read_kept(
+            kept.key, lambda tx: self.run_plan_in(tx, kept.make()), kept.label
+        )
 
     # ---- schema ---------------------------------------------------------------------------
     @property

@@ -47,7 +47,9 @@ from neo4j import ManagedTransaction
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.scope import scoped_area, visible_ids
+from graph_service.db.plans import KeptRead, Plan, step
+from graph_service.db.registry import QueryRegistry
+from graph_service.db.scope import scoped_area, scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import (
     BRANCH_KIND_VALUES,
     COMMERCIAL_BUILDING_KINDS,
@@ -160,9 +162,9 @@ def _check_page(skip: int, limit: int) -> None:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
 
 
-def _params(db: Database, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def _params(registry: QueryRegistry, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The values a named query declares, from a pool of every value a gap query may take."""
-    return {key: values[key] for key in db.registry[name].params}
+    return {key: values[key] for key in registry[name].params}
 
 
 def _native(value: Any) -> Any:
@@ -175,14 +177,78 @@ def _native(value: Any) -> Any:
     return to_native() if callable(to_native) else value
 
 
-def _area(db: Database, tx: ManagedTransaction, area_id: str) -> dict[str, Any]:
-    rows = db.run_in(tx, "area_with_children", id=area_id)
+def _area_plan(area_id: str) -> Plan[dict[str, Any]]:
+    rows = yield step("area_with_children", id=area_id)
     if not rows:
         raise NotFound(f"no area with id {area_id!r} / 区域不存在", id=area_id)
     return rows[0]
 
 
+def _area(db: Database, tx: ManagedTransaction, area_id: str) -> dict[str, Any]:
+    return db.run_plan_in(tx, _area_plan(area_id))
+
+
 # ---- gaps -----------------------------------------------------------------------------------
+
+
+def gap_page_read(
+    registry: QueryRegistry,
+    who: Principal,
+    code: str,
+    *,
+    as_of: dt.date,
+    area: str | None = None,
+    kinds: Sequence[str] | None = None,
+    periods: Mapping[str, int] | None = None,
+    skip: int = 0,
+    limit: int = 50,
+) -> KeptRead[GapPage]:
+    """One page of a rule's gaps as of a date, largest impact first, then by id, as a
+    read plan the result cache keeps: :func:`list_gaps` runs it with the sync driver, the
+    API on the event loop (see :mod:`graph_service.db.async_reads`).
+
+    ``kinds`` replaces the subject kinds a rule counts (only for the rules of
+    :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind
+    for SCHED_MEETING_OVERDUE. Raises :class:`NotFound` for an unknown rule or area and
+    :class:`InvalidInput` for a bad argument. An area-scoped principal asks inside its
+    areas only (see :func:`scoped_area_plan`); related entities outside them are not named.
+    """
+    rule = _rule(code)
+    _check_page(skip, limit)
+    if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
+        raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
+    rule_kinds, rule_periods = _kinds(rule, kinds), _periods(periods)
+
+    def plan() -> Plan[GapPage]:
+        asked = yield from scoped_area_plan(who, area)
+        if asked is not None:
+            yield from _area_plan(asked)
+        pool: dict[str, Any] = {
+            "as_of": as_of, "area": asked, "areas": [asked], "kinds": rule_kinds,
+            "periods": rule_periods, "skip": skip, "limit": limit,
+        }  # fmt: skip
+        name = list_query(rule.code)
+        rows = yield step(name, **_params(registry, name, pool))
+        if rows:
+            total = int(rows[0]["total"])
+            related = sorted({row["related_id"] for row in rows if row["related_id"]})
+            if who.scope is not None and related:
+                seen = yield from visible_ids_plan(who, related)
+                hide = {"related_id": None, "related_name": None}
+                rows = [row if row["related_id"] in seen | {None} else row | hide for row in rows]
+        elif skip == 0:
+            total = 0
+        else:  # past the last page: the rows that carry the total are gone, so count
+            counted = count_query(rule.code)
+            total = int((yield step(counted, **_params(registry, counted, pool)))[0]["total"])
+        return GapPage(
+            rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip,
+            limit=limit, items=[_item(rule, row) for row in rows],
+        )  # fmt: skip
+
+    key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
+           skip, limit)  # fmt: skip
+    return KeptRead(key, plan, f"gaps:{rule.code}")
 
 
 def list_gaps(
@@ -197,50 +263,10 @@ def list_gaps(
     skip: int = 0,
     limit: int = 50,
 ) -> GapPage:
-    """One page of a rule's gaps as of a date, largest impact first, then by id.
-
-    ``kinds`` replaces the subject kinds a rule counts (only for the rules of
-    :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind
-    for SCHED_MEETING_OVERDUE. Raises :class:`NotFound` for an unknown rule or area and
-    :class:`InvalidInput` for a bad argument. An area-scoped principal asks inside its
-    areas only (see :func:`scoped_area`); related entities outside them are not named.
-    """
-    rule = _rule(code)
-    _check_page(skip, limit)
-    if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
-        raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
-    rule_kinds, rule_periods = _kinds(rule, kinds), _periods(periods)
-
-    def work(tx: ManagedTransaction) -> tuple[str | None, list[dict[str, Any]], int]:
-        asked = scoped_area(db, tx, who, area)
-        if asked is not None:
-            _area(db, tx, asked)
-        pool: dict[str, Any] = {
-            "as_of": as_of, "area": asked, "areas": [asked], "kinds": rule_kinds,
-            "periods": rule_periods, "skip": skip, "limit": limit,
-        }  # fmt: skip
-        name = list_query(rule.code)
-        rows = db.run_in(tx, name, **_params(db, name, pool))
-        if rows:
-            related = sorted({row["related_id"] for row in rows if row["related_id"]})
-            if who.scope is not None and related:
-                seen = visible_ids(db, tx, who, related)
-                hide = {"related_id": None, "related_name": None}
-                rows = [row if row["related_id"] in seen | {None} else row | hide for row in rows]
-            return asked, rows, int(rows[0]["total"])
-        if skip == 0:
-            return asked, [], 0
-        # past the last page: the rows that carry the total are gone, so count
-        counted = count_query(rule.code)
-        return asked, [], int(db.run_in(tx, counted, **_params(db, counted, pool))[0]["total"])
-
-    key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
-           skip, limit)  # fmt: skip
-    asked, rows, total = db.execute_read_kept(key, work, f"gaps:{rule.code}")
-    return GapPage(
-        rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip, limit=limit,
-        items=[_item(rule, row) for row in rows],
-    )  # fmt: skip
+    """:func:`gap_page_read`, run with the sync driver."""
+    read = gap_page_read(db.registry, who, code, as_of=as_of, area=area, kinds=kinds,
+                         periods=periods, skip=skip, limit=limit)  # fmt: skip
+    return db.read_kept(read)
 
 
 def _who(who: Principal) -> tuple[str, tuple[str, ...]]:
@@ -280,7 +306,7 @@ def _counts(
         pool = {"area": area, "areas": list(areas), "as_of": as_of,
                 "kinds": _kinds(rule, None), "periods": dict(MEETING_PERIOD_DAYS)}  # fmt: skip
         name = count_query(rule.code)
-        for row in db.run_in(tx, name, **_params(db, name, pool)):
+        for row in db.run_in(tx, name, **_params(db.registry, name, pool)):
             out[row["area"]][rule.code] = int(row["total"])
     return out
 

@@ -17,10 +17,10 @@ a managed transaction may be retried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -39,6 +39,17 @@ Plan = Generator[Step, list[Record], T]
 PlanMaker = Callable[[], Plan[T]]
 
 
+@dataclass(frozen=True)
+class KeptRead(Generic[T]):
+    """A read plan whose answer the result cache may keep (see
+    :mod:`graph_service.db.result_cache`): ``key`` names everything the answer depends on,
+    the principal's scope included; the answer must not be changed by whoever gets it."""
+
+    key: Hashable
+    make: PlanMaker[T]
+    label: str = ""
+
+
 def step(name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any) -> Step:
     return Step(name, params, placeholders)
 
@@ -52,3 +63,22 @@ def run_with(plan: Plan[T], run: Callable[[Step], list[Record]]) -> T:
     except StopIteration as done:
         answer: T = done.value
         return answer
+
+
+def data_version() -> Plan[str | None]:
+    """The graph's data version (see :mod:`graph_service.db.result_cache`)."""
+    rows = yield step("data_version_get")
+    version: str | None = rows[0]["version"]
+    return version
+
+
+def versioned(make: PlanMaker[T]) -> PlanMaker[tuple[str | None, T]]:
+    """The plan ``make`` makes, preceded by reading the data version in the same
+    transaction: an answer labelled with the version it was computed at."""
+
+    def plan() -> Plan[tuple[str | None, T]]:
+        version = yield from data_version()
+        answer = yield from make()
+        return version, answer
+
+    return plan

@@ -26,10 +26,8 @@ def visible_ids(db: Database, tx: ManagedTransaction, who: Principal, ids: list[
     return db.run_plan_in(tx, visible_ids_plan(who, ids))
 
 
-def scoped_area(
-    db: Database, tx: ManagedTransaction, who: Principal, area: str | None
-) -> str | None:
-    """The area a question about "an area" is asked of, for this principal.
+def scoped_area_plan(who: Principal, area: str | None) -> Plan[str | None]:
+    """The area a question about "an area" is asked of, for this principal (a read plan).
 
     Unscoped principals ask of ``area`` (None: everything). A scoped principal asks of
     its only area by default, must name one when it has several, and may name only an
@@ -46,7 +44,14 @@ def scoped_area(
             "您负责多个区域，请用 area 参数指定其一",
             errors=[{"field": "area", "message": "required for accounts with several areas"}],
         )
-    inside = db.run_in(tx, "areas_within", ids=[area], scope=scope)
+    inside = yield step("areas_within", ids=[area], scope=scope)
     if not inside or area not in inside[0]["inside"]:
         raise NotFound(f"no area with id '{area}' in your areas / 您的权限范围内没有区域 {area}")
     return area
+
+
+def scoped_area(
+    db: Database, tx: ManagedTransaction, who: Principal, area: str | None
+) -> str | None:
+    """:func:`scoped_area_plan` inside the caller's transaction."""
+    return db.run_plan_in(tx, scoped_area_plan(who, area))
