@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from graph_service.api.model_json import model_json
+from graph_service.api.model_json import json_response, model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import DatabaseDep, ReadsDep
@@ -70,8 +70,7 @@ async def gap_list(
     # on the event loop (async driver): a kept page costs no worker thread
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
-    page = await reads.read_kept(read)
-    return model_json(page)
+    return json_response(await reads.read_kept_json(read))
 
 
 @router.get(

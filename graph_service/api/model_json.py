@@ -15,3 +15,8 @@ from pydantic import BaseModel
 
 def model_json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
+
+
+def json_response(body: bytes) -> Response:
+    """A model already serialized (a kept answer, see ``AsyncReads.read_kept_json``)."""
+    return Response(body, media_type="application/json")
