@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from neo4j import ManagedTransaction
 
@@ -251,22 +251,20 @@ def gap_page_read(
     return KeptRead(key, plan, f"gaps:{rule.code}")
 
 
-def list_gaps(
-    db: Database,
-    who: Principal,
-    code: str,
-    *,
-    as_of: dt.date,
-    area: str | None = None,
-    kinds: Sequence[str] | None = None,
-    periods: Mapping[str, int] | None = None,
-    skip: int = 0,
-    limit: int = 50,
-) -> GapPage:
+class GapOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`gap_page_read`."""
+
+    as_of: Required[dt.date]
+    area: str | None
+    kinds: Sequence[str] | None
+    periods: Mapping[str, int] | None
+    skip: int
+    limit: int
+
+
+def list_gaps(db: Database, who: Principal, code: str, **options: Unpack[GapOptions]) -> GapPage:
     """:func:`gap_page_read`, run with the sync driver."""
-    read = gap_page_read(db.registry, who, code, as_of=as_of, area=area, kinds=kinds,
-                         periods=periods, skip=skip, limit=limit)  # fmt: skip
-    return db.read_kept(read)
+    return db.read_kept(gap_page_read(db.registry, who, code, **options))
 
 
 def _who(who: Principal) -> tuple[str, tuple[str, ...]]:
