@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         description="A SQLite file the API processes of this machine share their kept answers "
                     "in (`serve --workers N` sets one); none: each process keeps its own.",
     )  # fmt: skip
+    shared_read_slots: int = Field(
+        default=2, ge=0,
+        description="Most transactions one API process keeps open at once for its light reads "
+                    "(entity reads, supporters, data-version checks); reads arriving meanwhile "
+                    "share the next one (0: each read runs in a transaction of its own).",
+    )  # fmt: skip
     auth_cache_seconds: float = Field(
         default=5.0, ge=0,
         description="How long an API key's account is remembered; a revoked key stops "

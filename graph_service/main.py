@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = database
         # the light reads run on this loop through the async driver (db/async_reads.py)
         reads_driver = open_async_driver(settings)
-        app.state.reads = AsyncReads(reads_driver, database)
+        app.state.reads = AsyncReads(reads_driver, database, settings.shared_read_slots)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         try:
             driver.verify_connectivity()

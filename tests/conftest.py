@@ -22,6 +22,13 @@ from graph_service.db.registry import QueryRegistry
 from graph_service.neo4j_server.manager import LocalNeo4j, free_port
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that restart the session's Neo4j run last. A restart empties the server's
+    query-plan cache, and every test after a restart would plan its queries again (the
+    gap and export queries are large: planning them takes tens of seconds)."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_neo4j") is not None)
+
+
 @dataclass
 class Neo4jUnderTest:
     uri: str

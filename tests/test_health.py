@@ -42,6 +42,7 @@ def test_openapi_docs_are_served(settings: Settings) -> None:
         assert "/ready" in spec["paths"]
 
 
+@pytest.mark.restarts_neo4j
 def test_api_recovers_by_itself_when_neo4j_restarts(
     neo4j_server: Neo4jUnderTest, settings: Settings
 ) -> None:

@@ -89,6 +89,7 @@ def test_killed_importer_then_rerun_gives_the_uninterrupted_graph(
 
 
 @pytest.mark.slow
+@pytest.mark.restarts_neo4j
 def test_neo4j_stopping_mid_import_then_rerun_gives_the_uninterrupted_graph(
     db: Database, neo4j_server: Neo4jUnderTest, tmp_path: Path
 ) -> None:

@@ -14,10 +14,14 @@ as everywhere else.
 
 from __future__ import annotations
 
-from typing import TypeVar
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError
 from pydantic import BaseModel
 
 from graph_service.config import Settings
@@ -33,6 +37,7 @@ from graph_service.db.plans import (
 )
 from graph_service.db.registry import Mode, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
+from graph_service.errors import DatabaseUnavailable
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -44,15 +49,51 @@ def open_async_driver(settings: Settings) -> AsyncDriver:
     return AsyncGraphDatabase.driver(settings.neo4j_uri, **driver_options(settings))
 
 
+@dataclass
+class _Waiting:
+    """A light read waiting for a transaction: its plan, and where its answer goes."""
+
+    make: PlanMaker[Any]
+    label: str
+    answer: asyncio.Future[Any] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+def _settle(answer: asyncio.Future[Any], value: Any = None, error: Exception | None = None) -> None:
+    """Give a waiting read its answer or error, unless its caller has stopped waiting."""
+    if answer.done():
+        return
+    if error is not None:
+        answer.set_exception(error)
+    else:
+        answer.set_result(value)
+
+
 class AsyncReads:
     """Runs read plans in managed read transactions of the async driver.
 
     It is the async twin of a sync :class:`Database`: the same named queries, database,
-    timeout and result cache (read from the twin, so a cache swapped there is used here)."""
+    timeout and result cache (read from the twin, so a cache swapped there is used here).
 
-    def __init__(self, driver: AsyncDriver, twin: Database) -> None:
+    Light reads (:meth:`read_plan`) share transactions under load: at most ``slots`` of
+    their transactions are open at once; reads that arrive meanwhile wait, and the next
+    transaction runs all of them, one after the other. A managed transaction costs the
+    API about a millisecond of CPU on top of its queries (session, BEGIN, COMMIT, the
+    event loop's turns), as much as a small query itself, so this roughly halves the API's
+    cost of an entity read when clients are many. Each answer is still read from one
+    consistent snapshot. If a shared transaction fails, each of its reads is run again
+    alone, so one read's error never becomes another's. ``slots=0``: every read runs in a
+    transaction of its own."""
+
+    def __init__(self, driver: AsyncDriver, twin: Database, slots: int = 2) -> None:
         self.driver = driver
         self.twin = twin
+        self.slots = slots
+        self._open = 0
+        self._waiting: deque[_Waiting] = deque()
+        self._servers: set[asyncio.Task[None]] = set()
+        self.transactions = 0  # opened so far (retries not counted): for tests and the bench
 
     @property
     def registry(self) -> QueryRegistry:
@@ -72,21 +113,19 @@ class AsyncReads:
             )
         return query.render(**(wanted.placeholders or {})) if query.placeholders else query.text
 
-    async def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
-        """Run the plan ``make()`` makes in one managed read transaction; its answer."""
+    async def _run(self, tx: AsyncManagedTransaction, plan: Plan[T]) -> T:
+        try:
+            wanted = next(plan)
+            while True:
+                result = await tx.run(self._text(wanted), dict(wanted.params))
+                rows: list[Record] = [record.data() async for record in result]
+                wanted = plan.send(rows)
+        except StopIteration as done:
+            answer: T = done.value
+            return answer
 
-        async def work(tx: AsyncManagedTransaction) -> T:
-            plan = make()
-            try:
-                wanted = next(plan)
-                while True:
-                    result = await tx.run(self._text(wanted), dict(wanted.params))
-                    rows: list[Record] = [record.data() async for record in result]
-                    wanted = plan.send(rows)
-            except StopIteration as done:
-                answer: T = done.value
-                return answer
-
+    async def _transaction(self, work: Any, label: str) -> Any:
+        self.transactions += 1
         with unavailable_as_503():
             async with self.driver.session(
                 database=self.twin.database, default_access_mode=neo4j.READ_ACCESS
@@ -94,6 +133,86 @@ class AsyncReads:
                 return await session.execute_read(
                     neo4j.unit_of_work(timeout=self.twin.timeout, metadata={"query": label})(work)
                 )
+
+    async def read_alone(self, make: PlanMaker[T], label: str = "") -> T:
+        """Run the plan ``make()`` makes in a managed read transaction of its own; its
+        answer. For reads that may take long (a gap page computed), which should not hold
+        up the light reads sharing a transaction."""
+
+        async def work(tx: AsyncManagedTransaction) -> T:
+            return await self._run(tx, make())
+
+        answer: T = await self._transaction(work, label)
+        return answer
+
+    async def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
+        """Run the plan ``make()`` makes, a light read, in a managed read transaction that
+        it may share with other light reads waiting at the same time; its answer."""
+        if self.slots <= 0:
+            return await self.read_alone(make, label)
+        waiting = _Waiting(make, label)
+        self._waiting.append(waiting)
+        if self._open < self.slots:
+            self._open += 1
+            server = asyncio.get_running_loop().create_task(self._serve())
+            self._servers.add(server)  # the loop keeps only a weak reference to a task
+            server.add_done_callback(self._servers.discard)
+        answer: T = await waiting.answer
+        return answer
+
+    async def _serve(self) -> None:
+        """Run the waiting light reads, all of them in one transaction each time, until
+        none waits; then give the slot back."""
+        try:
+            while self._waiting:
+                batch = list(self._waiting)
+                self._waiting.clear()
+                try:
+                    await self._run_batch(batch)
+                except BaseException:  # cancelled: so are the reads it was running
+                    for waiting in batch:
+                        if not waiting.answer.done():
+                            waiting.answer.cancel()
+                    raise
+        finally:
+            self._open -= 1
+
+    async def _run_batch(self, batch: list[_Waiting]) -> None:
+        if len(batch) > 1:
+
+            async def work(tx: AsyncManagedTransaction) -> list[tuple[Any, Exception | None]]:
+                outcomes: list[tuple[Any, Exception | None]] = []
+                for waiting in batch:
+                    try:
+                        outcomes.append((await self._run(tx, waiting.make()), None))
+                    except (Neo4jError, DriverError):
+                        raise  # the transaction is spoilt: retried, else run alone below
+                    except Exception as exc:  # the plan's own answer, e.g. not found
+                        outcomes.append((None, exc))
+                return outcomes
+
+            label = "+".join(sorted({waiting.label for waiting in batch}))
+            try:
+                outcomes = await self._transaction(work, label)
+            except DatabaseUnavailable as exc:  # the same for each of them
+                for waiting in batch:
+                    _settle(waiting.answer, error=exc)
+                return
+            except Exception:  # e.g. one read's query failed: each is run again alone
+                pass
+            else:
+                for waiting, (answer, error) in zip(batch, outcomes, strict=True):
+                    _settle(waiting.answer, answer, error)
+                return
+        await asyncio.gather(*(self._alone(waiting) for waiting in batch))
+
+    async def _alone(self, waiting: _Waiting) -> None:
+        try:
+            answer = await self.read_alone(waiting.make, waiting.label)
+        except Exception as exc:
+            _settle(waiting.answer, error=exc)
+        else:
+            _settle(waiting.answer, answer)
 
     async def read_kept(self, kept: KeptRead[T]) -> T:
         """The async twin of :meth:`Database.read_kept
@@ -104,13 +223,13 @@ class AsyncReads:
         primary key for the shared cache — microseconds, not worth a worker thread."""
         cache = self.results
         if cache is None or not cache.enabled:
-            return await self.read_plan(kept.make, kept.label)
+            return await self.read_alone(kept.make, kept.label)
         version = await self.read_plan(data_version, "data_version")
         if version is not None:
             found, known = cache.get(kept.key, version)
             if found:
                 return known  # type: ignore[no-any-return]
-        seen, answer = await self.read_plan(versioned(kept.make), kept.label)
+        seen, answer = await self.read_alone(versioned(kept.make), kept.label)
         if seen is not None:
             cache.put(kept.key, seen, answer)
         return answer

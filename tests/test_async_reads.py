@@ -1,0 +1,164 @@
+"""Light reads on the async driver share transactions when many wait (db/async_reads.py).
+
+Against the demo region in a real Neo4j: concurrent reads give exactly the answers the
+sync repository gives, read by read, however they are grouped into transactions; one
+read's error (not found, a query that fails) is its own and no other's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from graph_service.auth.principal import Principal, Role
+from graph_service.config import Settings
+from graph_service.db.async_reads import AsyncReads, open_async_driver
+from graph_service.db.database import Database
+from graph_service.db.entities import get_node, get_node_plan, list_nodes
+from graph_service.db.plans import Plan, step
+from graph_service.db.support import supporters, supporters_plan
+from graph_service.domain.kinds import NodeKind
+from graph_service.errors import NotFound
+from loaders.demo import DEMO_AS_OF, load_demo
+
+ADMIN = Principal.cli()
+# a read: (what, id) — an entity read of a unit, or the supporters of an entity
+Read = tuple[str, str]
+
+
+@pytest.fixture
+def demo(db: Database) -> Database:
+    assert load_demo(db) is not None
+    return db
+
+
+def _unit_ids(db: Database) -> list[str]:
+    _, units = list_nodes(db, ADMIN, NodeKind.UNIT, subkind=None, name=None, skip=0, limit=500)
+    assert len(units) >= 5
+    return [unit.id for unit in units]
+
+
+def _sync(db: Database, who: Principal, read: Read) -> Any:
+    what, entity_id = read
+    try:
+        if what == "unit":
+            return get_node(db, who, NodeKind.UNIT, entity_id)
+        return supporters(db, who, entity_id, DEMO_AS_OF, limit=5)
+    except NotFound as exc:
+        return ("not found", str(exc))
+
+
+def _async(reads: AsyncReads, who: Principal, read: Read) -> Callable[[], Awaitable[Any]]:
+    what, entity_id = read
+
+    async def run() -> Any:
+        try:
+            if what == "unit":
+                return await reads.read_plan(
+                    lambda: get_node_plan(who, NodeKind.UNIT, entity_id), "node_get"
+                )
+            return await reads.read_plan(
+                lambda: supporters_plan(who, entity_id, DEMO_AS_OF, limit=5), "supporters"
+            )
+        except NotFound as exc:
+            return ("not found", str(exc))
+
+    return run
+
+
+def _gathered(
+    settings: Settings, db: Database, slots: int, who: Principal, reads: list[Read]
+) -> tuple[list[Any], int]:
+    """Run the reads all at once on one AsyncReads; their answers and how many
+    transactions were opened."""
+
+    async def main() -> tuple[list[Any], int]:
+        driver = open_async_driver(settings)
+        try:
+            runner = AsyncReads(driver, db, slots=slots)
+            answers = await asyncio.gather(*(_async(runner, who, r)() for r in reads))
+            return list(answers), runner.transactions
+        finally:
+            await driver.close()
+
+    return asyncio.run(main())
+
+
+def test_waiting_reads_share_one_transaction_and_get_their_own_answers(
+    settings: Settings, demo: Database
+) -> None:
+    units = _unit_ids(demo)
+    reads: list[Read] = [("unit", u) for u in units] + [("supporters", u) for u in units]
+    answers, transactions = _gathered(settings, demo, 1, ADMIN, reads)
+    assert answers == [_sync(demo, ADMIN, r) for r in reads]
+    # all of them were waiting when the first transaction began: one transaction
+    assert transactions == 1
+    alone, transactions_alone = _gathered(settings, demo, 0, ADMIN, reads)
+    assert alone == answers and transactions_alone == len(reads)
+
+
+def test_one_reads_error_is_its_own(settings: Settings, demo: Database) -> None:
+    units = _unit_ids(demo)[:3]
+    reads: list[Read] = [("unit", units[0]), ("unit", "U-NO-SUCH"), ("supporters", units[1]),
+                         ("supporters", "NO-SUCH"), ("unit", units[2])]  # fmt: skip
+    answers, transactions = _gathered(settings, demo, 1, ADMIN, reads)
+    assert [isinstance(a, tuple) for a in answers] == [False, True, False, True, False]
+    assert answers == [_sync(demo, ADMIN, r) for r in reads]
+    assert transactions == 1  # a plan's own "not found" does not spoil the transaction
+
+    # a query that fails on the server spoils the shared transaction: every read is then
+    # run again alone, and only the failing one fails
+    async def main() -> list[Any]:
+        driver = open_async_driver(settings)
+        try:
+            runner = AsyncReads(driver, demo, slots=1)
+
+            def failing() -> Plan[Any]:
+                # a negative LIMIT: Neo4j refuses the query
+                yield step("node_list", placeholders={"label": NodeKind.UNIT},
+                           kind=None, name=None, skip=0, limit=-1, scope=None)  # fmt: skip
+                return "unreachable"
+
+            good = [_async(runner, ADMIN, r)() for r in reads]
+            bad = runner.read_plan(failing, "failing")
+            done = await asyncio.gather(*good, bad, return_exceptions=True)
+            assert runner.transactions == 1 + len(reads) + 1
+            return list(done)
+        finally:
+            await driver.close()
+
+    *good_answers, bad_answer = asyncio.run(main())
+    assert good_answers == answers
+    assert isinstance(bad_answer, Exception) and not isinstance(bad_answer, NotFound)
+
+
+@hypothesis_settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_mix_of_reads_and_slots_answers_as_the_sync_path(
+    settings: Settings, demo: Database, data: st.DataObject
+) -> None:
+    units = _unit_ids(demo)
+    ids = [*units, "U-NO-SUCH"]
+    reads = data.draw(
+        st.lists(
+            st.tuples(st.sampled_from(["unit", "supporters"]), st.sampled_from(ids)),
+            min_size=1,
+            max_size=25,
+        )
+    )
+    slots = data.draw(st.integers(min_value=0, max_value=4))
+    organizer = Principal("organizer", Role.ORGANIZER, ("A-ERQI",))
+    who = data.draw(st.sampled_from([ADMIN, organizer]))
+    answers, transactions = _gathered(settings, demo, slots, who, reads)
+    assert answers == [_sync(demo, who, r) for r in reads]
+    assert transactions <= len(reads)
+    if slots:
+        assert transactions <= slots
