@@ -18,7 +18,7 @@ from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
-from graph_service.db.gaps import list_gaps
+from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.domain.gaps import RULES
 from graph_service.main import create_app
 from loaders.demo import DEMO_AS_OF, load_demo
@@ -65,9 +65,10 @@ def test_a_gap_list_names_the_thing_where_why_and_the_fix(client: TestClient) ->
 def test_the_api_and_the_repository_answer_the_same_pages(
     client: TestClient, db: Database, as_organizer: bool
 ) -> None:
-    """The API runs a gap page on the event loop (async driver), the CLI through the sync
-    driver: the same read plan, so the same page — first, later and past the last page,
-    for an admin and for an organizer whose related entities outside its area are hidden."""
+    """The API runs a gap page, the gap counts and the coverage summary on the event loop
+    (async driver), the CLI through the sync driver: the same read plans, so the same
+    answers — pages first, later and past the last, for an admin and for an organizer
+    whose related entities outside its area are hidden."""
     who, headers = Principal("test-admin", Role.ADMIN), {}
     if as_organizer:
         who = Principal("organizer-erqi", Role.ORGANIZER, ("A-ERQI",))
@@ -84,6 +85,13 @@ def test_the_api_and_the_repository_answer_the_same_pages(
             assert answer.json() == expected.model_dump(mode="json"), (rule.code, skip)
             compared += len(expected.items)
     assert compared > len(RULES)
+    for area in ("A-ERQI", "A-HEPING"):
+        counts = client.get("/gaps/counts", headers=headers, params={"as_of": AS_OF, "area": area})
+        assert counts.json() == count_gaps(db, who, as_of=DEMO_AS_OF, area=area)
+        assert sum(counts.json().values()) > 0
+        summary = client.get(f"/areas/{area}/coverage", headers=headers, params={"as_of": AS_OF})
+        expected_summary = coverage_summary(db, who, area, as_of=DEMO_AS_OF)
+        assert summary.json() == expected_summary.model_dump(mode="json")
 
 
 def test_coverage_summary_as_json_csv_and_xlsx(client: TestClient) -> None:

@@ -7,12 +7,13 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from graph_service.api.model_json import json_response, model_json
+from graph_service.api.model_json import json_response
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
-from graph_service.deps import DatabaseDep, ReadsDep
+from graph_service.deps import ReadsDep
 from graph_service.domain.gaps import RULES
 from graph_service.schemas.gaps import CoverageSummary, GapPage, GapRuleOut
 
@@ -39,11 +40,13 @@ def list_rules() -> list[GapRuleOut]:
 
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
+            response_model=dict[str, int],
             responses={404: {"description": "Unknown area"}})  # fmt: skip
-def gap_counts(
-    db: DatabaseDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
-) -> dict[str, int]:
-    return repo.count_gaps(db, who, as_of=_day(as_of), area=area)
+async def gap_counts(
+    reads: ReadsDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
+) -> Response:
+    read = repo.gap_counts_read(reads.registry, who, as_of=_day(as_of), area=area)
+    return json_response(await reads.read_kept_json(read))
 
 
 @router.get(
@@ -81,8 +84,8 @@ async def gap_list(
                                  "officedocument.spreadsheetml.sheet": {}}},
                404: {"description": "Unknown area"}},
 )  # fmt: skip
-def coverage(
-    db: DatabaseDep,
+async def coverage(
+    reads: ReadsDep,
     who: PrincipalDep,
     area_id: Annotated[str, Path(max_length=64, description="Area id / 区域编号")],
     as_of: AsOf = None,
@@ -90,12 +93,14 @@ def coverage(
 ) -> Response:
     """Organization, leadership and team coverage rates with the count of each gap kind,
     for the area and each child area: a table to paste into a report."""
-    summary = repo.coverage_summary(db, who, area_id, as_of=_day(as_of))
+    read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=_day(as_of))
     if format == "json":
-        return model_json(summary)
+        return json_response(await reads.read_kept_json(read))
     from graph_service.reports import summary_table
 
-    body, media = summary_table(summary, format)
+    summary = await reads.read_kept(read)
+    # a workbook takes milliseconds to build: not on the event loop
+    body, media = await run_in_threadpool(summary_table, summary, format)
     filename = f"coverage-{area_id}-{summary.as_of}.{format}"
     disposition = f'attachment; filename="{filename}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})

@@ -43,13 +43,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Required, TypedDict, Unpack
 
-from neo4j import ManagedTransaction
-
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.plans import KeptRead, Plan, step
 from graph_service.db.registry import QueryRegistry
-from graph_service.db.scope import scoped_area, scoped_area_plan, visible_ids_plan
+from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import (
     BRANCH_KIND_VALUES,
     COMMERCIAL_BUILDING_KINDS,
@@ -184,10 +182,6 @@ def _area_plan(area_id: str) -> Plan[dict[str, Any]]:
     return rows[0]
 
 
-def _area(db: Database, tx: ManagedTransaction, area_id: str) -> dict[str, Any]:
-    return db.run_plan_in(tx, _area_plan(area_id))
-
-
 # ---- gaps -----------------------------------------------------------------------------------
 
 
@@ -290,13 +284,9 @@ def _item(rule: GapRule, row: Mapping[str, Any]) -> GapItem:
     )  # fmt: skip
 
 
-def _counts(
-    db: Database,
-    tx: ManagedTransaction,
-    area: str | None,
-    areas: Sequence[str | None],
-    as_of: dt.date,
-) -> dict[str | None, dict[str, int]]:
+def _counts_plan(
+    registry: QueryRegistry, area: str | None, areas: Sequence[str | None], as_of: dt.date
+) -> Plan[dict[str | None, dict[str, int]]]:
     """The count of every rule's gaps (default kinds) in each of ``areas``, all of them
     ``area`` or under it; ``area=None, areas=[None]`` counts everywhere."""
     out: dict[str | None, dict[str, int]] = {a: {rule.code: 0 for rule in RULES} for a in areas}
@@ -304,36 +294,45 @@ def _counts(
         pool = {"area": area, "areas": list(areas), "as_of": as_of,
                 "kinds": _kinds(rule, None), "periods": dict(MEETING_PERIOD_DAYS)}  # fmt: skip
         name = count_query(rule.code)
-        for row in db.run_in(tx, name, **_params(db.registry, name, pool)):
+        for row in (yield step(name, **_params(registry, name, pool))):
             out[row["area"]][rule.code] = int(row["total"])
     return out
+
+
+def gap_counts_read(
+    registry: QueryRegistry, who: Principal, *, as_of: dt.date, area: str | None = None
+) -> KeptRead[dict[str, int]]:
+    """How many gaps of each rule there are as of a date, in an area or everywhere
+    (everywhere the principal may look), as a read plan the result cache keeps.
+
+    The keys are every rule code, in catalogue order (zero counts included).
+    """
+
+    def plan() -> Plan[dict[str, int]]:
+        asked = yield from scoped_area_plan(who, area)
+        if asked is not None:
+            yield from _area_plan(asked)
+        return (yield from _counts_plan(registry, asked, [asked], as_of))[asked]
+
+    return KeptRead(("counts", _who(who), as_of, area), plan, "gaps:count")
 
 
 def count_gaps(
     db: Database, who: Principal, *, as_of: dt.date, area: str | None = None
 ) -> dict[str, int]:
-    """How many gaps of each rule there are as of a date, in an area or everywhere
-    (everywhere the principal may look).
-
-    The keys are every rule code, in catalogue order (zero counts included).
-    """
-
-    def work(tx: ManagedTransaction) -> dict[str, int]:
-        asked = scoped_area(db, tx, who, area)
-        if asked is not None:
-            _area(db, tx, asked)
-        return _counts(db, tx, asked, [asked], as_of)[asked]
-
-    return dict(db.execute_read_kept(("counts", _who(who), as_of, area), work, "gaps:count"))
+    """:func:`gap_counts_read`, run with the sync driver."""
+    counts = db.read_kept(gap_counts_read(db.registry, who, as_of=as_of, area=area))
+    return dict(counts)  # a copy: the kept answer must not change
 
 
 # ---- the coverage summary ------------------------------------------------------------------
 
 
-def coverage_summary(
-    db: Database, who: Principal, area_id: str, *, as_of: dt.date
-) -> CoverageSummary:
-    """The three coverage rates and the gap counts of an area and of each child area.
+def coverage_summary_read(
+    registry: QueryRegistry, who: Principal, area_id: str, *, as_of: dt.date
+) -> KeptRead[CoverageSummary]:
+    """The three coverage rates and the gap counts of an area and of each child area, as
+    a read plan the result cache keeps.
 
     * organization (组织大覆盖): commercial buildings, parks, and non-public enterprises and
       social organizations not in ORG_BUILDING_UNCOVERED / ORG_PARK_UNCOVERED /
@@ -346,28 +345,34 @@ def coverage_summary(
     A rate is null when its denominator is 0. Raises :class:`NotFound` for an unknown area.
     """
 
-    def work(
-        tx: ManagedTransaction,
-    ) -> tuple[dict[str, Any], dict[str | None, dict[str, int]], dict[str | None, Any]]:
-        scoped_area(db, tx, who, area_id)
-        area = _area(db, tx, area_id)
+    def plan() -> Plan[CoverageSummary]:
+        yield from scoped_area_plan(who, area_id)
+        area = yield from _area_plan(area_id)
         ids = [area_id, *(child["id"] for child in area["children"])]
-        counts = _counts(db, tx, area_id, ids, as_of)
-        totals = db.run_in(
-            tx, "coverage_denominators", area=area_id, areas=ids, as_of=as_of,
+        counts = yield from _counts_plan(registry, area_id, ids, as_of)
+        rows = yield step(
+            "coverage_denominators", area=area_id, areas=ids, as_of=as_of,
             building_kinds=list(COMMERCIAL_BUILDING_KINDS), unit_kinds=list(ORG_COVERED_UNIT_KINDS),
             branch_kinds=list(BRANCH_KIND_VALUES),
         )  # fmt: skip
-        return area, counts, {row["area"]: row for row in totals}
+        totals = {row["area"]: row for row in rows}
+        refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
+        refs += [AreaRef(**child) for child in area["children"]]
+        lines = [_coverage(ref, totals[ref.id], counts[ref.id]) for ref in refs]
+        return CoverageSummary(
+            as_of=as_of, area=lines[0], children=lines[1:], rules=[GapRuleOut.of(r) for r in RULES]
+        )
 
-    key = ("summary", _who(who), as_of, area_id)
-    area, counts, totals = db.execute_read_kept(key, work, "coverage:summary")
-    refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
-    refs += [AreaRef(**child) for child in area["children"]]
-    rows = [_coverage(ref, totals[ref.id], counts[ref.id]) for ref in refs]
-    return CoverageSummary(
-        as_of=as_of, area=rows[0], children=rows[1:], rules=[GapRuleOut.of(r) for r in RULES]
-    )
+    # not the key of the rows an older version kept in a shared cache file: a new key
+    key = ("coverage summary", _who(who), as_of, area_id)
+    return KeptRead(key, plan, "coverage:summary")
+
+
+def coverage_summary(
+    db: Database, who: Principal, area_id: str, *, as_of: dt.date
+) -> CoverageSummary:
+    """:func:`coverage_summary_read`, run with the sync driver."""
+    return db.read_kept(coverage_summary_read(db.registry, who, area_id, as_of=as_of))
 
 
 def _coverage(area: AreaRef, totals: Mapping[str, Any], gaps: dict[str, int]) -> AreaCoverage:
