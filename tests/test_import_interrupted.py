@@ -16,7 +16,7 @@ import pytest
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.errors import DatabaseUnavailable
-from loaders.importer import import_files
+from loaders.importer import BATCH_SIZE, import_files
 from tests.conftest import Neo4jUnderTest
 from tests.graph_snapshot import snapshot
 
@@ -24,7 +24,7 @@ UNITS = 20_000
 AREAS = 21
 
 
-def make_bundle(folder: Path) -> Path:
+def make_bundle(folder: Path, units: int = UNITS) -> Path:
     folder.mkdir()
     with (folder / "areas.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -38,11 +38,11 @@ def make_bundle(folder: Path) -> Path:
         writer.writerow(
             ["编号 id", "名称 name", "单位类型 kind", "正式党员数 formal_party_members"]
         )
-        writer.writerows([f"U-{i:06d}", f"示例单位{i}", "enterprise", i % 7] for i in range(UNITS))
+        writer.writerows([f"U-{i:06d}", f"示例单位{i}", "enterprise", i % 7] for i in range(units))
     with (folder / "located_in.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["起点编号 from_id", "终点编号 to_id", "开始日期 since"])
-        writer.writerows([f"U-{i:06d}", f"A-C{i % 20}", "2020-01-01"] for i in range(UNITS))
+        writer.writerows([f"U-{i:06d}", f"A-C{i % 20}", "2020-01-01"] for i in range(units))
     return folder
 
 
@@ -95,7 +95,10 @@ def test_neo4j_stopping_mid_import_then_rerun_gives_the_uninterrupted_graph(
 ) -> None:
     if neo4j_server.server is None:
         pytest.skip("the server is outside this test session (NEO4J_URI); cannot stop it")
-    folder = make_bundle(tmp_path / "bundle")
+    # the server stops after the third batch written (areas, then units 5,000 at a time):
+    # in the middle of the units, which need no more than these
+    units = 3 * BATCH_SIZE
+    folder = make_bundle(tmp_path / "bundle", units)
     expected = expected_graph(db, folder)
     server = neo4j_server.server
     batches = 0
@@ -119,6 +122,6 @@ def test_neo4j_stopping_mid_import_then_rerun_gives_the_uninterrupted_graph(
             break
         except DatabaseUnavailable:
             time.sleep(0.5)
-    assert 0 < partway < UNITS + AREAS
+    assert AREAS < partway < units + AREAS
     assert import_files(db, [folder]).written
     assert snapshot(db) == expected
