@@ -41,7 +41,10 @@ from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
 
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
+
+# Most light reads in one shared transaction: each gets its answer when the transaction
+# ends, so a long queue is cut into several transactions rather than one long one.
+SHARED_AT_MOST = 16
 
 
 def open_async_driver(settings: Settings) -> AsyncDriver:
@@ -162,12 +165,13 @@ class AsyncReads:
         return answer
 
     async def _serve(self) -> None:
-        """Run the waiting light reads, all of them in one transaction each time, until
-        none waits; then give the slot back."""
+        """Run the waiting light reads, up to :data:`SHARED_AT_MOST` of them in one
+        transaction each time, until none waits; then give the slot back."""
         try:
             while self._waiting:
-                batch = list(self._waiting)
-                self._waiting.clear()
+                batch = [self._waiting.popleft()]
+                while self._waiting and len(batch) < SHARED_AT_MOST:
+                    batch.append(self._waiting.popleft())
                 try:
                     await self._run_batch(batch)
                 except BaseException:  # cancelled: so are the reads it was running
