@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
 from graph_service.config import Settings
@@ -52,8 +56,10 @@ def test_a_bad_upload_is_422_with_the_report_and_writes_nothing(
 
 
 def test_export_endpoint_returns_a_reimportable_file(
-    settings: Settings, admin_headers: dict[str, str]
+    settings: Settings, admin_headers: dict[str, str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the endpoint writes
     files = [
         ("files", ("区域.csv", AREAS_GB18030, "text/csv")),
         ("files", ("隶属区域.csv", PART_OF, "text/csv")),
@@ -69,3 +75,5 @@ def test_export_endpoint_returns_a_reimportable_file(
         assert client.get("/exports", params={"format": "xlsx", "area": "NOPE"}).status_code == 404
         zipped = client.get("/exports", params={"format": "csv", "area": "A-1"})
         assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
+    # every export's folder is gone, the refused one's (unknown area) included
+    assert list(tmp_path.glob("graph-export-*")) == []

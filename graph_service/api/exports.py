@@ -70,14 +70,19 @@ def get_export(
             details={"format": format.value, "area": area},
         ))  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="graph-export-"))
-    background.add_task(shutil.rmtree, folder, True)
     stem = f"export-{area}" if area else "export"
-    if format is ExportFormat.CSV:
-        written = export_graph(db, "csv", folder / stem, area=area, personal=personal)
-        archive = shutil.make_archive(str(folder / stem), "zip", root_dir=written)
-        path, name = Path(archive), f"{stem}.zip"
-    else:
-        path = export_graph(db, format.value, folder / f"{stem}.{format.value}", area=area,
-                            personal=personal)  # fmt: skip
-        name = path.name
+    try:
+        if format is ExportFormat.CSV:
+            written = export_graph(db, "csv", folder / stem, area=area, personal=personal)
+            archive = shutil.make_archive(str(folder / stem), "zip", root_dir=written)
+            path, name = Path(archive), f"{stem}.zip"
+        else:
+            path = export_graph(db, format.value, folder / f"{stem}.{format.value}", area=area,
+                                personal=personal)  # fmt: skip
+            name = path.name
+    except BaseException:
+        # no response will be sent, so no background task would remove the folder
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    background.add_task(shutil.rmtree, folder, True)
     return FileResponse(path, media_type=MEDIA[format], filename=name)
