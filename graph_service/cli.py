@@ -133,6 +133,30 @@ def db_env() -> None:
         typer.echo(line)
 
 
+@db_app.command("refresh-areas")
+def db_refresh_areas(
+    check: Annotated[bool, typer.Option("--check", help="Only list the wrong ones")] = False,
+) -> None:
+    """Store every party organization's area again: needed only after writes made around
+    the service (cypher-shell, another tool), which do not refresh it. Exit 1 with --check
+    when some are wrong."""
+    from graph_service.cli_db import open_database
+    from graph_service.db import org_areas
+
+    with open_database(Settings()) as db:
+        if check:
+            wrong = org_areas.stale(db)
+            for row in wrong:
+                typer.echo(f"{row['id']}: stored {row['stored']}, computed {row['computed']}")
+            typer.echo(f"{len(wrong)} party organization(s) with a wrong stored area"
+                       + (" (the first 100)" if len(wrong) == 100 else ""))  # fmt: skip
+            if wrong:
+                raise typer.Exit(code=1)
+            return
+        changed = org_areas.store_all(db)
+    typer.echo(f"stored the area of every party organization; {changed} changed")
+
+
 @app.command()
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt = 1) -> None:
     """Run the API (uvicorn) against the configured Neo4j (NEO4J_URI …)."""

@@ -2,7 +2,7 @@
 // mode: write
 // params: rows, imported_at
 // placeholders: rel, from_label, to_label
-// purpose: Create or update a batch of relationships of one type between nodes found by id; one relationship per (start, type, end); each row reports created, updated or unchanged.
+// purpose: Create or update a batch of relationships of one type between nodes found by id; one relationship per (start, type, end); each row reports created, updated or unchanged, and the start ids of the created ones come back (created_from: what may change a party organization's stored area).
 UNWIND $rows AS row
 MATCH (a:{{from_label}} {id: row.from_id})
 MATCH (b:{{to_label}} {id: row.to_id})
@@ -21,4 +21,4 @@ CALL (row, a, b, status) {
   SET r = row.props
   SET r.src_file = row.src_file, r.src_row = row.src_row, r.src_at = $imported_at
 }
-RETURN status, count(*) AS rows
+RETURN status, count(*) AS rows, collect(CASE WHEN status = 'created' THEN row.from_id END) AS created_from

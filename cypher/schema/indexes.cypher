@@ -1,11 +1,12 @@
 // name: indexes
 // mode: schema
 // params:
-// purpose: Property indexes the queries filter on, a CJK full-text index on names, and since/until indexes on the relationships whose absence the gap queries test (the ones not current on a date are found without a scan).
+// purpose: Property indexes the queries filter on (a party organization's stored area among them), a CJK full-text index on names, and since/until indexes on the relationships whose absence the gap queries test (the ones not current on a date are found without a scan).
 
 CREATE INDEX area_level IF NOT EXISTS FOR (n:Area) ON (n.level);
 CREATE INDEX unit_kind IF NOT EXISTS FOR (n:Unit) ON (n.kind);
 CREATE INDEX party_org_kind IF NOT EXISTS FOR (n:PartyOrg) ON (n.kind);
+CREATE INDEX party_org_resolved_area IF NOT EXISTS FOR (n:PartyOrg) ON (n.resolved_area);
 CREATE INDEX committee_kind IF NOT EXISTS FOR (n:Committee) ON (n.kind);
 CREATE INDEX person_party_status IF NOT EXISTS FOR (n:Person) ON (n.party_status);
 CREATE INDEX building_kind IF NOT EXISTS FOR (n:Building) ON (n.kind);

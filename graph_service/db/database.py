@@ -28,6 +28,7 @@ from neo4j.exceptions import (
 )
 
 from graph_service.config import Settings
+from graph_service.db import org_areas
 from graph_service.db.plans import KeptRead, Plan, PlanMaker, run_with
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
@@ -231,7 +232,8 @@ class Database:
         return schema_version(self.registry)
 
     def apply_schema(self) -> str:
-        """Apply every schema statement (idempotent), then record the version."""
+        """Apply every schema statement (idempotent), store every party organization's
+        area again (:mod:`graph_service.db.org_areas`), then record the version."""
         with unavailable_as_503(), self.driver.session(database=self.database) as session:
             for query in self.registry.schema():
                 for statement in query.statements():
@@ -239,6 +241,7 @@ class Database:
                     # writes; each is an auto-commit query of its own.
                     session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
+        org_areas.store_all(self)
         version = self.expected_schema_version
         self.write("schema_version_set", version=version)
         return version

@@ -16,7 +16,7 @@ from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 
 from graph_service.auth.principal import Principal
-from graph_service.db import audit
+from graph_service.db import audit, org_areas
 from graph_service.db.database import Database
 from graph_service.db.plans import Plan, step
 from graph_service.db.scope import visible_ids
@@ -26,6 +26,8 @@ from graph_service.domain.personal import masked
 from graph_service.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 PROVENANCE = ("src_file", "src_row", "src_at")
+#: Stored by the service, not given by users: left out of what nodes read back as.
+NOT_FIELDS = (*PROVENANCE, org_areas.PROPERTY)
 
 
 def _native(value: Any) -> Any:
@@ -36,7 +38,7 @@ def node_fields(
     props: dict[str, Any], latitude: Any = None, longitude: Any = None
 ) -> dict[str, Any]:
     """Stored properties back to model fields (location → latitude/longitude)."""
-    fields = {k: _native(v) for k, v in props.items() if k not in PROVENANCE and k != "location"}
+    fields = {k: _native(v) for k, v in props.items() if k not in NOT_FIELDS and k != "location"}
     if latitude is not None:
         fields["latitude"] = latitude
         fields["longitude"] = longitude
@@ -147,6 +149,8 @@ def create_node(
             db.run_in(tx, "rel_create",
                       placeholders={"rel": rel, "from_label": labels[0], "to_label": labels[1]},
                       from_id=ends[0], to_id=ends[1], props={})  # fmt: skip
+            if rel in org_areas.AREA_RELS:
+                org_areas.refresh(db, tx, [ends[0]])
         if who.scope is not None and model.id not in visible_ids(db, tx, who, [model.id]):
             raise Forbidden(
                 f"the new {kind.value} would lie outside your areas; create it with "
@@ -215,7 +219,9 @@ def delete_node(
                 f"to remove them too / 该节点仍有 {total} 条关系，需指定 cascade=true",
                 relationships=attached,
             )
+        sources = org_areas.sources_of(db, tx, node_id)
         db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
+        org_areas.refresh(db, tx, sources)
         audit.record(db, tx, who, audit.Change(
             "node.delete", kind=kind.value, target=node_id, targets=[node_id],
             before=NODE_MODELS[kind].model_validate(fields).model_dump(mode="json",
@@ -335,6 +341,8 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
                   placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
                   from_id=model.from_id, to_id=model.to_id,
                   props=model.graph_properties())  # fmt: skip
+        if rel in org_areas.AREA_RELS:
+            org_areas.refresh(db, tx, [model.from_id])
         audit.record(db, tx, who, audit.Change(
             "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
             targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
@@ -377,6 +385,8 @@ def delete_relationship(
     def work(tx: ManagedTransaction) -> None:
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
         db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+        if rel in org_areas.AREA_RELS:
+            org_areas.refresh(db, tx, [from_id])
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),

@@ -21,12 +21,15 @@ from typing import Any
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph_service.db import org_areas
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.errors import NotFound
 
 PAGE_SIZE = 5_000
-PROVENANCE = frozenset({"src_file", "src_row", "src_at"})
+#: Provenance, and what the service stores for itself (a party organization's area): never
+#: exported, so an export re-imports as it was given.
+PROVENANCE = frozenset({"src_file", "src_row", "src_at", org_areas.PROPERTY})
 
 
 def require_area(db: Database, area_id: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph_service.db import org_areas
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
 
@@ -62,13 +63,17 @@ def upsert_relationships(
     tx: ManagedTransaction | None = None,
 ) -> Counter[str]:
     """Upsert one batch of one type between two kinds; rows are
-    ``{from_id, to_id, props, src_file, src_row}``."""
-    result = _run(
-        db,
-        tx,
-        "upsert_relationships",
-        {"rel": rel, "from_label": from_kind, "to_label": to_kind},
-        rows=list(rows),
-        imported_at=imported_at,
-    )
+    ``{from_id, to_id, props, src_file, src_row}``. Created relationships of a type the
+    area rule walks refresh the party organizations' stored areas in the same transaction
+    (:mod:`graph_service.db.org_areas`)."""
+    placeholders = {"rel": rel, "from_label": from_kind, "to_label": to_kind}
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        result = db.run_in(tx, "upsert_relationships", placeholders=placeholders,
+                           rows=list(rows), imported_at=imported_at)  # fmt: skip
+        if rel in org_areas.AREA_RELS:  # an update changes properties only: no area
+            org_areas.refresh(db, tx, (i for r in result for i in r["created_from"]))
+        return result
+
+    result = work(tx) if tx is not None else db.execute_write(work, "upsert_relationships")
     return Counter({r["status"]: r["rows"] for r in result})

@@ -17,12 +17,10 @@ CALL () {
   WHERE n.kind <> 'working_committee' AND NOT n.id IN reached
   RETURN n
   UNION ALL
-  // under an area: organizations placed there (LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS
-  // something there) and their descendants; each is then checked against its own area
+  // under an area: the organizations whose stored area (resolved_area) lies there
   MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-  {{> orgs_placed_in sub}}
-  WITH DISTINCT o
-  MATCH (o)<-[:UNDER*0..4]-(n:PartyOrg)
+  WITH DISTINCT sub
+  MATCH (n:PartyOrg {resolved_area: sub.id})
   WHERE n.kind <> 'working_committee'
   WITH DISTINCT n WHERE NOT EXISTS {
     MATCH (n)
@@ -32,43 +30,9 @@ CALL () {
   RETURN n
 }
 CALL (n) {
-  // a party organization's area: its own place, else its nearest ancestor's (UNDER, any
-  // dates); a place is where it is LOCATED_IN, else the area of the unit it is
-  // ESTABLISHED_IN or the committee it LEADS, else the area of what it COVERS
-  WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  CALL (n) {
-    WITH n AS o
-    CALL (o) {
-      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 0 AS way, length(here) AS hops
-      UNION
-      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 1 AS way, length(here) AS hops
-      UNION
-      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 2 AS way, length(here) AS hops
-    }
-    WITH a ORDER BY way, hops, a.id
-    RETURN collect(a)[0] AS own
-  }
-  CALL (n, own) {
-    WITH n WHERE own IS NULL
-    MATCH chain = (n)-[:UNDER*1..4]->(o:PartyOrg)
-    CALL (o) {
-      MATCH here = (o)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 0 AS way, length(here) AS hops
-      UNION
-      MATCH here = (o)-[:ESTABLISHED_IN|LEADS]->(:Unit|Committee)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 1 AS way, length(here) AS hops
-      UNION
-      MATCH here = (o)-[:COVERS]->(:Building|Park|Unit)-[:LOCATED_IN*1..3]->(a:Area)
-      RETURN a, 2 AS way, length(here) AS hops
-    }
-    WITH a ORDER BY length(chain), way, hops, a.id
-    RETURN collect(a)[0] AS inherited
-  }
-  // one row even when the gate above held back the organization
-  RETURN collect(coalesce(own, inherited))[0] AS area
+  // a party organization's area is stored on it (see org_areas_refresh)
+  OPTIONAL MATCH (stored:Area {id: n.resolved_area})
+  RETURN stored AS area
 }
 CALL (area) {
   // the areas the subject lies in: its area and every area above
