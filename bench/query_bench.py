@@ -216,7 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
         driver = open_driver(settings)
         db = Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
+        started, before = time.perf_counter(), db.current_schema_version()
         db.ensure_schema()
+        if before is not None and before != db.expected_schema_version:
+            print(f"applied the new schema to the kept graph (every party organization's area "
+                  f"stored again) in {time.perf_counter() - started:.0f}s")  # fmt: skip
         if reuse:
             print(f"reusing the graph in {args.home}")
         else:

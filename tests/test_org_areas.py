@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,41 @@ def test_every_write_through_the_service_keeps_the_stored_areas_right(
             entities.update_node(db, ADMIN, NodeKind.PARTY_ORG, org, {"name": "改名后的党组织"})
             assert _stored(db)[org] == before
         assert org_areas.stale(db) == [], f"after {write}"
+
+
+def test_two_writes_at_once_on_one_chain_both_count(demo: Database) -> None:
+    """An organization is made to cover a unit while, in another transaction, the unit's
+    building is put in an area. Each refresh alone would miss the other's half; the lock
+    makes the later one wait for the earlier to commit, and then see it."""
+    db = demo
+    _rows(db, """
+        CREATE (:Entity:PartyOrg {id: 'PO-RACE', name: '竞态党支部', kind: 'branch'}),
+               (:Entity:Unit {id: 'U-RACE', name: '竞态公司', kind: 'non_public_enterprise'})
+                 -[:LOCATED_IN]->(:Entity:Building {id: 'B-RACE', name: '竞态大厦'})""")
+
+    def link(tx: Any, rel: RelKind, ends: tuple[NodeKind, NodeKind], ids: tuple[str, str]) -> None:
+        db.run_in(tx, "rel_create",
+                  placeholders={"rel": rel, "from_label": ends[0], "to_label": ends[1]},
+                  from_id=ids[0], to_id=ids[1], props={})  # fmt: skip
+        org_areas.refresh(db, tx, [ids[0]])
+
+    def second() -> None:
+        with db.driver.session(database=db.database) as session, session.begin_transaction() as tx:
+            link(tx, RelKind.LOCATED_IN, (NodeKind.BUILDING, NodeKind.AREA),
+                 ("B-RACE", "A-JIANXIN"))  # fmt: skip
+            tx.commit()
+
+    with db.driver.session(database=db.database) as session, session.begin_transaction() as tx:
+        link(tx, RelKind.COVERS, (NodeKind.PARTY_ORG, NodeKind.UNIT), ("PO-RACE", "U-RACE"))
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=2)
+        assert other.is_alive()  # waiting for the first transaction's lock
+        tx.commit()
+    other.join(timeout=60)
+    assert not other.is_alive()
+    assert _stored(db)["PO-RACE"] == "A-JIANXIN"
+    assert org_areas.stale(db) == []
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

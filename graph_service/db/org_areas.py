@@ -19,6 +19,11 @@ transaction:
 
 Nothing else changes an area: dates do not count, ids and kinds do not change, and a
 node's properties are replaced with ``resolved_area`` kept.
+
+Two writes at once could each miss the other's half of a chain (an organization made to
+cover a unit while that unit's building is put in an area), so a refresh first takes one
+lock (``org_areas_lock``): refreshes run one at a time, and the later sees the earlier's
+writes committed.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ def refresh(db: Database, tx: ManagedTransaction, start_ids: Iterable[str]) -> i
     ids = sorted(set(start_ids))
     if not ids:
         return 0
+    db.run_in(tx, "org_areas_lock")  # one refresh at a time, each seeing the others' writes
     return int(db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changed"] or 0)
 
 
