@@ -9,6 +9,7 @@ check, over several generated regions, that the gap answers built on it are exac
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -203,4 +204,13 @@ def test_the_stored_area_is_neither_read_back_nor_exported(demo: Database, tmp_p
     report = import_files(db, [exported])
     assert report.written and not report.problems
     assert {status for status, n in report.totals().items() if n} == {"unchanged"}
+    assert _stored(db) == before
+    # renaming the organization by import replaces its properties; its area stays
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    row = next(r for r in document["tables"]["party_orgs"] if r["id"] == org)
+    row["name"] = "改名后的党组织"
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    report = import_files(db, [renamed])
+    assert report.written and report.counts[NodeKind.PARTY_ORG.value].updated == 1
     assert _stored(db) == before
