@@ -28,32 +28,26 @@ CALL () {
   }
   RETURN n
   UNION ALL
-  CALL () {
-    // under an area: persons employed, registered, volunteering or holding a post there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-    CALL (sub) {
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
-      RETURN n
-      UNION
-      MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
-      RETURN n
-      UNION
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:ServicePost)<-[:HOLDS]-(n:Person)
-      RETURN n
-    }
+  // under an area: persons employed, holding a post, registered or volunteering there, and
+  // the members, past or present, of the organizations whose stored area lies there; one
+  // walk down from each area (a walk per kind, and the areas repeated, doubled the time)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
+  WITH DISTINCT sub
+  CALL (sub) {
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(x:Unit|ServicePost)
+    MATCH (x)<-[:EMPLOYED_BY|HOLDS]-(n:Person)
     RETURN n
     UNION
-    // under an area: the organizations whose stored area (resolved_area) lies there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-    WITH DISTINCT sub
-    MATCH (org:PartyOrg {resolved_area: sub.id})
-    // ... and their members, past or present
-    MATCH (org)<-[:MEMBER_OF]-(n:Person)
+    MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
+    RETURN n
+    UNION
+    MATCH (:PartyOrg {resolved_area: sub.id})<-[:MEMBER_OF]-(n:Person)
     RETURN n
   }
   WITH DISTINCT n WHERE n.party_status IN ['formal', 'probationary']
+  // MEMBER_OF ends only at party organizations (the import and the API check it)
   WITH n WHERE NOT EXISTS {
-    MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+    MATCH (n)-[m:MEMBER_OF]->()
     WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
   }
   RETURN n

@@ -28,32 +28,26 @@ CALL () {
   }
   RETURN n
   UNION ALL
-  CALL () {
-    // under an area: persons employed, registered, volunteering or holding a post there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-    CALL (sub) {
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:Unit)<-[:EMPLOYED_BY]-(n:Person)
-      RETURN n
-      UNION
-      MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
-      RETURN n
-      UNION
-      MATCH (sub)<-[:LOCATED_IN*1..3]-(:ServicePost)<-[:HOLDS]-(n:Person)
-      RETURN n
-    }
+  // under an area: persons employed, holding a post, registered or volunteering there, and
+  // the members, past or present, of the organizations whose stored area lies there; one
+  // walk down from each area (a walk per kind, and the areas repeated, doubled the time)
+  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
+  WITH DISTINCT sub
+  CALL (sub) {
+    MATCH (sub)<-[:LOCATED_IN*1..3]-(x:Unit|ServicePost)
+    MATCH (x)<-[:EMPLOYED_BY|HOLDS]-(n:Person)
     RETURN n
     UNION
-    // under an area: the organizations whose stored area (resolved_area) lies there
-    MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(sub:Area)
-    WITH DISTINCT sub
-    MATCH (org:PartyOrg {resolved_area: sub.id})
-    // ... and their members, past or present
-    MATCH (org)<-[:MEMBER_OF]-(n:Person)
+    MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n:Person)
+    RETURN n
+    UNION
+    MATCH (:PartyOrg {resolved_area: sub.id})<-[:MEMBER_OF]-(n:Person)
     RETURN n
   }
   WITH DISTINCT n WHERE n.party_status IN ['formal', 'probationary']
+  // MEMBER_OF ends only at party organizations (the import and the API check it)
   WITH n WHERE NOT EXISTS {
-    MATCH (n)-[m:MEMBER_OF]->(:PartyOrg)
+    MATCH (n)-[m:MEMBER_OF]->()
     WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
   }
   RETURN n
@@ -90,12 +84,16 @@ CALL (n) {
   WITH a ORDER BY way, recent DESC, hops, a.id
   RETURN collect(a)[0] AS area
 }
+// many gaps share an area: the areas above each area are found once
+WITH area, count(*) AS gaps_here
 CALL (area) {
   // the areas the subject lies in: its area and every area above
   MATCH (area)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
-WITH collect(within) AS gaps
+WITH collect({within: within, gaps: gaps_here}) AS places
 UNWIND $areas AS area_id
 RETURN area_id AS area,
-       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total
+       reduce(total = 0, p IN places |
+              total + CASE WHEN area_id IS NULL OR area_id IN p.within THEN p.gaps ELSE 0 END)
+         AS total
