@@ -27,10 +27,19 @@ CALL () {
 CALL (n) {
   // the areas the subject lies in: where it is LOCATED_IN, and every area above
   WITH n WHERE any(a IN $areas WHERE a IS NOT NULL)
-  MATCH (n)-[:LOCATED_IN*1..3]->(:Area)-[:PART_OF*0..8]->(x:Area)
+  MATCH (n)-[:LOCATED_IN*1..3]->(placed:Area)
+  RETURN collect(DISTINCT placed) AS placed_in
+}
+// many gaps lie in the same areas: the areas above them are found once per set of areas
+WITH placed_in, count(*) AS gaps_here
+CALL (placed_in) {
+  UNWIND placed_in AS placed
+  MATCH (placed)-[:PART_OF*0..8]->(x:Area)
   RETURN collect(DISTINCT x.id) AS within
 }
-WITH collect(within) AS gaps
+WITH collect({within: within, gaps: gaps_here}) AS places
 UNWIND $areas AS area_id
 RETURN area_id AS area,
-       size([w IN gaps WHERE area_id IS NULL OR area_id IN w]) AS total
+       reduce(total = 0, p IN places |
+              total + CASE WHEN area_id IS NULL OR area_id IN p.within THEN p.gaps ELSE 0 END)
+         AS total
