@@ -29,7 +29,7 @@ from graph_service.errors import NotFound
 PAGE_SIZE = 5_000
 #: Provenance, and what the service stores for itself (a party organization's area): never
 #: exported, so an export re-imports as it was given.
-PROVENANCE = frozenset({"src_file", "src_row", "src_at", org_areas.PROPERTY})
+NOT_EXPORTED = frozenset({"src_file", "src_row", "src_at", org_areas.PROPERTY})
 
 
 def require_area(db: Database, area_id: str) -> None:
@@ -51,7 +51,7 @@ def _plain(value: Any) -> Any:
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in props.items():
-        if key in PROVENANCE:
+        if key in NOT_EXPORTED:
             continue
         if isinstance(value, Point):
             if key == "location":
