@@ -16,7 +16,8 @@ import pytest
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.errors import DatabaseUnavailable
-from loaders.importer import BATCH_SIZE, import_files
+from loaders import importer
+from loaders.importer import import_files
 from tests.conftest import Neo4jUnderTest
 from tests.graph_snapshot import snapshot
 
@@ -91,13 +92,15 @@ def test_killed_importer_then_rerun_gives_the_uninterrupted_graph(
 @pytest.mark.slow
 @pytest.mark.restarts_neo4j
 def test_neo4j_stopping_mid_import_then_rerun_gives_the_uninterrupted_graph(
-    db: Database, neo4j_server: Neo4jUnderTest, tmp_path: Path
+    db: Database, neo4j_server: Neo4jUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if neo4j_server.server is None:
         pytest.skip("the server is outside this test session (NEO4J_URI); cannot stop it")
-    # the server stops after the third batch written (areas, then units 5,000 at a time):
-    # in the middle of the units, which need no more than these
-    units = 3 * BATCH_SIZE
+    # Batches of 500 rows, not 5,000: the same transactions, a tenth of the rows to write.
+    # The server stops after the third batch written (areas, then units 500 at a time): in
+    # the middle of the units, which need no more than these.
+    monkeypatch.setattr(importer, "BATCH_SIZE", 500)
+    units = 3 * importer.BATCH_SIZE
     folder = make_bundle(tmp_path / "bundle", units)
     expected = expected_graph(db, folder)
     server = neo4j_server.server
