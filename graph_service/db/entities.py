@@ -19,7 +19,7 @@ from graph_service.auth.principal import Principal
 from graph_service.db import audit, org_areas
 from graph_service.db.database import Database
 from graph_service.db.plans import Plan, step
-from graph_service.db.scope import visible_ids
+from graph_service.db.scope import visible_ids, visible_ids_plan
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
 from graph_service.domain.personal import masked
@@ -71,6 +71,14 @@ def _shown(who: Principal, model: NodeIn) -> NodeIn:
     return type(model).model_construct(**masked(model.model_dump()))
 
 
+def _all_visible(who: Principal, ids: list[str]) -> Plan[bool]:
+    """Whether all of ``ids`` lie in the principal's area scope (a read plan; no query for
+    an unscoped principal)."""
+    if who.scope is None:
+        return True
+    return set(ids) <= (yield from visible_ids_plan(who, ids))
+
+
 def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
     return node_fields(row["props"], row["latitude"], row["longitude"])
 
@@ -79,8 +87,8 @@ def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stored_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[dict[str, Any]]:
-    rows = yield step("node_get", placeholders={"label": kind}, id=node_id, scope=who.scope)
-    if not rows:
+    rows = yield step("node_get", placeholders={"label": kind}, id=node_id)
+    if not rows or not (yield from _all_visible(who, [node_id])):
         raise _not_found(kind, node_id)
     return _fields_of(rows[0])
 
@@ -252,7 +260,7 @@ def list_nodes(
             rows = db.run_in(tx, "node_list", placeholders=label, skip=skip, limit=limit,
                              **params)  # fmt: skip
             return total, [row["item"] for row in rows]
-        row = db.run_in(tx, "node_list_scoped", placeholders=label, skip=skip, limit=limit,
+        row = db.run_in(tx, "node_list_scoped", label=kind.value, skip=skip, limit=limit,
                         **params)[0]  # fmt: skip
         return int(row["total"]), list(row["items"])
 
@@ -313,9 +321,8 @@ def _ends(
 def _stored_rel(
     db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> RelIn:
-    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
-                     scope=who.scope)  # fmt: skip
-    if not rows:
+    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+    if not rows or not db.run_plan_in(tx, _all_visible(who, [from_id, to_id])):
         raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
     fields = rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
     return REL_MODELS[rel].model_validate(fields)
@@ -334,7 +341,7 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
     def work(tx: ManagedTransaction) -> None:
         from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
         if db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=model.from_id,
-                     to_id=model.to_id, scope=None):  # fmt: skip
+                     to_id=model.to_id):  # fmt: skip
             raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
                            "exists / 关系已存在")  # fmt: skip
         db.run_in(tx, "rel_create",
@@ -413,7 +420,7 @@ def list_relationships(
             total = int(db.run_in(tx, "rel_count", placeholders=ph, **params)[0]["total"])
             rows = db.run_in(tx, "rel_list", placeholders=ph, skip=skip, limit=limit, **params)
             return total, [row["item"] for row in rows]
-        row = db.run_in(tx, "rel_list_scoped", placeholders=ph, skip=skip, limit=limit,
+        row = db.run_in(tx, "rel_list_scoped", rel=rel.value, skip=skip, limit=limit,
                         **params)[0]  # fmt: skip
         return int(row["total"]), list(row["items"])
 
