@@ -21,7 +21,7 @@ from loaders.importer import import_files
 from tests.conftest import Neo4jUnderTest
 from tests.graph_snapshot import snapshot
 
-UNITS = 20_000
+UNITS = 10_000  # two batches of units: the kill lands after the first
 AREAS = 21
 
 
