@@ -253,6 +253,10 @@ class LocalNeo4j:
             "dbms.security.auth_enabled": "true",
             "db.transaction.timeout": self.transaction_timeout,
             "db.shutdown_transaction_end_timeout": "2s",
+            # Bolt waits 5 s for its connections, then 5 s for its threads, when it stops:
+            # for a local server that is ten of its eleven seconds to stop.
+            "internal.server.bolt.connection_shutdown_wait_time": "1s",
+            "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
             "dbms.usage_report.enabled": "false",
             "server.jvm.additional": "-XX:+ExitOnOutOfMemoryError",
         }
