@@ -4,12 +4,17 @@ Unless ``NEO4J_URI`` is set (then that server is used, and wiped between tests),
 session starts a throwaway managed server on a free port in a temporary folder, using
 the jars cached by ``graph-service db start``, and stops it at the end. Each test starts
 from an empty database (schema kept) without restarting the server.
+
+The server boots in a background thread from the session's first test on, and the tests
+that need no Neo4j run first: a fresh server takes 15-20 s to answer, most of it on one
+core, which those tests use the other core for.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +24,23 @@ from pydantic import SecretStr
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
-from graph_service.neo4j_server.manager import LocalNeo4j, free_port
+from graph_service.neo4j_server.manager import LocalNeo4j, ServerInfo, free_port
+
+NEEDS_NEO4J = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that restart the session's Neo4j run last. A restart empties the server's
-    query-plan cache, and every test after a restart would plan its queries again (the
-    gap and export queries are large: planning them takes tens of seconds)."""
-    items.sort(key=lambda item: item.get_closest_marker("restarts_neo4j") is not None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need no Neo4j run first, while the session's server boots; tests that
+    restart it run last. A restart empties the server's query-plan cache, and every test
+    after a restart would plan its queries again (the gap and export queries are large:
+    planning them takes tens of seconds)."""
+
+    def needs_neo4j(item: pytest.Item) -> bool:
+        return "neo4j_server" in getattr(item, "fixturenames", ())
+
+    items.sort(key=lambda item: (item.get_closest_marker("restarts_neo4j") is not None,
+                                 needs_neo4j(item)))  # fmt: skip
+    config.stash[NEEDS_NEO4J] = any(needs_neo4j(item) for item in items)
 
 
 @dataclass
@@ -49,27 +63,47 @@ class Neo4jUnderTest:
         return Settings.model_validate(values)
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jUnderTest]:
-    uri = os.environ.get("NEO4J_URI")
-    if uri:
-        yield Neo4jUnderTest(
-            uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"], None
-        )
+@pytest.fixture(scope="session", autouse=True)
+def _neo4j_booting(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LocalNeo4j, Future[ServerInfo]] | None]:
+    """The session's throwaway server, started in the background at the first test (None
+    when ``NEO4J_URI`` names an outside server, or when no selected test needs one);
+    stopped at the end of the session."""
+    if os.environ.get("NEO4J_URI") or not request.config.stash.get(NEEDS_NEO4J, True):
+        yield None
         return
-    home = tmp_path_factory.mktemp("neo4j")
     server = LocalNeo4j(
-        home=home,
+        home=tmp_path_factory.mktemp("neo4j"),
         cache_dir=Settings().cache_dir,
         bolt_port=free_port(),
         heap="768m",
         pagecache="256m",
     )
-    info = server.start()
-    try:
-        yield Neo4jUnderTest(info.uri, info.user, info.password, server)
-    finally:
-        server.stop()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-boot") as pool:
+        booting = pool.submit(server.start)
+        try:
+            yield server, booting
+        finally:
+            booting.exception()  # waits: never stop a server that is still starting
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(
+    _neo4j_booting: tuple[LocalNeo4j, Future[ServerInfo]] | None,
+) -> Neo4jUnderTest:
+    """The session's Neo4j, once it answers."""
+    if _neo4j_booting is None:  # no test needing it was selected, or NEO4J_URI is set
+        return Neo4jUnderTest(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ["NEO4J_PASSWORD"],
+            None,
+        )
+    server, booting = _neo4j_booting
+    info = booting.result()
+    return Neo4jUnderTest(info.uri, info.user, info.password, server)
 
 
 @pytest.fixture(scope="session")
