@@ -69,6 +69,12 @@ class Settings(BaseSettings):
                     "(entity reads, supporters, data-version checks); reads arriving meanwhile "
                     "share the next one (0: each read runs in a transaction of its own).",
     )  # fmt: skip
+    plan_ahead: bool = Field(
+        default=True,
+        description="At start-up, have Neo4j plan the gap, count and summary queries in the "
+                    "background, so the first of each after a restart does not wait for it "
+                    "(see graph_service/db/warmup.py).",
+    )  # fmt: skip
     auth_cache_seconds: float = Field(
         default=5.0, ge=0,
         description="How long an API key's account is remembered; a revoked key stops "

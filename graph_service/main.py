@@ -7,6 +7,7 @@ the database answers 503 with Retry-After until it is back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from graph_service.db.async_reads import AsyncReads, open_async_driver
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
+from graph_service.db.warmup import warm_in_background
 from graph_service.errors import DatabaseUnavailable
 from graph_service.limits import BodySizeLimit
 from graph_service.problems import install_problem_handlers
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads_driver = open_async_driver(settings)
         app.state.reads = AsyncReads(reads_driver, database, settings.shared_read_slots)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
+        app.state.planning = None
         try:
             driver.verify_connectivity()
             database.ensure_schema()
@@ -65,9 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("Neo4j not ready at start-up; serving 503 until it is: %s", exc)
         except Exception as exc:  # the driver raises several kinds while a server boots
             log.warning("Neo4j not reachable at start-up (%s); serving 503 until it is", exc)
+        else:
+            if settings.plan_ahead:
+                app.state.planning = warm_in_background(database)
         try:
             yield
         finally:
+            if app.state.planning is not None:
+                thread, stop = app.state.planning
+                stop.set()
+                await asyncio.to_thread(thread.join, 5)  # one EXPLAIN at most
             await reads_driver.close()
             driver.close()
 

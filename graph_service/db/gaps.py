@@ -41,11 +41,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any, NamedTuple, Required, TypedDict, Unpack
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.plans import KeptRead, Plan, step
+from graph_service.db.plans import KeptRead, Plan, Step, step
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import (
@@ -165,6 +165,52 @@ def _params(registry: QueryRegistry, name: str, values: Mapping[str, Any]) -> di
     return {key: values[key] for key in registry[name].params}
 
 
+def list_step(
+    registry: QueryRegistry, rule: GapRule, *, as_of: dt.date, area: str | None,
+    kinds: list[str] | None, periods: dict[str, int], skip: int, limit: int,
+) -> Step:  # fmt: skip
+    """The step of a rule's list query (its arguments already checked)."""
+    pool: dict[str, Any] = {
+        "as_of": as_of, "area": area, "areas": [area], "kinds": kinds, "periods": periods,
+        "skip": skip, "limit": limit,
+    }  # fmt: skip
+    name = list_query(rule.code)
+    return step(name, **_params(registry, name, pool))
+
+
+def count_step(
+    registry: QueryRegistry, rule: GapRule, *, as_of: dt.date, area: str | None,
+    areas: Sequence[str | None], kinds: list[str] | None, periods: dict[str, int],
+) -> Step:  # fmt: skip
+    """The step of a rule's count query for ``areas``, all of them ``area`` or under it."""
+    pool = {"area": area, "areas": list(areas), "as_of": as_of, "kinds": kinds,
+            "periods": periods}  # fmt: skip
+    name = count_query(rule.code)
+    return step(name, **_params(registry, name, pool))
+
+
+def count_steps(
+    registry: QueryRegistry, area: str | None, areas: Sequence[str | None], as_of: dt.date
+) -> list[Step]:
+    """The count step of every rule, with its default kinds and periods."""
+    return [
+        count_step(
+            registry, rule, as_of=as_of, area=area, areas=areas, kinds=_kinds(rule, None),
+            periods=_periods(None),
+        )
+        for rule in RULES
+    ]
+
+
+def denominators_step(area: str, areas: Sequence[str], as_of: dt.date) -> Step:
+    """The step counting what the coverage rates of ``areas`` are taken over."""
+    return step(
+        "coverage_denominators", area=area, areas=list(areas), as_of=as_of,
+        building_kinds=list(COMMERCIAL_BUILDING_KINDS), unit_kinds=list(ORG_COVERED_UNIT_KINDS),
+        branch_kinds=list(BRANCH_KIND_VALUES),
+    )  # fmt: skip
+
+
 def _native(value: Any) -> Any:
     """Driver temporal values as Python ones, inside maps and lists too."""
     if isinstance(value, dict):
@@ -217,12 +263,10 @@ def gap_page_read(
         asked = yield from scoped_area_plan(who, area)
         if asked is not None:
             yield from _area_plan(asked)
-        pool: dict[str, Any] = {
-            "as_of": as_of, "area": asked, "areas": [asked], "kinds": rule_kinds,
-            "periods": rule_periods, "skip": skip, "limit": limit,
-        }  # fmt: skip
-        name = list_query(rule.code)
-        rows = yield step(name, **_params(registry, name, pool))
+        rows = yield list_step(
+            registry, rule, as_of=as_of, area=asked, kinds=rule_kinds, periods=rule_periods,
+            skip=skip, limit=limit,
+        )  # fmt: skip
         if rows:
             total = int(rows[0]["total"])
             rows = yield from _with_area_paths(rows)
@@ -234,8 +278,11 @@ def gap_page_read(
         elif skip == 0:
             total = 0
         else:  # past the last page: the rows that carry the total are gone, so count
-            counted = count_query(rule.code)
-            total = int((yield step(counted, **_params(registry, counted, pool)))[0]["total"])
+            counted = count_step(
+                registry, rule, as_of=as_of, area=asked, areas=[asked], kinds=rule_kinds,
+                periods=rule_periods,
+            )  # fmt: skip
+            total = int((yield counted)[0]["total"])
         return GapPage(
             rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip,
             limit=limit, items=[_item(rule, row) for row in rows],
@@ -301,11 +348,8 @@ def _counts_plan(
     """The count of every rule's gaps (default kinds) in each of ``areas``, all of them
     ``area`` or under it; ``area=None, areas=[None]`` counts everywhere."""
     out: dict[str | None, dict[str, int]] = {a: {rule.code: 0 for rule in RULES} for a in areas}
-    for rule in RULES:
-        pool = {"area": area, "areas": list(areas), "as_of": as_of,
-                "kinds": _kinds(rule, None), "periods": dict(MEETING_PERIOD_DAYS)}  # fmt: skip
-        name = count_query(rule.code)
-        for row in (yield step(name, **_params(registry, name, pool))):
+    for rule, counted in zip(RULES, count_steps(registry, area, areas, as_of), strict=True):
+        for row in (yield counted):
             out[row["area"]][rule.code] = int(row["total"])
     return out
 
@@ -361,11 +405,7 @@ def coverage_summary_read(
         area = yield from _area_plan(area_id)
         ids = [area_id, *(child["id"] for child in area["children"])]
         counts = yield from _counts_plan(registry, area_id, ids, as_of)
-        rows = yield step(
-            "coverage_denominators", area=area_id, areas=ids, as_of=as_of,
-            building_kinds=list(COMMERCIAL_BUILDING_KINDS), unit_kinds=list(ORG_COVERED_UNIT_KINDS),
-            branch_kinds=list(BRANCH_KIND_VALUES),
-        )  # fmt: skip
+        rows = yield denominators_step(area_id, ids, as_of)
         totals = {row["area"]: row for row in rows}
         refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
         refs += [AreaRef(**child) for child in area["children"]]
@@ -415,3 +455,49 @@ def _coverage(area: AreaRef, totals: Mapping[str, Any], gaps: dict[str, int]) ->
 def _sum(rates: Iterable[CoverageRate]) -> CoverageRate:
     items = list(rates)
     return CoverageRate.of(sum(r.covered for r in items), sum(r.total for r in items))
+
+
+# ---- planning ahead -------------------------------------------------------------------------
+
+# Neo4j 5.26 plans a query again for each size class of a list parameter and of a string
+# parameter (measured): empty, 1, 2-10, 11-100, more. Area ids are 2-10 characters long
+# (A-JIANXIN) or 11-100 (A-370102002-01); a summary's areas are the area and its children.
+ID_LENGTHS = (9, 20)
+LIST_SIZES = (1, 2, 11)
+
+
+class PlanningSteps(NamedTuple):
+    """What :func:`graph_service.db.warmup.warm_plans` plans ahead for the gap reads."""
+
+    run: list[Step]  # name an area that does not exist: they find nothing, at once
+    explain: list[Step]  # read everywhere: planned (EXPLAIN), not run
+
+
+def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
+    """Steps of the same queries, with parameters of the same types, as the gap lists
+    (default kinds and periods, with and without an area), the counts and the coverage
+    summary send: planning them ahead spares the first of each kind of request after a
+    start the planning (a second or more for each of these queries)."""
+    run: list[Step] = []
+    everywhere = [
+        list_step(
+            registry, rule, as_of=as_of, area=None, kinds=_kinds(rule, None),
+            periods=_periods(None), skip=0, limit=50,
+        )
+        for rule in RULES
+    ]
+    everywhere += count_steps(registry, None, [None], as_of)
+    for length in ID_LENGTHS:
+        area = "-" * length
+        run.append(step("area_with_children", id=area))
+        for rule in RULES:
+            run.append(list_step(
+                registry, rule, as_of=as_of, area=area, kinds=_kinds(rule, None),
+                periods=_periods(None), skip=0, limit=50,
+            ))  # fmt: skip
+        for size in LIST_SIZES:
+            run += count_steps(registry, area, [area] * size, as_of)
+            run.append(denominators_step(area, [area] * size, as_of))
+    for size in LIST_SIZES:
+        run.append(step("area_paths", ids=["-"] * size))
+    return PlanningSteps(run, everywhere)
