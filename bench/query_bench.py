@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         kept = "256" if args.result_cache == "on" else "0"
         env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
                             "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "300",
-                            "RESULT_CACHE_ENTRIES": kept,
+                            "RESULT_CACHE_ENTRIES": kept, "PLAN_AHEAD": "false",  # warmed below
                             "RESULT_CACHE_FILE": str(work / "result-cache.sqlite")}  # fmt: skip
         api = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "graph_service.main:create_app",

@@ -70,14 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("Neo4j not reachable at start-up (%s); serving 503 until it is", exc)
         else:
             if settings.plan_ahead:
-                app.state.planning = warm_in_background(database)
+                server = f"{settings.neo4j_uri} {settings.neo4j_database}"
+                app.state.planning = warm_in_background(database, server)
         try:
             yield
         finally:
             if app.state.planning is not None:
-                thread, stop = app.state.planning
-                stop.set()
-                await asyncio.to_thread(thread.join, 5)  # one EXPLAIN at most
+                app.state.planning.stop.set()
+                await asyncio.to_thread(app.state.planning.thread.join, 5)  # one step at most
             await reads_driver.close()
             driver.close()
 

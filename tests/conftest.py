@@ -2,9 +2,7 @@
 
 Unless ``NEO4J_URI`` is set (then that server is used, and wiped between tests), the
 session starts a throwaway managed server on a free port in a temporary folder, using
-the jars cached by ``graph-service db start``, and stops it at the end. Like the API at
-start-up, the session then has Neo4j plan the gap and summary queries in the background
-(:mod:`graph_service.db.warmup`). Each test starts
+the jars cached by ``graph-service db start``, and stops it at the end. Each test starts
 from an empty database (schema kept) without restarting the server.
 
 The server boots in a background thread from the session's first test on, and the tests
@@ -15,7 +13,6 @@ core, which those tests use the other core for.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +24,6 @@ from pydantic import SecretStr
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
-from graph_service.db.warmup import warm_plans
 from graph_service.neo4j_server.manager import LocalNeo4j, ServerInfo, free_port
 
 NEEDS_NEO4J = pytest.StashKey[bool]()
@@ -62,7 +58,7 @@ class Neo4jUnderTest:
             "neo4j_connection_timeout": 2.0,
             "neo4j_max_transaction_retry_time": 2.0,
             "retry_after_seconds": 3,
-            # the session plans ahead once (see _neo4j_booting), not each app it starts
+            # plans made ahead on an empty graph: planned again once a test loads data
             "plan_ahead": False,
         }
         values.update(overrides)
@@ -86,39 +82,11 @@ def _neo4j_booting(
         heap="768m",
         pagecache="256m",
     )
-    stop_planning = threading.Event()
-
-    def database(info: ServerInfo) -> Database:
-        settings = Settings(neo4j_uri=info.uri, neo4j_password=SecretStr(info.password))
-        registry = QueryRegistry.load(settings.cypher_dir)
-        return Database(open_driver(settings), registry, settings.neo4j_database)
-
-    def boot() -> ServerInfo:
-        info = server.start()
-        db = database(info)
-        try:
-            db.ensure_schema()
-        finally:
-            db.driver.close()
-        return info
-
-    def plan_ahead(info: ServerInfo) -> None:
-        # what the API does at start-up, once for the session (the apps the tests start
-        # do not): the gap and summary queries are planned while the first tests run
-        db = database(info)
-        try:
-            warm_plans(db, stop=stop_planning)
-        finally:
-            db.driver.close()
-
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-boot") as pool:
-        booting = pool.submit(boot)
-        planning = pool.submit(lambda: plan_ahead(booting.result()))
+        booting = pool.submit(server.start)
         try:
             yield server, booting
         finally:
-            stop_planning.set()
-            planning.exception()
             booting.exception()  # waits: never stop a server that is still starting
             server.stop()
 

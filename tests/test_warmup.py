@@ -1,10 +1,11 @@
 """Planning ahead (graph_service/db/warmup.py): the steps planned at start-up are the ones
-the gap, count and summary reads send, with parameters of the same types, and every one of
-them plans on a real server."""
+the gap, count, summary and support reads send, with parameters of the same types (as
+Neo4j's plan cache tells them apart), and they find nothing when they are run."""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import threading
 from collections.abc import Mapping
 from enum import Enum
@@ -14,17 +15,14 @@ from fastapi.testclient import TestClient
 
 from graph_service.auth.principal import Principal
 from graph_service.config import Settings
+from graph_service.db import warmup
 from graph_service.db.database import Database
-from graph_service.db.gaps import (
-    RULES,
-    PlanningSteps,
-    count_gaps,
-    coverage_summary,
-    list_gaps,
-    planning_steps,
-)
-from graph_service.db.plans import Step
-from graph_service.db.warmup import warm_plans
+from graph_service.db.gaps import RULES, count_gaps, coverage_summary, list_gaps
+from graph_service.db.plans import PlanningSteps, Step
+from graph_service.db.registry import QueryRegistry
+from graph_service.db.support import portfolio, supporters
+from graph_service.db.warmup import default_steps, lock_file, warm_plans
+from graph_service.domain.models import ID_PATTERN
 from graph_service.main import create_app
 from loaders.demo import DEMO_AS_OF, load_demo
 
@@ -64,7 +62,7 @@ def signature(name: str, params: Mapping[str, Any], placeholders: Mapping[str, E
 
 def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypatch: Any) -> None:
     load_demo(db)
-    steps = planning_steps(db.registry, DEMO_AS_OF)
+    steps = default_steps(db.registry, DEMO_AS_OF)
     planned = {signature(s.name, s.params, s.placeholders) for s in steps.run + steps.explain}
     names = {s[0] for s in planned}
     sent: list[Any] = []
@@ -82,28 +80,39 @@ def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypa
     root = next(a for a, above in up.items() if above is None)
     # the area with the most children under the top, to summarize a long list of areas
     below = max((a for a in up if a != root), key=lambda a: sum(u == a for u in up.values()))
-    for area in (None, root, below):
+    for area in (None, below):
         for rule in RULES:
             list_gaps(db, ADMIN, rule.code, as_of=DEMO_AS_OF, area=area)
         count_gaps(db, ADMIN, as_of=DEMO_AS_OF, area=area)
     for area in (root, below):
         coverage_summary(db, ADMIN, area, as_of=DEMO_AS_OF)
-    gap_reads = [s for s in sent if s[0] in names]
-    assert {s[0] for s in gap_reads} == names  # every planned query was sent
-    missing = sorted({s for s in gap_reads if s not in planned}, key=str)
+    some, _, _ = db.driver.execute_query(
+        "MATCH (o:PartyOrg)<-[:ASSIGNED_TO]-(p:Person) RETURN o.id AS org, p.id AS person LIMIT 1"
+    )
+    supporters(db, ADMIN, some[0]["org"], DEMO_AS_OF)
+    supporters(db, ADMIN, some[0]["org"], DEMO_AS_OF, limit=100)  # the API's page
+    portfolio(db, ADMIN, some[0]["person"], DEMO_AS_OF)
+    reads = [s for s in sent if s[0] in names]
+    assert {s[0] for s in reads} == names  # every planned query was sent
+    missing = sorted({s for s in reads if s not in planned}, key=str)
     assert not missing, f"sent but not planned ahead: {missing}"
 
 
-def test_every_step_plans_and_the_run_ones_find_nothing(db: Database) -> None:
-    load_demo(db)
-    steps = planning_steps(db.registry, dt.date(2026, 6, 30))
+def test_every_step_fits_its_query_and_names_nothing_that_exists(registry: QueryRegistry) -> None:
+    steps = default_steps(registry, dt.date(2026, 6, 30))
     assert len(steps.explain) == 2 * len(RULES)  # the lists and counts of everywhere
-    warmed = warm_plans(db, steps)
-    assert (warmed.planned, warmed.failed) == (len(steps.run) + len(steps.explain), 0)
-    # the steps that are run name no area that exists, so they read next to nothing
+    for each in steps.run + steps.explain:
+        assert set(each.params) == registry[each.name].params, each.name
+        assert not registry[each.name].placeholders, each.name
+    # the steps that are run name ids no entity can have (an id starts with a letter, a
+    # digit or a character), so they find nothing and cost next to nothing on any graph;
+    # the others are planned only
     for each in steps.run:
-        rows = db.read(each.name, **each.params)
-        assert all(not row.get("total") for row in rows), (each.name, rows)
+        ids = [each.params[key] for key in ("id", "area") if key in each.params]
+        ids += [x for key in ("ids", "areas") for x in each.params.get(key, [])]
+        assert ids and not any(ID_PATTERN.match(x) for x in ids), each
+    for each in steps.explain:
+        assert each.params.get("area") is None, each
 
 
 def test_a_failing_step_is_skipped_and_a_stop_ends_early(db: Database) -> None:
@@ -116,12 +125,26 @@ def test_a_failing_step_is_skipped_and_a_stop_ends_early(db: Database) -> None:
     assert warm_plans(db, PlanningSteps([good], [good]), stop=stop).planned == 0
 
 
-def test_the_api_plans_ahead_at_start_up_and_stops_with_it(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"plan_ahead": True}))
+def test_the_api_plans_ahead_at_start_up_unless_another_process_does(
+    settings: Settings, monkeypatch: Any
+) -> None:
+    # a few steps: all of them plan above; here what counts is who runs them, and when
+    few = PlanningSteps([Step("area_paths", {"ids": ["x"]})], [Step("area_paths", {"ids": []})])
+    monkeypatch.setattr(warmup, "default_steps", lambda registry, as_of: few)
+    ahead = settings.model_copy(update={"plan_ahead": True})
+    app = create_app(ahead)
     with TestClient(app):
-        thread, _ = app.state.planning
-        assert thread.name == "plan-warmup"
-    assert not thread.is_alive()
+        app.state.planning.thread.join(timeout=60)
+        assert app.state.planning.warmed is not None
+        assert (app.state.planning.warmed.planned, app.state.planning.warmed.failed) == (2, 0)
+    # while another process of this machine holds the lock, this one leaves it to it
+    with lock_file(f"{ahead.neo4j_uri} {ahead.neo4j_database}").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        app = create_app(ahead)
+        with TestClient(app):
+            app.state.planning.thread.join(timeout=60)
+            assert not app.state.planning.thread.is_alive()
+            assert app.state.planning.warmed is None
     app = create_app(settings)  # the tests' settings do not plan ahead
     with TestClient(app):
         assert app.state.planning is None

@@ -41,11 +41,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.plans import KeptRead, Plan, Step, step
+from graph_service.db.plans import KeptRead, Plan, PlanningSteps, Step, step
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import (
@@ -464,13 +464,6 @@ def _sum(rates: Iterable[CoverageRate]) -> CoverageRate:
 # (A-JIANXIN) or 11-100 (A-370102002-01); a summary's areas are the area and its children.
 ID_LENGTHS = (9, 20)
 LIST_SIZES = (1, 2, 11)
-
-
-class PlanningSteps(NamedTuple):
-    """What :func:`graph_service.db.warmup.warm_plans` plans ahead for the gap reads."""
-
-    run: list[Step]  # name an area that does not exist: they find nothing, at once
-    explain: list[Step]  # read everywhere: planned (EXPLAIN), not run
 
 
 def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -33,6 +33,14 @@ class Step:
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
     placeholders: Mapping[str, Enum] | None = None
+
+
+class PlanningSteps(NamedTuple):
+    """Steps to plan ahead (see :mod:`graph_service.db.warmup`), of the same queries with
+    parameters of the same types as real reads send."""
+
+    run: list[Step]  # name nothing that exists: they find nothing, at once
+    explain: list[Step]  # would read everywhere: only planned (EXPLAIN)
 
 
 Plan = Generator[Step, list[Record], T]

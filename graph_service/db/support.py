@@ -9,7 +9,7 @@ from typing import Any
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
-from graph_service.db.plans import Plan, step
+from graph_service.db.plans import Plan, PlanningSteps, step
 from graph_service.db.scope import visible_ids_plan
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.support import (
@@ -89,6 +89,20 @@ def _supporter_page_plan(
     by_channel = sorted(row["by_channel"], key=lambda c: str(c["channel"]))
     counts = {c["channel"]: int(c["count"]) for c in by_channel}
     return target, page, int(row["total"]), counts, (yield from _seen_plan(who, page))
+
+
+def planning_steps(as_of: dt.date) -> PlanningSteps:
+    """The queries of "who supports X" and of a portfolio, with ids as long as real ones
+    (Neo4j plans again for each length class of a string: 2-10, 11-100) that name nothing."""
+    run = []
+    for length in (9, 20):
+        nothing = "-" * length
+        run += [
+            step("entity_exists", id=nothing),
+            step("supporters", id=nothing, as_of=as_of, skip=0, limit=100),
+            step("portfolio", id=nothing, as_of=as_of),
+        ]
+    return PlanningSteps(run, [])
 
 
 def _supporter_page(

@@ -15,16 +15,21 @@ and sizes. The API runs it in a thread at start-up.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 import logging
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from neo4j import ManagedTransaction
 
+from graph_service.db import gaps, support
 from graph_service.db.database import Database
-from graph_service.db.gaps import PlanningSteps, planning_steps
-from graph_service.db.plans import Step
+from graph_service.db.plans import PlanningSteps, Step
+from graph_service.db.registry import QueryRegistry
 from graph_service.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -39,10 +44,16 @@ class Warmed:
     seconds: float
 
 
+def default_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
+    """The gap lists and counts, the coverage summary, who supports X and portfolios."""
+    parts = [gaps.planning_steps(registry, as_of), support.planning_steps(as_of)]
+    return PlanningSteps([s for p in parts for s in p.run], [s for p in parts for s in p.explain])
+
+
 def warm_plans(
     db: Database, steps: PlanningSteps | None = None, stop: threading.Event | None = None
 ) -> Warmed:
-    """Run, or EXPLAIN, each step (default: :func:`planning_steps`) in a read transaction
+    """Run, or EXPLAIN, each step (default: :func:`default_steps`) in a read transaction
     of its own, until ``stop`` is set. A step that fails is logged and skipped: planning
     ahead only saves time, and the real read reports its own errors.
 
@@ -50,7 +61,7 @@ def warm_plans(
     to its first run (measured: 0.1 s of 0.8 s)."""
     started = time.monotonic()
     if steps is None:
-        steps = planning_steps(db.registry, dt.date.today())
+        steps = default_steps(db.registry, dt.date.today())
     todo = [(each, "") for each in steps.run] + [(each, "EXPLAIN ") for each in steps.explain]
     planned = failed = 0
     for each, prefix in todo:
@@ -78,11 +89,39 @@ def warm_plans(
     return warmed
 
 
-def warm_in_background(db: Database) -> tuple[threading.Thread, threading.Event]:
-    """Start :func:`warm_plans` in a daemon thread; set the event to stop it early."""
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=warm_plans, args=(db,), kwargs={"stop": stop}, name="plan-warmup", daemon=True
-    )
-    thread.start()
-    return thread, stop
+def lock_file(server: str) -> Path:
+    """The file whose lock the API process planning ahead on ``server`` holds."""
+    digest = hashlib.sha256(server.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"graph-service-plan-ahead-{digest}.lock"
+
+
+@dataclass
+class Planning:
+    """Planning ahead in the background: set ``stop`` to end it early. ``warmed`` is what
+    it did once the thread has ended (None: another process was planning ahead)."""
+
+    thread: threading.Thread
+    stop: threading.Event
+    warmed: Warmed | None = None
+
+
+def warm_in_background(db: Database, server: str) -> Planning:
+    """Start :func:`warm_plans` in a daemon thread.
+
+    Of the API processes of one machine planning ahead on the same ``server`` (its URI
+    and database) at once, only one does: ``serve --workers N`` would otherwise plan every
+    query N times over, side by side."""
+
+    def alone() -> None:
+        with lock_file(server).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                log.info("another API process of this machine is planning ahead")
+                return
+            planning.warmed = warm_plans(db, stop=planning.stop)
+
+    planning = Planning(threading.Thread(target=alone, name="plan-warmup", daemon=True),
+                        threading.Event())  # fmt: skip
+    planning.thread.start()
+    return planning
