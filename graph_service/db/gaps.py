@@ -481,7 +481,7 @@ def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
     ]
     everywhere += count_steps(registry, None, [None], as_of)
     for length in ID_LENGTHS:
-        area = "-" * length
+        area = "-" * length  # no id starts with "-" (ID_PATTERN): an area that cannot exist
         run.append(step("area_with_children", id=area))
         for rule in RULES:
             run.append(list_step(

@@ -1,16 +1,19 @@
 """Planning the heaviest reads before anyone asks for them.
 
-Neo4j plans a query the first time it meets its text with its parameters' types (a list
-by its size class) and keeps the plan until it stops. The gap and summary queries are
-large: on a server just started with the demo region, the first coverage summary took
-17 s and the first pages of the 19 gap lists 12 s, against 0.3 s and 0.5 s once planned.
+Neo4j plans a query the first time it meets its text with its parameters' types (a list or
+a string by its size class: empty, 1, 2-10, 11-100, more) and keeps the plan until it stops,
+or until the graph's statistics have moved far from those it was planned with. The gap and
+summary queries are large: on a server just started with the demo region, the first
+coverage summary took 17 s and the first pages of the 19 gap lists 12 s, against 0.3 s and
+0.5 s once planned.
 
-:func:`warm_plans` runs those of an area that does not exist (they find nothing at once,
-on a city as on an empty graph) and has Neo4j ``EXPLAIN`` those that read everywhere. The
-steps come from the module that sends the real reads, built by the same code
-(:func:`graph_service.db.gaps.planning_steps`), so their parameters have the same types
-and sizes. The API runs it in a thread at start-up.
-"""
+:func:`warm_plans` runs those that name ids no entity can have (``---------``: an id
+starts with a letter, a digit or a character), which find nothing at once on a city as on
+an empty graph, and has Neo4j ``EXPLAIN`` those that read everywhere. The steps come from
+the modules that send the real reads, built by the same code
+(:func:`graph_service.db.gaps.planning_steps`, :func:`graph_service.db.support.planning_steps`),
+so their parameters have the same types and sizes. The API runs it in a thread at start-up,
+after its data is in place: plans made on an empty graph are made again once data arrives."""
 
 from __future__ import annotations
 
