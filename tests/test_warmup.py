@@ -148,3 +148,12 @@ def test_the_api_plans_ahead_at_start_up_unless_another_process_does(
     app = create_app(settings)  # the tests' settings do not plan ahead
     with TestClient(app):
         assert app.state.planning is None
+
+
+def test_without_a_lock_file_it_plans_anyway(db: Database, monkeypatch: Any, tmp_path: Any) -> None:
+    few = PlanningSteps([Step("area_paths", {"ids": ["x"]})], [])
+    monkeypatch.setattr(warmup, "default_steps", lambda registry, as_of: few)
+    monkeypatch.setattr(warmup, "lock_file", lambda server: tmp_path / "no" / "such" / "dir")
+    planning = warmup.warm_in_background(db, "bolt://nowhere neo4j")
+    planning.thread.join(timeout=60)
+    assert planning.warmed is not None and planning.warmed.planned == 1

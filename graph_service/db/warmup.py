@@ -116,7 +116,13 @@ def warm_in_background(db: Database, server: str) -> Planning:
     query N times over, side by side."""
 
     def alone() -> None:
-        with lock_file(server).open("a") as handle:
+        try:
+            handle = lock_file(server).open("a")
+        except OSError as exc:  # another user's lock file, a read-only /tmp: plan anyway
+            log.info("planning ahead without the lock (%s)", exc)
+            planning.warmed = warm_plans(db, stop=planning.stop)
+            return
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
