@@ -117,7 +117,7 @@ def test_every_step_fits_its_query_and_names_nothing_that_exists(registry: Query
 
 def test_a_failing_step_is_skipped_and_a_stop_ends_early(db: Database) -> None:
     bad = Step("no_such_query", {})
-    good = Step("area_paths", {"ids": ["x"]})
+    good = Step("area_with_children", {"id": "x"})
     warmed = warm_plans(db, PlanningSteps([bad, good], []))
     assert (warmed.planned, warmed.failed) == (1, 1)
     stop = threading.Event()
@@ -129,7 +129,8 @@ def test_the_api_plans_ahead_at_start_up_unless_another_process_does(
     settings: Settings, monkeypatch: Any
 ) -> None:
     # a few steps: all of them plan above; here what counts is who runs them, and when
-    few = PlanningSteps([Step("area_paths", {"ids": ["x"]})], [Step("area_paths", {"ids": []})])
+    one = Step("area_with_children", {"id": "x"})
+    few = PlanningSteps([one], [Step("area_with_children", {"id": ""})])
     monkeypatch.setattr(warmup, "default_steps", lambda registry, as_of: few)
     ahead = settings.model_copy(update={"plan_ahead": True})
     app = create_app(ahead)
@@ -151,7 +152,7 @@ def test_the_api_plans_ahead_at_start_up_unless_another_process_does(
 
 
 def test_without_a_lock_file_it_plans_anyway(db: Database, monkeypatch: Any, tmp_path: Any) -> None:
-    few = PlanningSteps([Step("area_paths", {"ids": ["x"]})], [])
+    few = PlanningSteps([Step("area_with_children", {"id": "x"})], [])
     monkeypatch.setattr(warmup, "default_steps", lambda registry, as_of: few)
     monkeypatch.setattr(warmup, "lock_file", lambda server: tmp_path / "no" / "such" / "dir")
     planning = warmup.warm_in_background(db, "bolt://nowhere neo4j")

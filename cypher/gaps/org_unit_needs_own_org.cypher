@@ -52,13 +52,17 @@ WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
 UNWIND page AS g
 WITH total, g.n AS n, g.declared AS declared, g.employed AS employed, g.impact AS impact
 CALL (n) {
-  // the nearest area the node is LOCATED_IN (through a building or park); the path up
-  // from it is found once for the whole page (area_paths)
+  // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
   OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
-  RETURN a.id AS area_id ORDER BY length(here), a.id LIMIT 1
+  WITH a ORDER BY length(here), a.id LIMIT 1
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
 }
 RETURN n.id AS id, n.name AS name, 'Unit' AS kind,
-       n.kind AS subkind, area_id,
+       n.kind AS subkind, area_path,
        null AS related_id, null AS related_name, impact,
        {declared_formal_members: declared, employed_formal_members: employed} AS detail,
        total

@@ -110,8 +110,16 @@ CALL (n) {
   WITH a ORDER BY way, hops, a.id
   RETURN collect(a)[0] AS area
 }
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
 RETURN n.id AS id, n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS kind,
-       coalesce(n.kind, n.level) AS subkind, area.id AS area_id,
+       coalesce(n.kind, n.level) AS subkind, area_path,
        s.id AS related_id, s.name AS related_name, impact,
        {relationship: type(r), role: r.role, scheme: r.scheme, since: r.since, until: r.until} AS detail,
        total

@@ -56,8 +56,21 @@ WITH collect({n: n, impact: impact}) AS gaps
 WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
 UNWIND page AS g
 WITH total, g.n AS n, g.impact AS impact
+CALL (n) {
+  // a party organization's area is stored on it (see org_areas_refresh)
+  OPTIONAL MATCH (stored:Area {id: n.resolved_area})
+  RETURN stored AS area
+}
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
 RETURN n.id AS id, n.name AS name, 'PartyOrg' AS kind,
-       n.kind AS subkind, n.resolved_area AS area_id,
+       n.kind AS subkind, area_path,
        null AS related_id, null AS related_name, impact,
        {} AS detail,
        total

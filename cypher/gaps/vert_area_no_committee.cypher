@@ -24,8 +24,16 @@ WITH collect({n: n, expected: expected, impact: impact}) AS gaps
 WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
 UNWIND page AS g
 WITH total, g.n AS n, g.expected AS expected, g.impact AS impact
+CALL (n) {
+  WITH n AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
 RETURN n.id AS id, n.name AS name, 'Area' AS kind,
-       n.level AS subkind, n.id AS area_id,
+       n.level AS subkind, area_path,
        null AS related_id, null AS related_name, impact,
        {expected_committee_kind: expected} AS detail,
        total

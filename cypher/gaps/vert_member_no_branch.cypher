@@ -123,8 +123,16 @@ CALL (n) {
   WITH a ORDER BY way, recent DESC, hops, a.id
   RETURN collect(a)[0] AS area
 }
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
 RETURN n.id AS id, n.name AS name, 'Person' AS kind,
-       n.party_status AS subkind, area.id AS area_id,
+       n.party_status AS subkind, area_path,
        null AS related_id, null AS related_name, impact,
        {} AS detail,
        total

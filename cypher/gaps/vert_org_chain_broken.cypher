@@ -46,6 +46,19 @@ WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
 UNWIND page AS g
 WITH total, g.n AS n, g.impact AS impact
 CALL (n) {
+  // a party organization's area is stored on it (see org_areas_refresh)
+  OPTIONAL MATCH (stored:Area {id: n.resolved_area})
+  RETURN stored AS area
+}
+CALL (area) {
+  WITH area AS a
+  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
+  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+  WITH up ORDER BY length(up) DESC LIMIT 1
+  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
+         AS area_path
+}
+CALL (n) {
   // where the current chain stops: an organization with no current parent
   OPTIONAL MATCH (n) (()-[u:UNDER]->() WHERE (u.since IS NULL OR u.since <= $as_of) AND (u.until IS NULL OR u.until >= $as_of)){0,} (top:PartyOrg)
   WHERE NOT EXISTS {
@@ -55,7 +68,7 @@ CALL (n) {
   RETURN top ORDER BY top.id LIMIT 1
 }
 RETURN n.id AS id, n.name AS name, 'PartyOrg' AS kind,
-       n.kind AS subkind, n.resolved_area AS area_id,
+       n.kind AS subkind, area_path,
        null AS related_id, null AS related_name, impact,
        {break_at_id: top.id, break_at_name: top.name} AS detail,
        total

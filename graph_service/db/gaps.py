@@ -269,7 +269,6 @@ def gap_page_read(
         )  # fmt: skip
         if rows:
             total = int(rows[0]["total"])
-            rows = yield from _with_area_paths(rows)
             related = sorted({row["related_id"] for row in rows if row["related_id"]})
             if who.scope is not None and related:
                 seen = yield from visible_ids_plan(who, related)
@@ -307,16 +306,6 @@ class GapOptions(TypedDict, total=False):
 def list_gaps(db: Database, who: Principal, code: str, **options: Unpack[GapOptions]) -> GapPage:
     """:func:`gap_page_read`, run with the sync driver."""
     return db.read_kept(gap_page_read(db.registry, who, code, **options))
-
-
-def _with_area_paths(rows: list[dict[str, Any]]) -> Plan[list[dict[str, Any]]]:
-    """The rows with the path down to their ``area_id`` as ``area_path`` (``[]`` for a
-    subject in no area): one query for the page, planned once for every rule, where each
-    rule's query planned its own walk up PART_OF for every kind of caller."""
-    ids = sorted({row["area_id"] for row in rows if row["area_id"] is not None})
-    found = (yield step("area_paths", ids=ids)) if ids else []
-    paths = {row["id"]: row["area_path"] for row in found}
-    return [row | {"area_path": paths.get(row["area_id"], [])} for row in rows]
 
 
 def _who(who: Principal) -> tuple[str, tuple[str, ...]]:
@@ -491,6 +480,4 @@ def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
         for size in LIST_SIZES:
             run += count_steps(registry, area, [area] * size, as_of)
             run.append(denominators_step(area, [area] * size, as_of))
-    for size in LIST_SIZES:
-        run.append(step("area_paths", ids=["-"] * size))
     return PlanningSteps(run, everywhere)
