@@ -45,7 +45,7 @@ from typing import Any, Required, TypedDict, Unpack
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.plans import KeptRead, Plan, PlanningSteps, Step, step
+from graph_service.db.plans import ID_LENGTHS, KeptRead, Plan, PlanningSteps, Step, no_id, step
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import (
@@ -448,10 +448,8 @@ def _sum(rates: Iterable[CoverageRate]) -> CoverageRate:
 
 # ---- planning ahead -------------------------------------------------------------------------
 
-# Neo4j 5.26 plans a query again for each size class of a list parameter and of a string
-# parameter (measured): empty, 1, 2-10, 11-100, more. Area ids are 2-10 characters long
-# (A-JIANXIN) or 11-100 (A-370102002-01); a summary's areas are the area and its children.
-ID_LENGTHS = (9, 20)
+# A list of areas in each size class Neo4j plans apart (see ID_LENGTHS): a summary's areas
+# are the area and its children, a count's the one area.
 LIST_SIZES = (1, 2, 11)
 
 
@@ -470,7 +468,7 @@ def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
     ]
     everywhere += count_steps(registry, None, [None], as_of)
     for length in ID_LENGTHS:
-        area = "-" * length  # no id starts with "-" (ID_PATTERN): an area that cannot exist
+        area = no_id(length)
         run.append(step("area_with_children", id=area))
         for rule in RULES:
             run.append(list_step(

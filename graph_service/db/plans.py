@@ -35,6 +35,18 @@ class Step:
     placeholders: Mapping[str, Enum] | None = None
 
 
+# Neo4j 5.26 plans a query again for each size class of a list or string parameter
+# (measured): empty, 1, 2-10, 11-100, more. Ids are 2-10 characters long (A-JIANXIN) or
+# 11-100 (A-370102002-01): steps planned ahead name ids of both classes that cannot exist.
+ID_LENGTHS = (9, 20)
+
+
+def no_id(length: int) -> str:
+    """An id of ``length`` characters that no entity can have (an id starts with a letter,
+    a digit or a character: ``ID_PATTERN``)."""
+    return "-" * length
+
+
 class PlanningSteps(NamedTuple):
     """Steps to plan ahead (see :mod:`graph_service.db.warmup`), of the same queries with
     parameters of the same types as real reads send."""

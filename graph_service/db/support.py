@@ -9,7 +9,7 @@ from typing import Any
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
-from graph_service.db.plans import Plan, PlanningSteps, step
+from graph_service.db.plans import ID_LENGTHS, Plan, PlanningSteps, no_id, step
 from graph_service.db.scope import visible_ids_plan
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.support import (
@@ -93,10 +93,10 @@ def _supporter_page_plan(
 
 def planning_steps(as_of: dt.date) -> PlanningSteps:
     """The queries of "who supports X" and of a portfolio, with ids as long as real ones
-    (Neo4j plans again for each length class of a string: 2-10, 11-100) that name nothing."""
+    (see ``ID_LENGTHS``) that name nothing."""
     run = []
-    for length in (9, 20):
-        nothing = "-" * length
+    for length in ID_LENGTHS:
+        nothing = no_id(length)
         run += [
             step("entity_exists", id=nothing),
             step("supporters", id=nothing, as_of=as_of, skip=0, limit=100),
