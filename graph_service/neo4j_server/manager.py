@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +154,7 @@ class LocalNeo4j:
         heap: str = "1g",
         pagecache: str = "512m",
         transaction_timeout: str = "60s",
+        extra_settings: Mapping[str, str] | None = None,
     ) -> None:
         self.home = home.resolve()
         self.cache_dir = cache_dir.expanduser().resolve()
@@ -160,6 +162,7 @@ class LocalNeo4j:
         self.heap = heap
         self.pagecache = pagecache
         self.transaction_timeout = transaction_timeout
+        self.extra_settings = dict(extra_settings or {})  # neo4j.conf lines, over the above
         self._process: subprocess.Popen[bytes] | None = None
 
     # ---- paths -------------------------------------------------------------------
@@ -259,7 +262,7 @@ class LocalNeo4j:
             "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
             "dbms.usage_report.enabled": "false",
             "server.jvm.additional": "-XX:+ExitOnOutOfMemoryError",
-        }
+        } | self.extra_settings
         text = "".join(f"{key}={value}\n" for key, value in conf.items())
         (self.home / "conf" / "neo4j.conf").write_text(text)
         auth = self.home / "data" / "dbms" / "auth.ini"
