@@ -81,11 +81,13 @@ def _neo4j_booting(
         bolt_port=free_port(),
         heap="768m",
         pagecache="256m",
+        # Planning is most of the suite's time, and the answers are the same under any plan.
         # Each test loads a different small graph into the emptied database: the statistics
-        # swing, and by default Neo4j plans a query again when they have moved and 10 s have
-        # passed since it planned it. The answers are the same under any plan, and planning
-        # the large gap and export queries again and again was most of the suite's time.
-        extra_settings={"dbms.cypher.min_replan_interval": "24h"},
+        # swing, and by default Neo4j plans a query again when they have moved and 10 s
+        # have passed since it planned it. And it plans a query apart for each size class
+        # of its list and string parameters (empty, 1, 2-10, 11-100, more).
+        extra_settings={"dbms.cypher.min_replan_interval": "24h",
+                        "internal.cypher.use_parameter_size": "false"},
     )
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-boot") as pool:
         booting = pool.submit(server.start)
