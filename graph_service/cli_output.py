@@ -95,7 +95,9 @@ def emit_rows(
         return
     table = Table(title=title or None)
     for _, header in columns:
-        table.add_column(header)
+        # a narrow terminal folds a long cell rather than cut it short with "…": Chinese
+        # text has no spaces to wrap at, and rule codes cut short looked alike
+        table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*[escape(_text(row.get(key))) for key, _ in columns])
     Console().print(table)
