@@ -37,6 +37,7 @@ from graph_service.db.plans import (
     data_version,
     versioned,
 )
+from graph_service.db.records import record_dict
 from graph_service.db.registry import Mode, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
@@ -124,7 +125,7 @@ class AsyncReads:
             wanted = next(plan)
             while True:
                 result = await tx.run(self._text(wanted), dict(wanted.params))
-                rows: list[Record] = [record.data() async for record in result]
+                rows: list[Record] = [record_dict(record) async for record in result]
                 wanted = plan.send(rows)
         except StopIteration as done:
             answer: T = done.value

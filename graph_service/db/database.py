@@ -30,6 +30,7 @@ from neo4j.exceptions import (
 from graph_service.config import Settings
 from graph_service.db import org_areas
 from graph_service.db.plans import KeptRead, Plan, PlanMaker, run_with
+from graph_service.db.records import record_dict
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
@@ -123,7 +124,7 @@ class Database:
         text = self._text(query, placeholders or {})
 
         def work(tx: ManagedTransaction) -> list[Record]:
-            return [record.data() for record in tx.run(text, params)]
+            return [record_dict(record) for record in tx.run(text, params)]
 
         return self.execute_read(work, query.name)
 
@@ -136,7 +137,7 @@ class Database:
         text = self._text(query, placeholders or {})
 
         def work(tx: ManagedTransaction) -> list[Record]:
-            return [record.data() for record in tx.run(text, params)]
+            return [record_dict(record) for record in tx.run(text, params)]
 
         return self.execute_write(work, query.name)
 
@@ -210,7 +211,7 @@ class Database:
         if set(params) != set(query.params):
             raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
         text = self._text(query, placeholders or {})
-        return [record.data() for record in tx.run(text, params)]
+        return [record_dict(record) for record in tx.run(text, params)]
 
     def run_plan_in(self, tx: ManagedTransaction, plan: Plan[T]) -> T:
         """Run a read plan (see :mod:`graph_service.db.plans`) inside a transaction."""
