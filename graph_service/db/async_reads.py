@@ -144,9 +144,9 @@ class AsyncReads:
                 )
 
     async def read_alone(self, make: PlanMaker[T], label: str = "") -> T:
-        """Run the plan ``make()`` makes in a managed read transaction of its own; its
-        answer. For reads that may take long (a gap page computed), which should not hold
-        up the light reads sharing a transaction."""
+        """Run the plan ``make()`` makes, a light read, in a managed read transaction of
+        its own; its answer (when light reads do not share transactions, or the shared one
+        failed)."""
 
         async def work(tx: AsyncManagedTransaction) -> T:
             return await self._run(tx, make())
