@@ -21,7 +21,7 @@ from graph_service.api import audit, entities, exports, gaps, health, imports, s
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
-from graph_service.db.async_reads import AsyncReads, open_async_driver
+from graph_service.db.async_reads import AsyncReads
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
@@ -56,9 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             results=_result_cache(settings),
         )  # fmt: skip
         app.state.database = database
-        # the light reads run on this loop through the async driver (db/async_reads.py)
-        reads_driver = open_async_driver(settings)
-        app.state.reads = AsyncReads(reads_driver, database, settings.shared_read_slots)
+        # the reads the API answers most often, awaited on this loop (db/async_reads.py)
+        app.state.reads = AsyncReads(database, settings.shared_read_slots)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         app.state.planning = None
         try:
@@ -78,7 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.planning is not None:
                 app.state.planning.stop.set()
                 await asyncio.to_thread(app.state.planning.thread.join, 5)  # one step at most
-            await reads_driver.close()
             driver.close()
 
     public_docs = settings.docs_public

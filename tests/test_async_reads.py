@@ -1,4 +1,4 @@
-"""Light reads on the async driver share transactions when many wait (db/async_reads.py).
+"""Light reads awaited on the event loop share transactions when many wait (db/async_reads.py).
 
 Against the demo region in a real Neo4j: concurrent reads give exactly the answers the
 sync repository gives, read by read, however they are grouped into transactions; one
@@ -18,8 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from graph_service.auth.principal import Principal, Role
-from graph_service.config import Settings
-from graph_service.db.async_reads import SHARED_AT_MOST, AsyncReads, open_async_driver
+from graph_service.db.async_reads import SHARED_AT_MOST, AsyncReads
 from graph_service.db.database import Database
 from graph_service.db.entities import get_node, get_node_plan, list_nodes
 from graph_service.db.plans import Plan, step
@@ -74,42 +73,36 @@ def _async(reads: AsyncReads, who: Principal, read: Read) -> Callable[[], Awaita
 
 
 def _gathered(
-    settings: Settings, db: Database, slots: int, who: Principal, reads: list[Read]
+    db: Database, slots: int, who: Principal, reads: list[Read]
 ) -> tuple[list[Any], int]:
     """Run the reads all at once on one AsyncReads; their answers and how many
     transactions were opened."""
 
     async def main() -> tuple[list[Any], int]:
-        driver = open_async_driver(settings)
-        try:
-            runner = AsyncReads(driver, db, slots=slots)
-            answers = await asyncio.gather(*(_async(runner, who, r)() for r in reads))
-            return list(answers), runner.transactions
-        finally:
-            await driver.close()
+        runner = AsyncReads(db, slots=slots)
+        answers = await asyncio.gather(*(_async(runner, who, r)() for r in reads))
+        return list(answers), runner.transactions
 
     return asyncio.run(main())
 
 
-def test_waiting_reads_share_one_transaction_and_get_their_own_answers(
-    settings: Settings, demo: Database
-) -> None:
+def test_waiting_reads_share_one_transaction_and_get_their_own_answers(demo: Database) -> None:
     units = _unit_ids(demo)
     reads: list[Read] = [("unit", u) for u in units] + [("supporters", u) for u in units]
-    answers, transactions = _gathered(settings, demo, 1, ADMIN, reads)
+    answers, transactions = _gathered(demo, 1, ADMIN, reads)
     assert answers == [_sync(demo, ADMIN, r) for r in reads]
     # all of them were waiting when the first transaction began: as few as may be
     assert len(reads) > SHARED_AT_MOST
     assert transactions == math.ceil(len(reads) / SHARED_AT_MOST)
-    alone, transactions_alone = _gathered(settings, demo, 0, ADMIN, reads)
+    alone, transactions_alone = _gathered(demo, 0, ADMIN, reads)
     assert alone == answers and transactions_alone == len(reads)
 
 
-def test_one_reads_error_is_its_own(settings: Settings, demo: Database) -> None:
+def test_one_reads_error_is_its_own(demo: Database) -> None:
     units = _unit_ids(demo)[:3]
     reads: list[Read] = [("unit", units[0]), ("unit", "U-NO-SUCH"), ("supporters", units[1]),
                          ("supporters", "NO-SUCH"), ("unit", units[2])]  # fmt: skip
-    answers, transactions = _gathered(settings, demo, 1, ADMIN, reads)
+    answers, transactions = _gathered(demo, 1, ADMIN, reads)
     assert [isinstance(a, tuple) for a in answers] == [False, True, False, True, False]
     assert answers == [_sync(demo, ADMIN, r) for r in reads]
     assert transactions == 1  # a plan's own "not found" does not spoil the transaction
@@ -117,23 +110,19 @@ def test_one_reads_error_is_its_own(settings: Settings, demo: Database) -> None:
     # a query that fails on the server spoils the shared transaction: every read is then
     # run again alone, and only the failing one fails
     async def main() -> list[Any]:
-        driver = open_async_driver(settings)
-        try:
-            runner = AsyncReads(driver, demo, slots=1)
+        runner = AsyncReads(demo, slots=1)
 
-            def failing() -> Plan[Any]:
-                # a negative LIMIT: Neo4j refuses the query
-                yield step("node_list", placeholders={"label": NodeKind.UNIT},
-                           kind=None, name=None, skip=0, limit=-1, scope=None)  # fmt: skip
-                return "unreachable"
+        def failing() -> Plan[Any]:
+            # a negative LIMIT: Neo4j refuses the query
+            yield step("node_list", placeholders={"label": NodeKind.UNIT},
+                       kind=None, name=None, skip=0, limit=-1, scope=None)  # fmt: skip
+            return "unreachable"
 
-            good = [_async(runner, ADMIN, r)() for r in reads]
-            bad = runner.read_plan(failing, "failing")
-            done = await asyncio.gather(*good, bad, return_exceptions=True)
-            assert runner.transactions == 1 + len(reads) + 1
-            return list(done)
-        finally:
-            await driver.close()
+        good = [_async(runner, ADMIN, r)() for r in reads]
+        bad = runner.read_plan(failing, "failing")
+        done = await asyncio.gather(*good, bad, return_exceptions=True)
+        assert runner.transactions == 1 + len(reads) + 1
+        return list(done)
 
     *good_answers, bad_answer = asyncio.run(main())
     assert good_answers == answers
@@ -145,7 +134,7 @@ def test_one_reads_error_is_its_own(settings: Settings, demo: Database) -> None:
 )
 @given(data=st.data())
 def test_any_mix_of_reads_and_slots_answers_as_the_sync_path(
-    settings: Settings, demo: Database, data: st.DataObject
+    demo: Database, data: st.DataObject
 ) -> None:
     units = _unit_ids(demo)
     ids = [*units, "U-NO-SUCH"]
@@ -159,7 +148,7 @@ def test_any_mix_of_reads_and_slots_answers_as_the_sync_path(
     slots = data.draw(st.integers(min_value=0, max_value=4))
     organizer = Principal("organizer", Role.ORGANIZER, ("A-ERQI",))
     who = data.draw(st.sampled_from([ADMIN, organizer]))
-    answers, transactions = _gathered(settings, demo, slots, who, reads)
+    answers, transactions = _gathered(demo, slots, who, reads)
     assert answers == [_sync(demo, who, r) for r in reads]
     assert transactions <= len(reads)
     if slots:

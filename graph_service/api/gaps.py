@@ -70,7 +70,7 @@ async def gap_list(
 ) -> Response:
     """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
     (code, Chinese and English) and what would close it."""
-    # on the event loop (async driver): a kept page costs no worker thread
+    # through the result cache: a kept page is sent as the JSON it was kept as
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
     return json_response(await reads.read_kept_json(read))

@@ -1,15 +1,19 @@
-"""Read plans on the event loop, through the async driver.
+"""Read plans awaited on the event loop, run by the sync driver in worker threads.
 
 The API answers entity reads, "who supports X", gap pages, gap counts and coverage
 summaries (the last three mostly kept in the result cache) far more often than anything
-else. Run through the sync driver, each costs
-a hop to a worker thread and back, and the threads contend for the GIL with the event
-loop; measured on the city graph, the same read on the async driver costs the API
-process a sixth (entity read) to a quarter (supporters) less CPU. The logic of those
-reads is written once, as read plans (:mod:`graph_service.db.plans`), which the sync
-:class:`~graph_service.db.database.Database` runs too. The heavy ones, when they are
-computed rather than kept, go the other way (:meth:`AsyncReads.read_computed`): with many
-rows or many queries, the async driver's socket reads cost more than the hop.
+else. Their logic is written once, as read plans (:mod:`graph_service.db.plans`), which the
+sync :class:`~graph_service.db.database.Database` runs for the CLI and the rest; here the
+API's handlers await the same plans without blocking the event loop.
+
+They run on the sync driver, each transaction in a worker thread, rather than on the
+async driver: the async driver awaits every socket read under a timeout (the server's
+``connection.recv_timeout_seconds`` hint, 120 s), and each such wait makes a task and a
+timer — about 26 of them for one entity read. Measured under uvloop on a district graph
+(119,237 nodes), the API's CPU per call: an entity read 2.3 ms on the async driver against
+1.9 through a thread, a page of 100 supporters 3.8-4.0 against 2.8, a coverage summary 69-70
+against 33-36; under the query bench's 8 clients, 2.61 / 2.80 against 2.53 / 2.14 ms for an
+entity read and 4.10 / 4.38 against 3.59 / 3.33 for supporters (two runs each).
 
 Reads are routed as reads and run in managed transactions (retried on transient errors),
 as everywhere else.
@@ -22,25 +26,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import ManagedTransaction
 from neo4j.exceptions import DriverError, Neo4jError
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from graph_service.config import Settings
-from graph_service.db.database import Database, driver_options, unavailable_as_503
-from graph_service.db.plans import (
-    KeptRead,
-    Plan,
-    PlanMaker,
-    Record,
-    Step,
-    data_version,
-    versioned,
-)
-from graph_service.db.records import record_dict
-from graph_service.db.registry import Mode, QueryRegistry
+from graph_service.db.database import Database
+from graph_service.db.plans import KeptRead, Plan, PlanMaker, data_version, versioned
+from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
 
@@ -49,12 +42,6 @@ T = TypeVar("T")
 # Most light reads in one shared transaction: each gets its answer when the transaction
 # ends, so a long queue is cut into several transactions rather than one long one.
 SHARED_AT_MOST = 16
-
-
-def open_async_driver(settings: Settings) -> AsyncDriver:
-    """The async twin of :func:`~graph_service.db.database.open_driver`; one per event
-    loop, closed by its owner."""
-    return AsyncGraphDatabase.driver(settings.neo4j_uri, **driver_options(settings))
 
 
 @dataclass
@@ -79,24 +66,23 @@ def _settle(answer: asyncio.Future[Any], value: Any = None, error: Exception | N
 
 
 class AsyncReads:
-    """Runs read plans in managed read transactions of the async driver.
-
-    It is the async twin of a sync :class:`Database`: the same named queries, database,
-    timeout and result cache (read from the twin, so a cache swapped there is used here).
+    """Runs read plans for the event loop: each transaction is a managed read transaction
+    of the sync twin (:class:`Database`: the same named queries, database, timeout and
+    result cache, read from it so a cache swapped there is used here), run in a worker
+    thread.
 
     Light reads (:meth:`read_plan`) share transactions under load: at most ``slots`` of
     their transactions are open at once; reads that arrive meanwhile wait, and the next
     transaction runs them (up to :data:`SHARED_AT_MOST`), one after the other. A managed
     transaction costs the API about 0.4 ms of CPU on top of its queries (session, BEGIN,
-    COMMIT, the event loop's turns): measured with 4 reads waiting, an entity read costs
+    COMMIT, the hop to the thread): measured with 4 reads waiting, an entity read costs
     1.1-1.2 ms of CPU instead of 1.5-1.7; through the whole API under 8 clients, 5-11 %
     less API CPU and 15-20 % less Neo4j CPU per entity read. Each answer is still read from one
     consistent snapshot. If a shared transaction fails, each of its reads is run again
     alone, so one read's error never becomes another's. ``slots=0``: every read runs in a
-    transaction of its own."""
+    transaction of its own. Heavy reads (:meth:`read_computed`) never wait for a slot."""
 
-    def __init__(self, driver: AsyncDriver, twin: Database, slots: int = 2) -> None:
-        self.driver = driver
+    def __init__(self, twin: Database, slots: int = 2) -> None:
         self.twin = twin
         self.slots = slots
         self._open = 0
@@ -112,57 +98,24 @@ class AsyncReads:
     def results(self) -> AnswerCache | None:
         return self.twin.results
 
-    def _text(self, wanted: Step) -> str:
-        query = self.registry[wanted.name]
-        if query.mode is not Mode.READ:
-            raise ValueError(f"query {query.name} is {query.mode}: a read plan only reads")
-        if set(wanted.params) != set(query.params):
-            raise ValueError(
-                f"query {query.name} takes {sorted(query.params)}, got {sorted(wanted.params)}"
-            )
-        return query.render(**(wanted.placeholders or {})) if query.placeholders else query.text
-
-    async def _run(self, tx: AsyncManagedTransaction, plan: Plan[T]) -> T:
-        try:
-            wanted = next(plan)
-            while True:
-                result = await tx.run(self._text(wanted), dict(wanted.params))
-                rows: list[Record] = [record_dict(record) async for record in result]
-                wanted = plan.send(rows)
-        except StopIteration as done:
-            answer: T = done.value
-            return answer
-
     async def _transaction(self, work: Any, label: str) -> Any:
         self.transactions += 1
-        with unavailable_as_503():
-            async with self.driver.session(
-                database=self.twin.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
-                return await session.execute_read(
-                    neo4j.unit_of_work(timeout=self.twin.timeout, metadata={"query": label})(work)
-                )
+        return await asyncio.to_thread(self.twin.execute_read, work, label)
 
     async def read_alone(self, make: PlanMaker[T], label: str = "") -> T:
         """Run the plan ``make()`` makes, a light read, in a managed read transaction of
         its own; its answer (when light reads do not share transactions, or the shared one
         failed)."""
 
-        async def work(tx: AsyncManagedTransaction) -> T:
-            return await self._run(tx, make())
+        def work(tx: ManagedTransaction) -> T:
+            return self.twin.run_plan_in(tx, make())
 
         answer: T = await self._transaction(work, label)
         return answer
 
     async def read_computed(self, make: PlanMaker[T], label: str = "") -> T:
         """Run a heavy plan (a gap page, the gap counts, a coverage summary, computed) in a
-        read transaction of its own, through the sync twin in a worker thread.
-
-        The async driver awaits every socket read under a timeout (the server's 120 s
-        hint), and each such wait costs a task and a timer: a coverage summary (20 queries,
-        about 550 socket reads) took 69 ms of the API's CPU on the async driver against 33
-        on the sync one, a computed page of 46 gaps 16-17 ms against 9-12. A light read
-        stays on the event loop: for it, the hop to a thread costs more than it saves."""
+        read transaction of its own, without waiting for a slot of the light reads."""
         answer: T = await asyncio.to_thread(self.twin.read_plan, make, label)
         return answer
 
@@ -202,11 +155,11 @@ class AsyncReads:
     async def _run_batch(self, batch: list[_Waiting]) -> None:
         if len(batch) > 1:
 
-            async def work(tx: AsyncManagedTransaction) -> list[tuple[Any, Exception | None]]:
+            def work(tx: ManagedTransaction) -> list[tuple[Any, Exception | None]]:
                 outcomes: list[tuple[Any, Exception | None]] = []
                 for waiting in batch:
                     try:
-                        outcomes.append((await self._run(tx, waiting.make()), None))
+                        outcomes.append((self.twin.run_plan_in(tx, waiting.make()), None))
                     except (Neo4jError, DriverError):
                         raise  # the transaction is spoilt: retried, else run alone below
                     except Exception as exc:  # the plan's own answer, e.g. not found
@@ -226,7 +179,10 @@ class AsyncReads:
                 for waiting, (answer, error) in zip(batch, outcomes, strict=True):
                     _settle(waiting.answer, answer, error)
                 return
-        await asyncio.gather(*(self._alone(waiting) for waiting in batch))
+        if len(batch) == 1:
+            await self._alone(batch[0])  # no task of its own
+        else:
+            await asyncio.gather(*(self._alone(waiting) for waiting in batch))
 
     async def _alone(self, waiting: _Waiting) -> None:
         try:

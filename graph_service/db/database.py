@@ -29,7 +29,7 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db import org_areas
-from graph_service.db.plans import KeptRead, Plan, PlanMaker, run_with
+from graph_service.db.plans import KeptRead, Plan, PlanMaker, Step, run_with
 from graph_service.db.records import record_dict
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
@@ -44,22 +44,18 @@ _UNAVAILABLE = (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable, Tr
                 AuthError, OSError)  # fmt: skip
 
 
-def driver_options(settings: Settings) -> dict[str, Any]:
-    """The options both drivers (sync and async) are opened with."""
-    return {
-        "auth": (settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        "connection_timeout": settings.neo4j_connection_timeout,
-        "max_transaction_retry_time": settings.neo4j_max_transaction_retry_time,
-        "connection_acquisition_timeout": settings.neo4j_connection_timeout * 2,
-        "liveness_check_timeout": 30.0,
-        # "unknown label/property" on an empty database is expected, not worth a log line
-        "notifications_disabled_categories": ["UNRECOGNIZED"],
-    }
-
-
 def open_driver(settings: Settings) -> Driver:
     """One driver for the whole process; the caller closes it."""
-    return GraphDatabase.driver(settings.neo4j_uri, **driver_options(settings))
+    return GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=settings.neo4j_connection_timeout,
+        max_transaction_retry_time=settings.neo4j_max_transaction_retry_time,
+        connection_acquisition_timeout=settings.neo4j_connection_timeout * 2,
+        liveness_check_timeout=30.0,
+        # "unknown label/property" on an empty database is expected, not worth a log line
+        notifications_disabled_categories=["UNRECOGNIZED"],
+    )
 
 
 @contextmanager
@@ -215,7 +211,13 @@ class Database:
 
     def run_plan_in(self, tx: ManagedTransaction, plan: Plan[T]) -> T:
         """Run a read plan (see :mod:`graph_service.db.plans`) inside a transaction."""
-        return run_with(plan, lambda s: self.run_in(tx, s.name, s.placeholders, **s.params))
+
+        def run(wanted: Step) -> list[Record]:
+            if (mode := self.registry[wanted.name].mode) is not Mode.READ:
+                raise ValueError(f"query {wanted.name} is {mode}: a read plan only reads")
+            return self.run_in(tx, wanted.name, wanted.placeholders, **wanted.params)
+
+        return run_with(plan, run)
 
     def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
         """Run a read plan in a managed read transaction of its own."""

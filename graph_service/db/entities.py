@@ -100,8 +100,8 @@ def _stored_node(
 
 
 def get_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[NodeIn]:
-    """One node as the principal may see it (a read plan: the API runs it on the async
-    driver, see :mod:`graph_service.db.async_reads`)."""
+    """One node as the principal may see it (a read plan: the API may share its
+    transaction with other reads, see :mod:`graph_service.db.async_reads`)."""
     fields = yield from _stored_node_plan(who, kind, node_id)
     return _shown(who, NODE_MODELS[kind].model_validate(fields))
 

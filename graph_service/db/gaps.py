@@ -244,8 +244,8 @@ def gap_page_read(
     limit: int = 50,
 ) -> KeptRead[GapPage]:
     """One page of a rule's gaps as of a date, largest impact first, then by id, as a
-    read plan the result cache keeps: :func:`list_gaps` runs it with the sync driver, the
-    API on the event loop (see :mod:`graph_service.db.async_reads`).
+    read plan the result cache keeps: :func:`list_gaps` runs it for the CLI, the API
+    awaits it (see :mod:`graph_service.db.async_reads`).
 
     ``kinds`` replaces the subject kinds a rule counts (only for the rules of
     :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind

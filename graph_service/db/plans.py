@@ -1,11 +1,11 @@
-"""Reads written once, run by the sync or the async driver.
+"""Reads written once, run alone or several in one transaction.
 
 A *read plan* is a generator: it yields the named queries it needs, one :class:`Step` at
 a time, is sent back each one's records, and returns the answer. :class:`Database` runs a
-plan in a worker thread with the sync driver (the CLI, the loaders, most routes);
-:class:`~graph_service.db.async_reads.AsyncReads` runs the same plan on the event loop
-with the async driver, for the light reads the API answers most often — no hop to a
-worker thread, and the logic (scope checks, not-found, shaping the answer) exists once.
+plan in a transaction of its own (the CLI, the loaders, most routes);
+:class:`~graph_service.db.async_reads.AsyncReads` awaits the same plans for the reads the
+API answers most often, several of them in one transaction when they wait at the same
+time. The logic (scope checks, not-found, shaping the answer) exists once.
 
 A plan is made afresh for each attempt (the runners take a function that makes it):
 a managed transaction may be retried.

@@ -129,7 +129,7 @@ def supporters_plan(
     """The supporters of the entity, by channel then id: all of them, or the page
     [skip, skip + limit). ``total`` and ``by_channel`` always count all of them.
     Supporters (and path steps) outside the principal's areas are shown as existing,
-    without their details. A read plan: the API runs it on the async driver."""
+    without their details. A read plan: the API may share its transaction with other reads."""
     if not 0 <= skip <= MAX_SKIP:
         raise InvalidInput(f"skip must lie in 0..{MAX_SKIP}", field="skip")
     if limit is not None and not 0 <= limit <= ALL:
