@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.planning is not None:
                 app.state.planning.stop.set()
                 await asyncio.to_thread(app.state.planning.thread.join, 5)  # one step at most
+            app.state.reads.close()
             driver.close()
 
     public_docs = settings.docs_public

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -153,3 +155,36 @@ def test_any_mix_of_reads_and_slots_answers_as_the_sync_path(
     assert transactions <= len(reads)
     if slots:
         assert transactions <= max(slots, math.ceil(len(reads) / SHARED_AT_MOST))
+
+
+def test_light_reads_do_not_queue_behind_heavy_ones(demo: Database) -> None:
+    """Computed gap pages and summaries (read_computed) may fill the event loop's default
+    thread pool for seconds; a light read still gets its answer meanwhile."""
+    unit = _unit_ids(demo)[0]
+    release = threading.Event()
+    started: list[str] = []
+
+    def heavy() -> Plan[str]:
+        started.append("heavy")
+        release.wait(30)  # a long computed read, holding its worker thread
+        rows = yield step("entity_count")
+        return f"{rows[0]['entities']} entities"
+
+    async def main() -> tuple[Any, list[str]]:
+        runner = AsyncReads(demo, slots=2)
+        pool = min(32, (os.cpu_count() or 1) + 4)  # the default pool's threads
+        heavies = [asyncio.ensure_future(runner.read_computed(heavy, "heavy"))
+                   for _ in range(pool + 2)]  # fmt: skip
+        try:
+            while len(started) < pool:  # every thread of the default pool is held
+                await asyncio.sleep(0.01)
+            light = await asyncio.wait_for(_async(runner, ADMIN, ("unit", unit))(), 20)
+        finally:
+            release.set()
+        done = await asyncio.gather(*heavies)
+        runner.close()
+        return light, done
+
+    light, done = asyncio.run(main())
+    assert light == _sync(demo, ADMIN, ("unit", unit))
+    assert len(set(done)) == 1 and done[0].endswith(" entities")

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
@@ -80,11 +82,18 @@ class AsyncReads:
     less API CPU and 15-20 % less Neo4j CPU per entity read. Each answer is still read from one
     consistent snapshot. If a shared transaction fails, each of its reads is run again
     alone, so one read's error never becomes another's. ``slots=0``: every read runs in a
-    transaction of its own. Heavy reads (:meth:`read_computed`) never wait for a slot."""
+    transaction of its own.
+
+    The light reads' transactions have threads of their own (``slots`` of them), so they
+    never queue behind heavy reads (:meth:`read_computed`: computed gap pages, counts and
+    summaries, up to seconds each), which run in the event loop's default pool."""
 
     def __init__(self, twin: Database, slots: int = 2) -> None:
         self.twin = twin
         self.slots = slots
+        self._threads = (
+            ThreadPoolExecutor(slots, thread_name_prefix="light-reads") if slots > 0 else None
+        )
         self._open = 0
         self._waiting: deque[_Waiting] = deque()
         self._servers: set[asyncio.Task[None]] = set()
@@ -98,9 +107,15 @@ class AsyncReads:
     def results(self) -> AnswerCache | None:
         return self.twin.results
 
+    def close(self) -> None:
+        """Let the light reads' threads end once their transactions have."""
+        if self._threads is not None:
+            self._threads.shutdown(wait=False)
+
     async def _transaction(self, work: Any, label: str) -> Any:
         self.transactions += 1
-        return await asyncio.to_thread(self.twin.execute_read, work, label)
+        run = partial(self.twin.execute_read, work, label)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, run)
 
     async def read_alone(self, make: PlanMaker[T], label: str = "") -> T:
         """Run the plan ``make()`` makes, a light read, in a managed read transaction of
