@@ -111,6 +111,9 @@ def test_who_supports_a_community_and_through_what(client: TestClient) -> None:
 def test_supporters_of_a_building_respect_as_of(client: TestClient) -> None:
     now = client.get("/entities/B-2/supporters", params={"as_of": "2026-06-30"}).json()
     assert now["supporters"] == []  # the liaison's assignment ended on 2024-12-31
+    assert (now["total"], now["by_channel"]) == (0, {})
+    assert now["entity"] == {"id": "B-2", "name": "第二大厦", "kind": "Building",
+                             "outside_scope": False}  # fmt: skip
     then = client.get("/entities/B-2/supporters", params={"as_of": "2024-06-30"}).json()
     assert channels(then) == {("P-I", "liaison")}
     firm = client.get("/entities/U-FIRM/supporters", params={"as_of": "2026-06-30"}).json()

@@ -1,7 +1,7 @@
 // name: supporters
 // mode: read
 // params: id, as_of, skip, limit
-// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. One row: total (supporter-channel pairs), by_channel (a {channel, count} for each channel found) and page — the pairs [$skip, $skip + $limit) by channel then id, each with path (a list of {id, name, kind} from the supporter to the entity) and rels (the relationship types along it). A community has hundreds of supporters: only the page's paths are built.
+// purpose: Who supports the entity $id, through which channel, by what path, valid on $as_of. No row when there is no entity $id; else one row: target (its id, name and kind, as entity_exists gives them), total (supporter-channel pairs), by_channel (a {channel, count} for each channel found) and page — the pairs [$skip, $skip + $limit) by channel then id, each with path (a list of {id, name, kind} from the supporter to the entity) and rels (the relationship types along it). A community has hundreds of supporters: only the page's paths are built.
 MATCH (x:Entity {id: $id})
 CALL (x) {
   // instructors and liaison officers assigned to it
@@ -86,7 +86,12 @@ CALL (found) {
   WITH r.channel AS channel, count(*) AS n
   RETURN collect({channel: channel, count: n}) AS by_channel
 }
-RETURN size(found) AS total, by_channel,
+// the entity itself: no row when it does not exist (the walks above find nothing then)
+CALL () {
+  MATCH (t:Entity {id: $id})
+  RETURN {id: t.id, name: t.name, kind: [label IN labels(t) WHERE label <> 'Entity'][0]} AS target
+}
+RETURN target, size(found) AS total, by_channel,
        [r IN found[$skip..$skip + $limit] | {
           id: r.supporter.id, name: r.supporter.name,
           kind: [label IN labels(r.supporter) WHERE label <> 'Entity'][0],

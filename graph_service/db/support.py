@@ -35,12 +35,19 @@ def _date(value: Any) -> dt.date | None:
 
 def _entity_plan(who: Principal, entity_id: str) -> Plan[EntityRef]:
     rows = yield step("entity_exists", id=entity_id)
+    return (yield from _visible_entity_plan(who, entity_id, rows[0] if rows else None))
+
+
+def _visible_entity_plan(
+    who: Principal, entity_id: str, found: Mapping[str, Any] | None
+) -> Plan[EntityRef]:
+    """The entity read as ``found`` (None: there is none), if the principal may see it."""
     hidden = who.scope is not None and (
         entity_id not in (yield from visible_ids_plan(who, [entity_id]))
     )
-    if not rows or hidden:
+    if found is None or hidden:
         raise NotFound(f"no entity with id '{entity_id}' / 编号 {entity_id} 不存在")
-    return EntityRef.model_validate(rows[0])
+    return EntityRef.model_validate(found)
 
 
 def entity(db: Database, who: Principal, entity_id: str) -> EntityRef:
@@ -79,12 +86,12 @@ def _supporter_page_plan(
     """The entity, one page of its supporters (all of them with ``limit=None``), how many
     there are, how many by channel (in channel order), and which ids the principal may
     see on the page."""
-    target = yield from _entity_plan(who, entity_id)
+    # the entity comes with its supporters: one query, not two (a round trip less for the
+    # API's most frequent read but one); an entity the principal may not see is not found
     found = yield step("supporters", id=entity_id, as_of=as_of, skip=skip,
                        limit=ALL if limit is None else limit)  # fmt: skip
-    if not found:
-        return target, [], 0, {}, None
-    row = found[0]
+    row: Record = found[0] if found else {}
+    target = yield from _visible_entity_plan(who, entity_id, row.get("target"))
     page: list[Record] = row["page"]
     by_channel = sorted(row["by_channel"], key=lambda c: str(c["channel"]))
     counts = {c["channel"]: int(c["count"]) for c in by_channel}
