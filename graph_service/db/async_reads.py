@@ -77,12 +77,12 @@ class AsyncReads:
     their transactions are open at once; reads that arrive meanwhile wait, and the next
     transaction runs them (up to :data:`SHARED_AT_MOST`), one after the other. A managed
     transaction costs the API about 0.4 ms of CPU on top of its queries (session, BEGIN,
-    COMMIT, the hop to the thread): measured with 4 reads waiting, an entity read costs
-    1.1-1.2 ms of CPU instead of 1.5-1.7; through the whole API under 8 clients, 5-11 %
-    less API CPU and 15-20 % less Neo4j CPU per entity read. Each answer is still read from one
-    consistent snapshot. If a shared transaction fails, each of its reads is run again
-    alone, so one read's error never becomes another's. ``slots=0``: every read runs in a
-    transaction of its own.
+    COMMIT): measured with 4 reads waiting, when these reads ran on the async driver, an
+    entity read cost 1.1-1.2 ms of CPU instead of 1.5-1.7; through the whole API under 8
+    clients, 5-11 % less API CPU and 15-20 % less Neo4j CPU per entity read. Each answer is
+    still read from one consistent snapshot. If a shared transaction fails, each of its
+    reads is run again alone, so one read's error never becomes another's. ``slots=0``:
+    every read runs in a transaction of its own, in the event loop's default pool.
 
     The light reads' transactions have threads of their own (``slots`` of them), so they
     never queue behind heavy reads (:meth:`read_computed`: computed gap pages, counts and
