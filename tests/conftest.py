@@ -13,8 +13,10 @@ core, which those tests use the other core for.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from pydantic import SecretStr
 from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
+from graph_service.db.warmup import warm_plans
 from graph_service.neo4j_server.manager import LocalNeo4j, ServerInfo, free_port
 
 NEEDS_NEO4J = pytest.StashKey[bool]()
@@ -58,7 +61,7 @@ class Neo4jUnderTest:
             "neo4j_connection_timeout": 2.0,
             "neo4j_max_transaction_retry_time": 2.0,
             "retry_after_seconds": 3,
-            # plans made ahead on an empty graph: planned again once a test loads data
+            # the session plans ahead once, at boot (_plan_ahead); an app needs not again
             "plan_ahead": False,
         }
         values.update(overrides)
@@ -89,13 +92,44 @@ def _neo4j_booting(
         extra_settings={"dbms.cypher.min_replan_interval": "24h",
                         "internal.cypher.use_parameter_size": "false"},
     )
+    stop_planning = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-boot") as pool:
-        booting = pool.submit(server.start)
+        booting = pool.submit(_start_with_schema, server)
+        planning = pool.submit(_plan_ahead, booting, stop_planning)  # runs once it has booted
         try:
             yield server, booting
         finally:
+            stop_planning.set()
             booting.exception()  # waits: never stop a server that is still starting
+            planning.exception()
             server.stop()
+
+
+def _start_with_schema(server: LocalNeo4j) -> ServerInfo:
+    info = server.start()
+    with _database(info) as database:
+        database.ensure_schema()  # before planning: a schema change empties the plan cache
+    return info
+
+
+def _plan_ahead(booting: Future[ServerInfo], stop: threading.Event) -> None:
+    """Have the fresh server plan the gap, count, summary and support reads (as the API
+    does at start-up) while the tests that need no Neo4j still run: planning them is tens
+    of seconds of one core, which the first tests to read them would otherwise wait for.
+    Plans made on the empty graph are kept (``min_replan_interval`` above)."""
+    if booting.exception() is None:
+        with _database(booting.result()) as database:
+            warm_plans(database, stop=stop)
+
+
+@contextmanager
+def _database(info: ServerInfo) -> Iterator[Database]:
+    settings = Neo4jUnderTest(info.uri, info.user, info.password, None).settings()
+    driver = open_driver(settings)
+    try:
+        yield Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
+    finally:
+        driver.close()
 
 
 @pytest.fixture(scope="session")
