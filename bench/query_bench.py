@@ -7,8 +7,8 @@ with uvicorn, and measures with 8 concurrent clients:
 * the first page of every gap list (``/gaps/{code}``), whole region and one subdistrict,
 * the coverage summary of a subdistrict (``/areas/{id}/coverage``),
 
-then the same repository calls made directly through the driver (same Cypher, no HTTP),
-and prints p50, p95 and p99 of each with the API/driver ratio, and the CPU time per call
+then the same repository calls made directly through the driver (same Cypher, no HTTP), in
+alternating rounds with the API's where a group is large enough, and prints p50, p95 and p99 of each with the API/driver ratio, and the CPU time per call
 that the API's processes and Neo4j spent (on 2 shared cores, latency under load follows CPU).
 
 The 8 clients are 8 processes (each with one HTTP connection, or its own driver), so the
@@ -165,6 +165,30 @@ def timed_cpu(
     return latencies, spent
 
 
+def interleaved(
+    pool: ProcessPoolExecutor, http_calls: list[Call], direct_calls: list[Call],
+    pids: dict[str, list[int]],
+) -> tuple[list[float], dict[str, float], list[float], dict[str, float]]:
+    """The API's calls and the driver's in alternating rounds (API first, then the driver
+    first, …), each round's latencies and CPU added up: a server that is still warming
+    (Neo4j's JIT compiles for minutes) or slowing (its garbage) weighs on both alike, not
+    on whichever ran first. Only groups with at least 10 calls per client and round are
+    split (fewer would run below the 8 clients' concurrency)."""
+    rounds = max(1, min(4, min(len(http_calls), len(direct_calls)) // (CLIENTS * 10)))
+    latency: dict[str, list[float]] = {"api": [], "driver": []}
+    cpu: dict[str, dict[str, float]] = {"api": {}, "driver": {}}
+    for r in range(rounds):
+        sides = [("api", http_calls[r::rounds]), ("driver", direct_calls[r::rounds])]
+        for side, calls in sides if r % 2 == 0 else sides[::-1]:
+            lat, spent = timed_cpu(pool, calls, pids)
+            latency[side] += lat
+            for name, each in spent.items():  # back to totals, divided at the end
+                cpu[side][name] = cpu[side].get(name, 0.0) + each * len(calls)
+    per_call = {side: {name: total / len(latency[side]) for name, total in cpu[side].items()}
+                for side in cpu}  # fmt: skip
+    return latency["api"], per_call["api"], latency["driver"], per_call["driver"]
+
+
 def sample_ids(db: Database, cypher: str, n: int, rng: random.Random) -> list[str]:
     records = db.driver.execute_query(cypher, database_=db.database).records
     ids = [r["id"] for r in records]
@@ -310,8 +334,9 @@ def main(argv: list[str] | None = None) -> int:
                     timed(pool, http_calls)
                     timed(pool, direct_calls)
                 pids = {"api": api_pids(api), "neo4j": [server.pid() or 0]}
-                api_lat, api_cpu = timed_cpu(pool, http_calls, pids)
-                direct_lat, direct_cpu = timed_cpu(pool, direct_calls, pids)
+                api_lat, api_cpu, direct_lat, direct_cpu = interleaved(
+                    pool, http_calls, direct_calls, pids
+                )
                 api_ms, direct_ms = percentiles(api_lat), percentiles(direct_lat)
                 print(f"{name:40} {api_ms[0]:8.1f} {api_ms[1]:8.1f} {api_ms[2]:8.1f}   "
                       f"{direct_ms[0]:10.1f} {direct_ms[1]:8.1f}  "
