@@ -8,8 +8,9 @@ with uvicorn, and measures with 8 concurrent clients:
 * the coverage summary of a subdistrict (``/areas/{id}/coverage``),
 
 then the same repository calls made directly through the driver (same Cypher, no HTTP), in
-alternating rounds with the API's where a group is large enough, and prints p50, p95 and p99 of each with the API/driver ratio, and the CPU time per call
-that the API's processes and Neo4j spent (on 2 shared cores, latency under load follows CPU).
+alternating rounds with the API's where a group is large enough, and prints p50, p95 and p99
+of each with the API/driver ratio, and the CPU time per call that the API's processes and
+Neo4j spent (on 2 shared cores, latency under load follows CPU).
 
 The 8 clients are 8 processes (each with one HTTP connection, or its own driver), so the
 load generator's own GIL does not queue the requests it times. The API runs as
