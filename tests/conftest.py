@@ -9,7 +9,7 @@ The server boots in a background thread from the session's first test on, and th
 that need no Neo4j run first: a fresh server takes 15-20 s to answer, most of it on one
 core, which those tests use the other core for. Once it answers, the same thread has it plan
 the gap, count, summary and support reads (about 45 s of one core), which the first tests to
-send them would otherwise wait for: pytest took 473 s here with it, 526-564 s without.
+send them would otherwise wait for (pytest 473-525 s here with it, 526-564 s without).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Neo4jUnderTest:
             "neo4j_connection_timeout": 2.0,
             "neo4j_max_transaction_retry_time": 2.0,
             "retry_after_seconds": 3,
-            # the session plans ahead once, at boot (_plan_ahead); an app needs not again
+            # the session plans ahead once, at boot (_plan_ahead); an app need not again
             "plan_ahead": False,
         }
         values.update(overrides)
