@@ -38,15 +38,18 @@ CALL () {
   CALL (sub) {
     MATCH (sub)<-[:LOCATED_IN*1..3]-(x:Unit|ServicePost)
     MATCH (x)<-[:EMPLOYED_BY|HOLDS]-(n)
-    RETURN n
-    UNION
+    RETURN n, false AS current
+    UNION ALL
     MATCH (sub)<-[:REPORTED_TO|VOLUNTEERS_IN]-(n)
-    RETURN n
-    UNION
-    MATCH (:PartyOrg {resolved_area: sub.id})<-[:MEMBER_OF]-(n)
-    RETURN n
+    RETURN n, false AS current
+    UNION ALL
+    MATCH (:PartyOrg {resolved_area: sub.id})<-[m:MEMBER_OF]-(n)
+    RETURN n, (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+              AS current
   }
-  WITH DISTINCT n WHERE n.party_status IN ['formal', 'probationary']
+  // most are members, now, of an organization of the area: known without another look
+  WITH n, collect(current) AS currents
+  WITH n WHERE NOT true IN currents AND n.party_status IN ['formal', 'probationary']
   // MEMBER_OF ends only at party organizations (the import and the API check it)
   WITH n WHERE NOT EXISTS {
     MATCH (n)-[m:MEMBER_OF]->()
