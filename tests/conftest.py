@@ -125,8 +125,11 @@ def _plan_ahead(booting: Future[ServerInfo], stop: threading.Event) -> None:
 
 
 @contextmanager
-def _database(info: ServerInfo) -> Iterator[Database]:
-    settings = Neo4jUnderTest(info.uri, info.user, info.password, None).settings()
+def _database(server: Neo4jUnderTest | ServerInfo) -> Iterator[Database]:
+    """A driver of its own on the server, closed on leaving."""
+    if isinstance(server, ServerInfo):
+        server = Neo4jUnderTest(server.uri, server.user, server.password, None)
+    settings = server.settings()
     driver = open_driver(settings)
     try:
         yield Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
@@ -157,15 +160,10 @@ def registry() -> QueryRegistry:
 
 
 @pytest.fixture(scope="session")
-def session_database(neo4j_server: Neo4jUnderTest, registry: QueryRegistry) -> Iterator[Database]:
-    settings = neo4j_server.settings()
-    driver = open_driver(settings)
-    database = Database(driver, registry, settings.neo4j_database)
-    database.ensure_schema()
-    try:
+def session_database(neo4j_server: Neo4jUnderTest) -> Iterator[Database]:
+    with _database(neo4j_server) as database:
+        database.ensure_schema()
         yield database
-    finally:
-        driver.close()
 
 
 @pytest.fixture
