@@ -100,6 +100,28 @@ def test_waiting_reads_share_one_transaction_and_get_their_own_answers(demo: Dat
     assert alone == answers and transactions_alone == len(reads)
 
 
+def test_reads_sharing_a_transaction_send_each_query_once(
+    demo: Database, monkeypatch: Any
+) -> None:
+    """An entity read and "who supports X" are queries of requests (``// requests:``):
+    the reads waiting together send each once, with all their requests."""
+    units = _unit_ids(demo)[:6]
+    sent: list[tuple[str, int]] = []
+    run_requests = demo.run_requests
+
+    def recording(tx: Any, name: str, placeholders: Any, requests: Any) -> Any:
+        sent.append((name, len(requests)))
+        return run_requests(tx, name, placeholders, requests)
+
+    monkeypatch.setattr(demo, "run_requests", recording)
+    reads: list[Read] = [("unit", u) for u in units] + [("supporters", u) for u in units]
+    reads.append(("unit", "U-NO-SUCH"))
+    answers, transactions = _gathered(demo, 1, ADMIN, reads)
+    assert transactions == 1 and sorted(sent) == [("node_get", 7), ("supporters", 6)]
+    monkeypatch.undo()
+    assert answers == [_sync(demo, ADMIN, r) for r in reads]
+
+
 def test_one_reads_error_is_its_own(demo: Database) -> None:
     units = _unit_ids(demo)[:3]
     reads: list[Read] = [("unit", units[0]), ("unit", "U-NO-SUCH"), ("supporters", units[1]),

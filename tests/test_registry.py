@@ -91,3 +91,18 @@ def test_registry_accepts_exactly_when_declared_equals_used(
         else:
             with pytest.raises(QueryFileError, match="declared and used parameters differ"):
                 parse_query_file(path)
+
+
+def test_a_query_of_requests_takes_only_the_list_of_them(tmp_path: Path) -> None:
+    body = "UNWIND range(0, size($requests) - 1) AS request RETURN request\n"
+    good = parse_query_file(write(tmp_path, "q", "// name: q\n// mode: read\n// params: requests"
+                                                  "\n// requests: id, as_of\n" + body))  # fmt: skip
+    assert good.requests == {"id", "as_of"} and good.params == {"requests"}
+    assert not parse_query_file(write(tmp_path, "r", "// name: r\n// mode: read\n// params:\n"
+                                                     "RETURN 1\n")).requests  # fmt: skip
+    with pytest.raises(QueryFileError, match=r"s.cypher:4: a query answering several"):
+        parse_query_file(write(tmp_path, "s", "// name: s\n// mode: read\n// params: requests, "
+                               "id\n// requests: id\n" + body.replace("RETURN", "RETURN $id,")))
+    with pytest.raises(QueryFileError, match=r"t.cypher:4: a query answering several"):
+        parse_query_file(write(tmp_path, "t", "// name: t\n// mode: write\n// params: requests"
+                                              "\n// requests: id\n" + body))  # fmt: skip

@@ -29,12 +29,11 @@ from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
-from neo4j.exceptions import DriverError, Neo4jError
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from graph_service.db.database import Database
-from graph_service.db.plans import KeptRead, Plan, PlanMaker, data_version, versioned
+from graph_service.db.plans import KeptRead, Outcome, Plan, PlanMaker, data_version, versioned
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
@@ -80,9 +79,15 @@ class AsyncReads:
     COMMIT): measured with 4 reads waiting, when these reads ran on the async driver, an
     entity read cost 1.1-1.2 ms of CPU instead of 1.5-1.7; through the whole API under 8
     clients, 5-11 % less API CPU and 15-20 % less Neo4j CPU per entity read. Each answer is
-    still read from one consistent snapshot. If a shared transaction fails, each of its
-    reads is run again alone, so one read's error never becomes another's. ``slots=0``:
-    every read runs in a transaction of its own, in the event loop's default pool.
+    still read from one consistent snapshot. The reads of a shared transaction run in step
+    (:func:`~graph_service.db.plans.run_together`), so those waiting on the same query of
+    requests (an entity by id, who supports X) send it once for all of them: measured on the
+    city graph under the query bench's 8 clients, against sending one query each, the API's
+    CPU per entity read 2.19 → 1.95 ms and Neo4j's 0.97 → 0.85, per page of supporters
+    2.76 → 2.38 and 1.38 → 1.04; p50 13.3 → 12.1 and 17.3 → 14.9 ms. If a shared
+    transaction fails, each of its reads is run again alone, so one read's error never
+    becomes another's. ``slots=0``: every read runs in a transaction of its own, in the
+    event loop's default pool.
 
     The light reads' transactions have threads of their own (``slots`` of them), so they
     never queue behind heavy reads (:meth:`read_computed`: computed gap pages, counts and
@@ -170,16 +175,9 @@ class AsyncReads:
     async def _run_batch(self, batch: list[_Waiting]) -> None:
         if len(batch) > 1:
 
-            def work(tx: ManagedTransaction) -> list[tuple[Any, Exception | None]]:
-                outcomes: list[tuple[Any, Exception | None]] = []
-                for waiting in batch:
-                    try:
-                        outcomes.append((self.twin.run_plan_in(tx, waiting.make()), None))
-                    except (Neo4jError, DriverError):
-                        raise  # the transaction is spoilt: retried, else run alone below
-                    except Exception as exc:  # the plan's own answer, e.g. not found
-                        outcomes.append((None, exc))
-                return outcomes
+            def work(tx: ManagedTransaction) -> list[Outcome]:
+                # in step: the same read of several (an entity, its supporters) is one query
+                return self.twin.run_plans_in(tx, [waiting.make() for waiting in batch])
 
             label = "+".join(sorted({waiting.label for waiting in batch}))
             try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar
@@ -29,7 +29,15 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db import org_areas
-from graph_service.db.plans import KeptRead, Plan, PlanMaker, Step, run_with
+from graph_service.db.plans import (
+    KeptRead,
+    Outcome,
+    Plan,
+    PlanMaker,
+    Step,
+    run_together,
+    run_with,
+)
 from graph_service.db.records import record_dict
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
@@ -116,13 +124,9 @@ class Database:
     ) -> list[Record]:
         """Run a read query; return its records as plain dicts."""
         query = self.registry[name]
-        self._check(query, params, Mode.READ)
-        text = self._text(query, placeholders or {})
-
-        def work(tx: ManagedTransaction) -> list[Record]:
-            return [record_dict(record) for record in tx.run(text, params)]
-
-        return self.execute_read(work, query.name)
+        if query.mode is not Mode.READ:
+            raise ValueError(f"query {query.name} is {query.mode}, not {Mode.READ}")
+        return self.execute_read(lambda tx: self.run_in(tx, name, placeholders, **params), name)
 
     def write(
         self, name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any
@@ -204,20 +208,63 @@ class Database:
     ) -> list[Record]:
         """Run a named query inside a transaction function given to execute_read/write."""
         query = self.registry[name]
+        if query.requests:  # one request of a query that answers several
+            return self.run_requests(tx, name, placeholders, [params])[0]
         if set(params) != set(query.params):
             raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
         text = self._text(query, placeholders or {})
         return [record_dict(record) for record in tx.run(text, params)]
 
+    def run_requests(
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        placeholders: Mapping[str, Enum] | None,
+        requests: Sequence[Mapping[str, Any]],
+    ) -> list[list[Record]]:
+        """Run a query that answers several requests (``// requests:``, see
+        :mod:`graph_service.db.registry`) for all of ``requests`` at once: each one's rows,
+        in order."""
+        query = self.registry[name]
+        for params in requests:
+            if set(params) != query.requests:
+                raise ValueError(
+                    f"query {name} takes requests of {sorted(query.requests)}, got {sorted(params)}"
+                )
+        text = self._text(query, placeholders or {})
+        answers: list[list[Record]] = [[] for _ in requests]
+        for record in tx.run(text, {"requests": list(requests)}):
+            row = record_dict(record)
+            answers[row.pop("request")].append(row)
+        return answers
+
+    def _read_step(self, tx: ManagedTransaction, wanted: Step) -> list[Record]:
+        if (mode := self.registry[wanted.name].mode) is not Mode.READ:
+            raise ValueError(f"query {wanted.name} is {mode}: a read plan only reads")
+        return self.run_in(tx, wanted.name, wanted.placeholders, **wanted.params)
+
     def run_plan_in(self, tx: ManagedTransaction, plan: Plan[T]) -> T:
         """Run a read plan (see :mod:`graph_service.db.plans`) inside a transaction."""
+        return run_with(plan, lambda wanted: self._read_step(tx, wanted))
 
-        def run(wanted: Step) -> list[Record]:
-            if (mode := self.registry[wanted.name].mode) is not Mode.READ:
-                raise ValueError(f"query {wanted.name} is {mode}: a read plan only reads")
-            return self.run_in(tx, wanted.name, wanted.placeholders, **wanted.params)
+    def run_plans_in(self, tx: ManagedTransaction, plans: Sequence[Plan[Any]]) -> list[Outcome]:
+        """Run several read plans inside one transaction, in step (see
+        :func:`~graph_service.db.plans.run_together`): the steps they wait on at the same
+        time of a query that answers several requests are sent as one query. Each plan's
+        answer, or the error its own logic raised (e.g. not found); a query's error is
+        raised."""
 
-        return run_with(plan, run)
+        def together(wanted: Step) -> Hashable | None:
+            if not self.registry[wanted.name].requests:
+                return None
+            return wanted.name, tuple(sorted((wanted.placeholders or {}).items()))
+
+        def run_many(steps: list[Step]) -> list[list[Record]]:
+            first = steps[0]
+            return self.run_requests(tx, first.name, first.placeholders,
+                                     [each.params for each in steps])  # fmt: skip
+
+        return run_together(plans, lambda wanted: self._read_step(tx, wanted), together, run_many)
 
     def read_plan(self, make: PlanMaker[T], label: str = "") -> T:
         """Run a read plan in a managed read transaction of its own."""

@@ -17,7 +17,7 @@ a managed transaction may be retried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Hashable, Mapping
+from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -83,6 +83,66 @@ def run_with(plan: Plan[T], run: Callable[[Step], list[Record]]) -> T:
     except StopIteration as done:
         answer: T = done.value
         return answer
+
+
+Outcome = tuple[Any, Exception | None]  # a plan's answer, or the error its own logic raised
+
+
+def run_together(
+    plans: Sequence[Plan[Any]],
+    run: Callable[[Step], list[Record]],
+    together: Callable[[Step], Hashable | None],
+    run_many: Callable[[list[Step]], list[list[Record]]],
+) -> list[Outcome]:
+    """Drive several plans to their answers in step: each round, every plan still running
+    waits on one step; steps that ``together`` gives the same key (not None) run as one
+    call of ``run_many`` (their records, in order) when there are several, the others
+    one by one with ``run``. Each plan's outcome: its answer, or the exception its own
+    logic raised (e.g. not found: it ends that plan only). An exception of ``run`` or
+    ``run_many`` (a query's) is raised.
+
+    >>> def double(n: int) -> Plan[int]:
+    ...     rows = yield step("echo", n=n)
+    ...     return 2 * rows[0]["n"]
+    >>> calls = []
+    >>> def run_many(steps):
+    ...     calls.append(len(steps))
+    ...     return [[dict(each.params)] for each in steps]
+    >>> run_together([double(1), double(2)], None, lambda s: s.name, run_many), calls
+    ([(2, None), (4, None)], [2])
+    """
+    outcomes: list[Outcome | None] = [None] * len(plans)
+    waiting: dict[int, Step] = {}
+
+    def advance(i: int, sent: list[Record] | None) -> None:
+        try:
+            waiting[i] = next(plans[i]) if sent is None else plans[i].send(sent)
+        except StopIteration as done:
+            outcomes[i] = (done.value, None)
+        except Exception as exc:  # the plan's own answer, e.g. not found
+            outcomes[i] = (None, exc)
+
+    for i in range(len(plans)):
+        advance(i, None)
+    while waiting:
+        groups: dict[Hashable, list[int]] = {}
+        alone: list[int] = []
+        for i, wanted in waiting.items():
+            key = together(wanted)
+            (alone if key is None else groups.setdefault(key, [])).append(i)
+        answers: dict[int, list[Record]] = {}
+        for members in groups.values():
+            if len(members) == 1:
+                alone += members
+                continue
+            rows = run_many([waiting[i] for i in members])
+            answers.update(zip(members, rows, strict=True))
+        for i in alone:
+            answers[i] = run(waiting[i])
+        waiting.clear()
+        for i in sorted(answers):
+            advance(i, answers[i])
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def data_version() -> Plan[str | None]:

@@ -18,6 +18,14 @@ upsert, for one). They declare ``// placeholders: label`` and write ``{{label}}`
 body; :meth:`Query.render` fills the placeholder only with a member of the closed
 enumeration it is given, never with raw input.
 
+A read that the API may be asked for many times at once (an entity, who supports it)
+declares ``// requests: id, as_of`` and ``// params: requests``: it answers a list of
+requests in one run. ``$requests`` is a list of maps with those keys, and each row names
+the request it answers by its index, ``request``. A plan still asks for one (a step with
+``id`` and ``as_of``); the runners send it as a list of one, or, when several plans in one
+transaction wait on the same query, all of them at once (see
+:func:`graph_service.db.plans.run_together`).
+
 A condition written once and used by many queries (which nodes an area-scoped caller
 may see) lives in ``cypher/_fragments/<name>.cypher`` under a header of its own
 (``// fragment: name``, ``// params: …``) and writes ``{{node}}`` for the node it is
@@ -62,6 +70,7 @@ class Query:
     path: Path
     purpose: str = ""
     placeholders: frozenset[str] = field(default_factory=frozenset)
+    requests: frozenset[str] = field(default_factory=frozenset)  # keys of each request
 
     def render(self, **values: Enum) -> str:
         """The query text with its placeholders filled by closed-enumeration members.
@@ -165,6 +174,13 @@ def parse_query_file(path: Path, fragments: dict[str, str] | None = None) -> Que
         )
     if not body:
         raise QueryFileError(f"{path}:{body_start + 1}: the query body is empty")
+    requests_text, requests_line = header.get("requests", ("", 0))
+    requests = {r.strip() for r in requests_text.split(",") if r.strip()}
+    if requests and (mode is not Mode.READ or declared != {"requests"}):
+        raise QueryFileError(
+            f"{path}:{requests_line}: a query answering several requests reads, and takes "
+            f"only $requests (a list of maps with the keys {sorted(requests)})"
+        )
     return Query(
         name=name,
         mode=mode,
@@ -173,6 +189,7 @@ def parse_query_file(path: Path, fragments: dict[str, str] | None = None) -> Que
         path=path,
         purpose=header.get("purpose", ("", 0))[0],
         placeholders=frozenset(placeholders),
+        requests=frozenset(requests),
     )
 
 
