@@ -118,8 +118,21 @@ def test_reads_sharing_a_transaction_send_each_query_once(
     reads.append(("unit", "U-NO-SUCH"))
     answers, transactions = _gathered(demo, 1, ADMIN, reads)
     assert transactions == 1 and sorted(sent) == [("node_get", 7), ("supporters", 6)]
+    # an organizer's reads also ask which ids lie in its areas: that query too goes once
+    # per round (the entities found, then the supporters of those it may see)
+    organizer = Principal("organizer", Role.ORGANIZER, ("A-ERQI",))
+    sent.clear()
+    scoped, transactions = _gathered(demo, 1, organizer, reads)
+    visible = [n for name, n in sent if name == "visible_ids"]
+    assert transactions == 1 and visible[0] == 12 and len(visible) == 2
+    assert visible[1] == sum(what == "supporters" and not isinstance(answer, tuple)
+                             for (what, _), answer in zip(reads, scoped, strict=True))  # fmt: skip
     monkeypatch.undo()
     assert answers == [_sync(demo, ADMIN, r) for r in reads]
+    assert scoped == [_sync(demo, organizer, r) for r in reads]
+    assert any(isinstance(a, tuple) for a in scoped[:6]) and not all(
+        isinstance(a, tuple) for a in scoped[:6]
+    )  # some of the units lie in the organizer's area, some do not
 
 
 def test_one_reads_error_is_its_own(demo: Database) -> None:

@@ -106,3 +106,20 @@ def test_a_query_of_requests_takes_only_the_list_of_them(tmp_path: Path) -> None
     with pytest.raises(QueryFileError, match=r"t.cypher:4: a query answering several"):
         parse_query_file(write(tmp_path, "t", "// name: t\n// mode: write\n// params: requests"
                                               "\n// requests: id\n" + body))  # fmt: skip
+
+
+def test_an_include_may_give_a_fragment_parameter_a_value_of_the_query(tmp_path: Path) -> None:
+    fragments = tmp_path / "_fragments"
+    fragments.mkdir()
+    (fragments / "in_scope.cypher").write_text(
+        "// fragment: in_scope\n// params: scope\n({{node}}.area IN $scope OR $scope IS NULL)\n"
+    )
+    write(tmp_path, "q", "// name: q\n// mode: read\n// params: requests\n// requests: scope\n"
+          "UNWIND $requests AS req MATCH (x) WHERE {{> in_scope x scope=req.scope}} RETURN x\n")
+    text = QueryRegistry.load(tmp_path)["q"].text
+    assert "(x.area IN req.scope OR req.scope IS NULL)" in text and "$scope" not in text
+    write(tmp_path, "q", "// name: q\n// mode: read\n// params: scope\n"
+          "MATCH (x) WHERE {{> in_scope x areas=req.scope}} RETURN x\n")
+    with pytest.raises(QueryFileError, match=r"q.cypher: body line 1: fragment 'in_scope' has "
+                                             r"no parameter \$areas"):
+        QueryRegistry.load(tmp_path)

@@ -31,7 +31,9 @@ may see) lives in ``cypher/_fragments/<name>.cypher`` under a header of its own
 (``// fragment: name``, ``// params: …``) and writes ``{{node}}`` for the node it is
 about. A query includes it with ``{{> name var}}``; the loader pastes the fragment in
 with ``var`` for ``{{node}}`` before the parameters are checked, so the query must
-declare the fragment's parameters too.
+declare the fragment's parameters too — unless the include gives one a value of the
+query's own, a variable or its property: ``{{> visible x scope=req.scope}}`` writes
+``req.scope`` where the fragment writes ``$scope``.
 """
 
 from __future__ import annotations
@@ -49,7 +51,11 @@ PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
 # Strings and comments are blanked before parameters are collected.
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-INCLUDE = re.compile(r"\{\{>\s*(?P<name>[a-z_]+)\s+(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+INCLUDE = re.compile(
+    r"\{\{>\s*(?P<name>[a-z_]+)\s+(?P<var>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?P<binds>(?:\s+[a-z_]+=[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)*)\s*\}\}"
+)
+BIND = re.compile(r"(?P<param>[a-z_]+)=(?P<value>\S+)")
 FRAGMENTS = "_fragments"
 
 
@@ -102,10 +108,19 @@ def _used_params(body: str) -> set[str]:
 def _expand(body: str, path: Path, fragments: dict[str, str]) -> str:
     def paste(match: re.Match[str]) -> str:
         name = match["name"]
+        line = body[: match.start()].count("\n") + 1
         if name not in fragments:
-            line = body[: match.start()].count("\n") + 1
             raise QueryFileError(f"{path}: body line {line}: no fragment named '{name}'")
-        return fragments[name].replace("{{node}}", match["var"])
+        text = fragments[name].replace("{{node}}", match["var"])
+        for bind in BIND.finditer(match["binds"]):
+            param, value = bind["param"], bind["value"]
+            used = re.compile(r"\$" + param + r"\b")
+            if not used.search(text):
+                raise QueryFileError(
+                    f"{path}: body line {line}: fragment '{name}' has no parameter ${param}"
+                )
+            text = used.sub(value, text)
+        return text
 
     return INCLUDE.sub(paste, body)
 
