@@ -23,7 +23,7 @@ TOGETHER = {"a", "b"}  # queries that answer several requests at once
 
 
 class Refused(Exception):
-    pass
+    """A plan's own error (as not found is for a real read)."""
 
 
 def scripted(script: Script) -> Plan[list[int]]:
