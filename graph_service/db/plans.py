@@ -142,7 +142,9 @@ def run_together(
         waiting.clear()
         for i in sorted(answers):
             advance(i, answers[i])
-    return [outcome for outcome in outcomes if outcome is not None]
+    done = [outcome for outcome in outcomes if outcome is not None]
+    assert len(done) == len(plans)  # each plan ended, with its answer or its error
+    return done
 
 
 def data_version() -> Plan[str | None]:
