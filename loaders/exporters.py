@@ -105,32 +105,39 @@ def table_rows(
     db: Database,
     table: Table,
     *,
-    area: str | None = None,
+    within: repo.AreaExport | None = None,
     page_size: int = repo.PAGE_SIZE,
     personal: bool = False,
 ) -> Iterator[Row]:
     """The rows of one table, streamed in export order: every column's field, in column
     order, None where the graph holds no value. Persons' phone, ID number and home address
-    are left empty unless ``personal``. ``area`` is not checked here (see
-    :func:`graph_service.db.exports.require_area`)."""
+    are left empty unless ``personal``. ``within``: the rows of an area's export only
+    (:func:`graph_service.db.exports.area_export`)."""
     fields = [column.field for column in table.columns]
     if not personal and table.kind is NodeKind.PERSON:
         fields = [field for field in fields if field not in PERSONAL_FIELDS]
     if isinstance(table.kind, NodeKind):
-        found = repo.node_rows(db, table.kind, area=area, page_size=page_size)
+        found = repo.node_rows(db, table.kind, within=within, page_size=page_size)
     else:
-        found = repo.relationship_rows(db, table.kind, area=area, page_size=page_size)
+        found = repo.relationship_rows(db, table.kind, within=within, page_size=page_size)
     for props in found:
         yield {column.field: props.get(column.field) if column.field in fields else None
                for column in table.columns}  # fmt: skip
+
+
+def _within(db: Database, area: str | None) -> repo.AreaExport | None:
+    """The nodes of ``area``'s export (the area is not checked here, see
+    :func:`graph_service.db.exports.require_area`), or None: the whole graph."""
+    return None if area is None else repo.area_export(db, area)
 
 
 def _non_empty_tables(
     db: Database, area: str | None, page_size: int, personal: bool = False
 ) -> Iterator[tuple[Table, Iterator[Row]]]:
     """Each table that has rows, with its rows (the first one fetched to know)."""
+    within = _within(db, area)
     for table in TABLES:
-        rows = table_rows(db, table, area=area, page_size=page_size, personal=personal)
+        rows = table_rows(db, table, within=within, page_size=page_size, personal=personal)
         first = next(rows, None)
         if first is not None:
             yield table, chain([first], rows)
@@ -181,22 +188,29 @@ def export_csv(
     db: Database, folder: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
     personal: bool = False,
 ) -> Path:
-    """Write one ``<table key>.csv`` per non-empty table into ``folder``; return it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: set[str] = set()
-    for table, rows in _non_empty_tables(db, area, page_size, personal):
+    """Write one ``<table key>.csv`` per non-empty table into ``folder``; return it.
 
-        def write(path: Path, table: Table = table, rows: Iterator[Row] = rows) -> None:
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    Every table is written to a temporary file first and the files are renamed into place
+    only once all are written, so an export that fails part way leaves the folder as it
+    was: never some tables new and others old or missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    partials: dict[str, Path] = {}
+    try:
+        for table, rows in _non_empty_tables(db, area, page_size, personal):
+            partial = folder / f".{table.key}.csv.partial"
+            partials[table.key] = partial
+            with partial.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow([column.header for column in table.columns])
                 for row in rows:
                     writer.writerow([_csv_cell(value) for value in row.values()])
-
-        _replace_atomically(folder / f"{table.key}.csv", write)
-        written.add(table.key)
+        for key, partial in partials.items():
+            os.replace(partial, folder / f"{key}.csv")
+    finally:
+        for partial in partials.values():
+            partial.unlink(missing_ok=True)
     for table in TABLES:  # an earlier export's file of a table now empty would be re-imported
-        if table.key not in written:
+        if table.key not in partials:
             (folder / f"{table.key}.csv").unlink(missing_ok=True)
     return folder
 
@@ -272,12 +286,13 @@ def to_networkx(
     import networkx as nx
 
     graph = nx.MultiDiGraph()
+    within = _within(db, area)
     for table in TABLES:
         if isinstance(table.kind, NodeKind):
-            for row in table_rows(db, table, area=area, page_size=page_size, personal=personal):
+            for row in table_rows(db, table, within=within, page_size=page_size, personal=personal):
                 graph.add_node(row["id"], **_node_attributes(table.kind, row))
         else:
-            for row in table_rows(db, table, area=area, page_size=page_size, personal=personal):
+            for row in table_rows(db, table, within=within, page_size=page_size, personal=personal):
                 graph.add_edge(
                     row["from_id"],
                     row["to_id"],

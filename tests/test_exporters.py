@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES
-from graph_service.errors import InvalidInput, NotFound
+from graph_service.errors import DatabaseUnavailable, InvalidInput, NotFound
 from loaders.cells import FORMULA_STARTS, neutralise, unneutralise
 from loaders.exporters import export_csv, export_graph, export_json, to_networkx
 from loaders.importer import import_files
@@ -402,6 +402,42 @@ def test_a_csv_export_removes_stale_files_of_empty_tables(
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["README.md"] + [f"{key}.csv" for key in expected_ids(INSIDE_GRID)]
     )
+
+
+class _GoneAfter(Database):
+    """The real database, which becomes unreachable after ``reads`` reads."""
+
+    def __init__(self, db: Database, reads: int) -> None:
+        super().__init__(db.driver, db.registry, db.database)
+        self.left = reads
+
+    def read(self, name: str, /, *args: Any, **params: Any) -> list[dict[str, Any]]:
+        self.left -= 1
+        if self.left < 0:
+            raise DatabaseUnavailable("Neo4j went away (injected)")
+        return super().read(name, *args, **params)
+
+
+def test_a_csv_export_failing_part_way_leaves_the_folder_as_it_was(
+    db: Database, region: Path, tmp_path: Path
+) -> None:
+    area = "A-EQ"  # (the whole graph's export is written by the same code)
+    folder = export_graph(db, "csv", tmp_path / "out", area="A-G1")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    fresh = export_csv(db, tmp_path / "fresh", area=area)
+    assert {p.name for p in fresh.iterdir()} != set(before), "the new export differs"
+    counted = _GoneAfter(db, 10**6)
+    export_csv(counted, tmp_path / "counted", area=area)
+    reads = 10**6 - counted.left
+    assert reads > 10
+    # fail at the first read, at the last and at three points between
+    for failing_at in sorted({0, reads // 4, reads // 2, 3 * reads // 4, reads - 1}):
+        with pytest.raises(DatabaseUnavailable):
+            export_csv(_GoneAfter(db, failing_at), folder, area=area)
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, failing_at
+    export_csv(db, folder, area=area)
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert after == {p.name: p.read_bytes() for p in fresh.iterdir()}
 
 
 @pytest.mark.parametrize("area", ["A-NOPE", "U-POL"])

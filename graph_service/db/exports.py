@@ -1,10 +1,11 @@
 """The export repository: the graph read back in id order, one page at a time.
 
-Nodes come out of ``cypher/exports/export_nodes_page.cypher`` (or its area variant) in
-``id`` order, relationships out of ``export_relationships_page.cypher`` in
-``(from_id, to_id)`` order. Paging is by keyset (``id > last id``) on the unique id
-indexes, so each page is one short read transaction and memory stays flat however large
-the graph is. What comes out is plain Python: provenance (``src_file``, ``src_row``,
+Nodes come out of ``cypher/exports/export_nodes_page.cypher`` in ``id`` order,
+relationships out of ``export_relationships_page.cypher`` in ``(from_id, to_id)`` order.
+Paging is by keyset (``id > last id``) on the unique id indexes, so each page is one short
+read transaction and memory stays flat however large the graph is. An area's export first
+finds its nodes' ids by one walk down from the area (:func:`area_export`), then reads them
+a page of ids at a time. What comes out is plain Python: provenance (``src_file``, ``src_row``,
 ``src_at``) is dropped, the ``location`` point becomes ``latitude``/``longitude``, and
 Neo4j temporal values become :mod:`datetime` values.
 
@@ -15,7 +16,8 @@ A-JN 济南市
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j.spatial import Point
@@ -63,28 +65,59 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class AreaExport:
+    """The nodes in the export of one area (see ``export_area_members.cypher``): their ids
+    in id order, by label. Found by one walk down from the area, so an area's export costs
+    what the area holds; its ids are held in memory (a few dozen bytes each)."""
+
+    area: str
+    ids: tuple[str, ...]
+    by_label: dict[str, tuple[str, ...]]
+    members: frozenset[str]
+
+
+def area_export(db: Database, area_id: str) -> AreaExport:
+    """The nodes in the export of ``area_id`` (checked first with :func:`require_area`)."""
+    ids: list[str] = []
+    by_label: dict[str, list[str]] = {}
+    for record in db.read("export_area_members", scope=[area_id]):
+        ids.append(record["id"])
+        for label in record["labels"]:
+            by_label.setdefault(label, []).append(record["id"])
+    return AreaExport(
+        area_id, tuple(ids), {k: tuple(v) for k, v in by_label.items()}, frozenset(ids)
+    )
+
+
+def _pages(ids: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
 def node_rows(
-    db: Database, kind: NodeKind, *, area: str | None = None, page_size: int = PAGE_SIZE
+    db: Database,
+    kind: NodeKind,
+    *,
+    within: AreaExport | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Iterator[dict[str, Any]]:
-    """Every node of ``kind`` (of the export of ``area``, if given), in id order.
+    """Every node of ``kind`` (of an area's export, if ``within``), in id order.
 
     Each is a dict of its stored properties without provenance, ``location`` given as
-    ``latitude`` and ``longitude``. The caller checks ``area`` with :func:`require_area`.
+    ``latitude`` and ``longitude``.
     """
+    if within is not None:
+        for ids in _pages(within.by_label.get(kind.value, ()), page_size):
+            page = db.read("export_nodes_by_id", placeholders={"label": kind}, ids=ids)
+            for record in page:
+                yield _clean(record["props"])
+        return
     after = ""
     while True:
-        if area is None:
-            page = db.read(
-                "export_nodes_page", placeholders={"label": kind}, after=after, limit=page_size
-            )
-        else:
-            page = db.read(
-                "export_area_nodes_page",
-                placeholders={"label": kind},
-                area=area,
-                after=after,
-                limit=page_size,
-            )
+        page = db.read(
+            "export_nodes_page", placeholders={"label": kind}, after=after, limit=page_size
+        )
         for record in page:
             yield _clean(record["props"])
         if len(page) < page_size:
@@ -93,25 +126,29 @@ def node_rows(
 
 
 def relationship_rows(
-    db: Database, rel: RelKind, *, area: str | None = None, page_size: int = PAGE_SIZE
+    db: Database,
+    rel: RelKind,
+    *,
+    within: AreaExport | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Iterator[dict[str, Any]]:
-    """Every relationship of type ``rel`` (both ends in the export of ``area``, if given),
+    """Every relationship of type ``rel`` (both ends in an area's export, if ``within``),
     in ``(from_id, to_id)`` order, as ``{"from_id", "to_id", **properties}``."""
+    if within is not None:
+        # pages of start nodes in id order, each page's relationships in order: in order
+        for ids in _pages(within.ids, page_size):
+            page = db.read("export_relationships_from", placeholders={"rel": rel}, ids=ids)
+            for record in page:
+                if record["to_id"] in within.members:
+                    ends = {"from_id": record["from_id"], "to_id": record["to_id"]}
+                    yield ends | _clean(record["props"])
+        return
     after_from = after_to = after_rel = ""
     while True:
         cursor = {"after_from": after_from, "after_to": after_to, "after_rel": after_rel}
-        if area is None:
-            page = db.read(
-                "export_relationships_page", placeholders={"rel": rel}, limit=page_size, **cursor
-            )
-        else:
-            page = db.read(
-                "export_area_relationships_page",
-                placeholders={"rel": rel},
-                area=area,
-                limit=page_size,
-                **cursor,
-            )
+        page = db.read(
+            "export_relationships_page", placeholders={"rel": rel}, limit=page_size, **cursor
+        )
         for record in page:
             ends = {"from_id": record["from_id"], "to_id": record["to_id"]}
             yield ends | _clean(record["props"])
