@@ -2,9 +2,9 @@
 // mode: read
 // params: after, limit
 // placeholders: label
-// purpose: One page of the nodes of a label, in id order after the id $after (keyset paging on the id index); provenance is left out by the caller.
+// purpose: One page of the nodes of a label, in id order after the id $after (keyset paging on the id index); provenance (and a party organization's stored area) comes back null, which spares the driver a datetime per row (a third of an export's client time), and the caller leaves it out.
 MATCH (n:{{label}})
 WHERE n.id > $after
-RETURN properties(n) AS props
+RETURN n {.*, src_file: null, src_row: null, src_at: null, resolved_area: null} AS props
 ORDER BY n.id
 LIMIT $limit

@@ -2,8 +2,8 @@
 // mode: read
 // params: ids
 // placeholders: rel
-// purpose: The relationships of a type that start at the nodes with the ids $ids (a page of an area's export, see export_area_members), in (from id, to id) order, the element id breaking ties between parallel relationships; the caller keeps those whose other end is exported too.
+// purpose: The relationships of a type that start at the nodes with the ids $ids (a page of an area's export, see export_area_members), in (from id, to id) order, the element id breaking ties between parallel relationships; the caller keeps those whose other end is exported too. Provenance comes back null (see export_nodes_page).
 UNWIND $ids AS id
 MATCH (a:Entity {id: id})-[r:{{rel}}]->(b:Entity)
-RETURN a.id AS from_id, b.id AS to_id, properties(r) AS props, elementId(r) AS rel_id
+RETURN a.id AS from_id, b.id AS to_id, r {.*, src_file: null, src_row: null, src_at: null} AS props, elementId(r) AS rel_id
 ORDER BY from_id, to_id, rel_id
