@@ -10,7 +10,9 @@ an export imported into an empty database and exported again gives the same file
     sorted by ``id`` (relationships by ``from_id``, then ``to_id``). Dates are ISO
     (``2024-05-24``), booleans ``true``/``false``, a missing value is an empty cell, a
     location is the ``latitude``/``longitude`` columns. A ``<key>.csv`` of a table that is
-    now empty, left by an earlier export to the same folder, is removed.
+    now empty, left by an earlier export to the same folder, is removed. The files are
+    renamed into place only once every table is written: an export failing part way leaves
+    the folder as it was.
 ``xlsx``
     One sheet per non-empty table (sheet name = table key), same header and rows, dates as
     ISO text, numbers as numbers, booleans as Excel booleans. Written in openpyxl's

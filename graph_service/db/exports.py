@@ -95,6 +95,15 @@ def _pages(ids: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(ids[start : start + size])
 
 
+def _page(
+    db: Database, name: str, placeholders: dict[str, NodeKind | RelKind], **params: Any
+) -> list[dict[str, Any]]:
+    """The rows of a page query, which answers with one row: the page as a list."""
+    (row,) = db.read(name, placeholders=placeholders, **params)
+    page: list[dict[str, Any]] = row["page"]
+    return page
+
+
 def node_rows(
     db: Database,
     kind: NodeKind,
@@ -109,20 +118,18 @@ def node_rows(
     """
     if within is not None:
         for ids in _pages(within.by_label.get(kind.value, ()), page_size):
-            page = db.read("export_nodes_by_id", placeholders={"label": kind}, ids=ids)
-            for record in page:
-                yield _clean(record["props"])
+            page = _page(db, "export_nodes_by_id", {"label": kind}, ids=ids)
+            for props in page:
+                yield _clean(props)
         return
     after = ""
     while True:
-        page = db.read(
-            "export_nodes_page", placeholders={"label": kind}, after=after, limit=page_size
-        )
-        for record in page:
-            yield _clean(record["props"])
+        page = _page(db, "export_nodes_page", {"label": kind}, after=after, limit=page_size)
+        for props in page:
+            yield _clean(props)
         if len(page) < page_size:
             return
-        after = page[-1]["props"]["id"]
+        after = page[-1]["id"]
 
 
 def relationship_rows(
@@ -137,7 +144,7 @@ def relationship_rows(
     if within is not None:
         # pages of start nodes in id order, each page's relationships in order: in order
         for ids in _pages(within.ids, page_size):
-            page = db.read("export_relationships_from", placeholders={"rel": rel}, ids=ids)
+            page = _page(db, "export_relationships_from", {"rel": rel}, ids=ids)
             for record in page:
                 if record["to_id"] in within.members:
                     ends = {"from_id": record["from_id"], "to_id": record["to_id"]}
@@ -146,9 +153,7 @@ def relationship_rows(
     after_from = after_to = after_rel = ""
     while True:
         cursor = {"after_from": after_from, "after_to": after_to, "after_rel": after_rel}
-        page = db.read(
-            "export_relationships_page", placeholders={"rel": rel}, limit=page_size, **cursor
-        )
+        page = _page(db, "export_relationships_page", {"rel": rel}, limit=page_size, **cursor)
         for record in page:
             ends = {"from_id": record["from_id"], "to_id": record["to_id"]}
             yield ends | _clean(record["props"])
