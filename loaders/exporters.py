@@ -76,6 +76,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -225,21 +226,49 @@ def export_xlsx(
 
     def write(target: Path) -> None:
         workbook = Workbook(write_only=True)
-        for table, rows in _non_empty_tables(db, area, page_size, personal):
-            _append_sheet(workbook, table, rows)
-        if not workbook.worksheets:
-            _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
+        try:
+            for table, rows in _non_empty_tables(db, area, page_size, personal):
+                _append_sheet(workbook, table, rows)
+            if not workbook.worksheets:
+                _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
+        except BaseException:
+            _discard(workbook)
+            raise
         workbook.save(target)
 
     _replace_atomically(path, write)
     return path
 
 
+def _discard(workbook: Workbook) -> None:
+    """Close the sheets of a write-only workbook that will not be saved, and remove their
+    temporary files: left to the garbage collector, each sheet's writer ends by writing
+    to a file already closed (an error on stderr) and its temporary file stays."""
+    for sheet in workbook.worksheets:
+        with suppress(Exception):
+            sheet.close()
+        writer = getattr(sheet, "_writer", None)  # openpyxl's; holds the temporary file
+        if writer is not None:
+            with suppress(Exception):
+                writer.cleanup()
+
+
+#: The rows of an Excel sheet, the header's included.
+XLSX_MAX_ROWS = 1_048_576
+
+
 def _append_sheet(workbook: Workbook, table: Table, rows: Iterator[Row]) -> None:
     sheet = workbook.create_sheet(title=table.key)
     sheet.freeze_panes = "A2"
     sheet.append([column.header for column in table.columns])
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
+        if number > XLSX_MAX_ROWS:
+            raise InvalidInput(
+                f"table {table.key} has more than {XLSX_MAX_ROWS - 1:,} rows, more than an Excel "
+                f"sheet holds: export it as csv or json, or one area at a time / "
+                f"{table.key} 超过 Excel 工作表行数上限，请导出为 csv 或 json，或按区域导出",
+                field="format",
+            )
         sheet.append([_xlsx_cell(value) for value in row.values()])
 
 

@@ -18,6 +18,7 @@ from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES
 from graph_service.errors import DatabaseUnavailable, InvalidInput, NotFound
+from loaders import exporters
 from loaders.cells import FORMULA_STARTS, neutralise, unneutralise
 from loaders.exporters import export_csv, export_graph, export_json, to_networkx
 from loaders.importer import import_files
@@ -402,6 +403,25 @@ def test_a_csv_export_removes_stale_files_of_empty_tables(
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["README.md"] + [f"{key}.csv" for key in expected_ids(INSIDE_GRID)]
     )
+
+
+def test_an_xlsx_export_with_a_table_too_long_for_a_sheet_is_refused(
+    db: Database, region: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = export_graph(db, "xlsx", tmp_path / "out.xlsx")
+    before = path.read_bytes()
+    tables = NODES | RELATIONSHIPS
+    longest = max(len(rows) for rows in tables.values())
+    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest)  # the header takes a row
+    with pytest.raises(InvalidInput) as refused:
+        export_graph(db, "xlsx", path)
+    named = [key for key, rows in tables.items() if f"table {key} " in str(refused.value)]
+    assert len(named) == 1 and len(tables[named[0]]) == longest
+    assert path.read_bytes() == before, "the earlier export is left as it was"
+    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest + 1)
+    workbook = openpyxl.load_workbook(export_graph(db, "xlsx", path), read_only=True)
+    rows = sum(1 for _ in workbook[named[0]].iter_rows())
+    assert rows == longest + 1, "a sheet filled to the last row is fine"
 
 
 class _GoneAfter(Database):
