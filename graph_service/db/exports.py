@@ -65,6 +65,9 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_NODE_LABELS = frozenset(kind.value for kind in NodeKind)
+
+
 @dataclass(frozen=True)
 class AreaExport:
     """The nodes in the export of one area (see ``export_area_members.cypher``): their ids
@@ -85,7 +88,8 @@ def area_export(db: Database, area_id: str) -> AreaExport:
     for record in db.read("export_area_members", scope=[area_id]):
         ids.append(record["id"])
         for label in record["labels"]:
-            by_label.setdefault(label, []).append(record["id"])
+            if label in _NODE_LABELS:  # not Entity, which every one carries
+                by_label.setdefault(label, []).append(record["id"])
     return AreaExport(
         area_id, tuple(ids), {k: tuple(v) for k, v in by_label.items()}, frozenset(ids)
     )
