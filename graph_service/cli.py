@@ -54,6 +54,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     os.environ["RESULT_CACHE_FILE"] = str(kept)
     uvicorn.run("graph_service.main:create_app", factory=True, host=host, port=port,
                 workers=workers)  # fmt: skip
+
+
 BoltPortOpt = Annotated[int | None, typer.Option("--port", help="Bolt port of the server.")]
 
 
@@ -380,6 +382,41 @@ def portfolio(
                ("since", "起 since"), ("until", "止 until")]  # fmt: skip
     emit_rows(rows, columns, fmt, out,
               title=f"{result.supporter.name}: load {result.load} 支持对象数")  # fmt: skip
+
+
+@app.command()
+def candidates(
+    entity_id: Annotated[str, typer.Argument(help="Id of a branch, building, park or unit")],
+    as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
+    limit: Annotated[int, typer.Option(help="Candidates of each kind")] = 10,
+) -> None:  # fmt: skip
+    """Who should be assigned to it or cover it, given everyone's load / 推荐联系包挂人选."""
+    from graph_service.cli_db import open_database
+    from graph_service.cli_output import emit_rows
+    from graph_service.db import support as repo
+    from graph_service.errors import GraphServiceError
+
+    _check_format(fmt, out)
+    try:
+        with open_database(cli_settings()) as db:
+            result = repo.candidates(db, Principal.cli(), entity_id, _as_of(as_of), limit=limit)
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    rows: list[dict[str, object]] = [
+        {"as": what, "id": c.candidate.id, "name": c.candidate.name,
+         "roles": [f"{zh} {en}" for zh, en in zip(c.roles_zh, c.roles, strict=True)],
+         "load": c.load, "near": f"{c.near.name} ({c.near.level})", "nearby": c.nearby}
+        for what, group in (("选派 assign", result.officers),
+                            ("覆盖 cover", result.covering_orgs))
+        for c in group
+    ]  # fmt: skip
+    columns = [("as", "方式 as"), ("name", "人选 candidate"), ("roles", "身份 roles"),
+               ("load", "负担 load"), ("near", "就近 near"),
+               ("nearby", "附近对象 nearby")]  # fmt: skip
+    pool = result.pool.name if result.pool else "-"
+    counts = f"{result.officers_total} officers, {result.covering_orgs_total} orgs"
+    emit_rows(rows, columns, fmt, out,
+              title=f"{result.entity.name} 的推荐人选 candidates ({pool}; {counts})")  # fmt: skip
 
 
 @app.command()

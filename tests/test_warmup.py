@@ -20,7 +20,7 @@ from graph_service.db.database import Database
 from graph_service.db.gaps import RULES, count_gaps, coverage_summary, list_gaps
 from graph_service.db.plans import PlanningSteps, Step
 from graph_service.db.registry import QueryRegistry
-from graph_service.db.support import portfolio, supporters
+from graph_service.db.support import candidates, portfolio, supporters
 from graph_service.db.warmup import default_steps, lock_file, warm_plans
 from graph_service.domain.models import ID_PATTERN
 from graph_service.main import create_app
@@ -92,6 +92,7 @@ def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypa
     supporters(db, ADMIN, some[0]["org"], DEMO_AS_OF)
     supporters(db, ADMIN, some[0]["org"], DEMO_AS_OF, limit=100)  # the API's page
     portfolio(db, ADMIN, some[0]["person"], DEMO_AS_OF)
+    candidates(db, ADMIN, some[0]["org"], DEMO_AS_OF)
     reads = [s for s in sent if s[0] in names]
     assert {s[0] for s in reads} == names  # every planned query was sent
     missing = sorted({s for s in reads if s not in planned}, key=str)

@@ -11,7 +11,7 @@ from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep, ReadsDep
-from graph_service.schemas.support import Portfolio, SharedSupporters, Supporters
+from graph_service.schemas.support import Candidates, Portfolio, SharedSupporters, Supporters
 
 router = APIRouter(tags=["support"])
 
@@ -20,6 +20,9 @@ AsOf = Annotated[
     Query(description="Only relationships valid on this date count (default: today) / 截至日期"),
 ]
 EntityId = Annotated[str, Path(description="Entity id / 编号", max_length=64)]
+CandidateLimit = Annotated[
+    int, Query(ge=1, le=repo.MAX_CANDIDATES, description="Candidates of each kind / 每类人选条数")
+]
 
 
 def _day(as_of: dt.date | None) -> dt.date:
@@ -66,7 +69,34 @@ def get_portfolio(
     responses={404: {"description": "No such id (either)"}},
 )
 def get_shared(
-    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, other_id: EntityId,
+    db: DatabaseDep,
+    who: PrincipalDep,
+    entity_id: EntityId,
+    other_id: EntityId,
     as_of: AsOf = None,
 ) -> SharedSupporters:
     return repo.shared_supporters(db, who, entity_id, other_id, _day(as_of))
+
+
+@router.get(
+    "/entities/{entity_id}/candidates",
+    summary="Who should be assigned to it or cover it, given everyone's load / 推荐联系包挂人选",
+    responses={
+        404: {"description": "No such id"},
+        422: {"description": "Not a party organization, building, park or unit"},
+    },
+)
+def get_candidates(
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, as_of: AsOf = None,
+    limit: CandidateLimit = repo.CANDIDATES,
+) -> Candidates:  # fmt: skip
+    """For a branch, building or park: the instructors and liaison officers already working
+    in its subdistrict who are not assigned to it; for a building, park or unit: the party
+    organizations covering buildings, parks or units there that do not cover it. Nearest
+    first (the smallest area the entity shares with one of the candidate's current
+    targets), then the lightest current load, then id. The answer to a TEAM_*_NO_OFFICER
+    or ORG_*_UNCOVERED gap: who could close it.
+
+    为党支部、楼宇或园区推荐本街道内尚未联系它的党建指导员、联络员；为楼宇、园区或单位推荐
+    本街道内已覆盖其他楼宇、园区或单位的党组织。就近优先，其次当前负担最轻。"""
+    return repo.candidates(db, who, entity_id, _day(as_of), limit=limit)

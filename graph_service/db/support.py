@@ -11,9 +11,13 @@ from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
 from graph_service.db.plans import ID_LENGTHS, Plan, PlanningSteps, no_id, step
 from graph_service.db.scope import visible_ids_plan
+from graph_service.domain.kinds import AssignmentRole, OrgKind
 from graph_service.errors import InvalidInput, NotFound
+from graph_service.schemas.gaps import AreaRef
 from graph_service.schemas.support import (
     CHANNEL_ZH,
+    Candidate,
+    Candidates,
     Channel,
     EntityRef,
     Portfolio,
@@ -26,6 +30,10 @@ from graph_service.schemas.support import (
 # Cypher list slices take 32-bit bounds: skip + limit must stay below 2**31.
 MAX_SKIP = 1 << 20
 ALL = (1 << 31) - 1 - MAX_SKIP  # a page size that means "every supporter"
+CANDIDATES = 10  # candidates of each kind shown unless asked for more
+MAX_CANDIDATES = 500
+#: The kinds of entity someone can be assigned to or cover (see ``candidates.cypher``).
+CANDIDATE_KINDS = ("PartyOrg", "Building", "Park", "Unit")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -108,6 +116,7 @@ def planning_steps(as_of: dt.date) -> PlanningSteps:
             step("entity_exists", id=nothing),
             step("supporters", id=nothing, as_of=as_of, skip=0, limit=100),
             step("portfolio", id=nothing, as_of=as_of),
+            step("candidates", id=nothing, as_of=as_of, limit=CANDIDATES),
         ]
     return PlanningSteps(run, [])
 
@@ -194,9 +203,7 @@ def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -
 def shared_supporters(
     db: Database, who: Principal, first_id: str, second_id: str, as_of: dt.date
 ) -> SharedSupporters:
-    first_target, first_rows, _, _, first_seen = _supporter_page(
-        db, who, first_id, as_of, 0, None
-    )
+    first_target, first_rows, _, _, first_seen = _supporter_page(db, who, first_id, as_of, 0, None)
     second_target, second_rows, _, _, _ = _supporter_page(db, who, second_id, as_of, 0, None)
     both = {row["id"] for row in first_rows} & {row["id"] for row in second_rows}
     refs = {row["id"]: _ref(row, first_seen) for row in first_rows if row["id"] in both}
@@ -206,3 +213,58 @@ def shared_supporters(
         shared=[shown[key] for key in sorted(shown)],
         shared_outside_scope=len(refs) - len(shown),
     )  # fmt: skip
+
+
+def _role_zh(role: str) -> str:
+    for kind in (AssignmentRole, OrgKind):
+        try:
+            return kind(role).zh
+        except ValueError:
+            continue
+    return role
+
+
+def _candidate(row: Mapping[str, Any], path: list[AreaRef], seen: set[str] | None) -> Candidate:
+    roles = sorted(str(role) for role in row["roles"] if role is not None)
+    return Candidate(
+        candidate=_ref(row, seen), roles=roles, roles_zh=[_role_zh(r) for r in roles],
+        load=int(row["load"]), near=path[int(row["near"])], nearby=int(row["nearby"]),
+    )  # fmt: skip
+
+
+def candidates_plan(
+    who: Principal, entity_id: str, as_of: dt.date, *, limit: int = CANDIDATES
+) -> Plan[Candidates]:
+    """Who should be assigned to, or cover, the branch, building, park or unit
+    ``entity_id``, given everyone's load on ``as_of`` (see ``candidates.cypher``): the
+    first ``limit`` officers and covering organizations, nearest first, then lightest
+    load, then id. Candidates outside the principal's areas are shown without details."""
+    if not 1 <= limit <= MAX_CANDIDATES:
+        raise InvalidInput(f"limit must lie in 1..{MAX_CANDIDATES}", field="limit")
+    found = yield step("candidates", id=entity_id, as_of=as_of, limit=limit)
+    row: Record = found[0] if found else {}
+    target = yield from _visible_entity_plan(who, entity_id, row or None)
+    if target.kind not in CANDIDATE_KINDS:
+        raise InvalidInput(
+            f"candidates are found for a party organization, building, park or unit; "
+            f"'{entity_id}' is of kind {target.kind} / 只能为党组织、楼宇、园区或单位推荐人选",
+            field="entity_id",
+        )  # fmt: skip
+    path = [AreaRef.model_validate(area) for area in row["area_path"]]
+    officers, orgs = row["officers"], row["orgs"]
+    seen = yield from _seen_plan(who, officers + orgs)
+    return Candidates(
+        entity=target, as_of=as_of, area_path=path,
+        pool=path[int(row["pool_at"])] if path else None,
+        officers=[_candidate(o, path, seen) for o in officers],
+        officers_total=int(row["officers_total"]),
+        covering_orgs=[_candidate(o, path, seen) for o in orgs],
+        covering_orgs_total=int(row["orgs_total"]),
+    )  # fmt: skip
+
+
+def candidates(
+    db: Database, who: Principal, entity_id: str, as_of: dt.date, *, limit: int = CANDIDATES
+) -> Candidates:
+    """:func:`candidates_plan` through the sync driver."""
+    return db.read_plan(lambda: candidates_plan(who, entity_id, as_of, limit=limit), "candidates")

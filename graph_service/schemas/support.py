@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from graph_service.schemas.gaps import AreaRef
+
 
 class Channel(StrEnum):
     """How a supporter supports: the channel of the liaison-and-pairing system."""
@@ -103,4 +105,52 @@ class SharedSupporters(BaseModel):
     shared_outside_scope: int = Field(
         default=0,
         description="Shared supporters outside your areas (not listed) / 范围外的共同支持者数",
+    )
+
+
+class Candidate(BaseModel):
+    """Someone who could take the entity on: an officer to assign, an organization to cover it."""
+
+    candidate: EntityRef
+    roles: list[str] = Field(
+        description="Officers: the roles they hold now (instructor, liaison); organizations: "
+        "their kind / 指导员或联络员身份；党组织类型"
+    )
+    roles_zh: list[str]
+    load: int = Field(
+        description="Distinct current targets anywhere (officers: as instructor or liaison; "
+        "organizations: covered) / 当前联系包挂或覆盖对象数"
+    )
+    near: AreaRef = Field(
+        description="The smallest area holding both the entity and one of the candidate's "
+        "current targets / 与该对象共同所在的最小区域"
+    )
+    nearby: int = Field(
+        description="How many of its current targets that area holds / 该区域内的对象数"
+    )
+
+
+class Candidates(BaseModel):
+    """Who should be assigned to, or cover, a branch, building, park or unit, given
+    everyone's current load."""
+
+    entity: EntityRef
+    as_of: dt.date
+    area_path: list[AreaRef] = Field(description="Where the entity is, the top first / 所在区域")
+    pool: AreaRef | None = Field(
+        description="Where candidates come from: the entity's subdistrict (the top of its "
+        "path above or outside any) / 候选范围（所在街道）"
+    )
+    officers: list[Candidate] = Field(
+        description="Instructors and liaison officers working there now, not yet assigned to it "
+        "(for a party organization, building or park) / 可选派的党建指导员、联络员"
+    )
+    officers_total: int
+    covering_orgs: list[Candidate] = Field(
+        description="Party organizations covering buildings, parks or units there now, not yet "
+        "covering it (for a building, park or unit) / 可覆盖该对象的党组织"
+    )
+    covering_orgs_total: int
+    order: str = Field(
+        default="nearest first, then lightest load, then id / 就近优先，其次负担最轻，再按编号",
     )
