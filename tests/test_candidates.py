@@ -241,8 +241,9 @@ def test_cli_prints_candidates_as_a_table_and_json(settings: Settings, region: D
 
 # ---- generated regions against the rule read plainly ----------------------------------
 
-# mostly in the first subdistrict, so that most entities have candidates
-PLACE_AREAS = ["A-S", "A-K1", "A-G1", "A-K2", "A-K1", "A-G1", "A-T", "A-K3"]
+# mostly in the first subdistrict, so that most entities have candidates; some in the city
+# itself, above any subdistrict
+PLACE_AREAS = ["A-S", "A-K1", "A-G1", "A-K2", "A-K1", "A-G1", "A-T", "A-K3", "A-CITY"]
 DAYS = [None, "2025-01-01", "2026-06-30", "2026-07-01"]
 
 
@@ -311,10 +312,13 @@ def _expected(tables: dict[str, list[dict[str, Any]]], entity: str, day: dt.date
 
     path = chain(area_of(entity))
     levels = {a["id"]: a["level"] for a in AREAS}
-    pool_at = next(i for i, a in enumerate(path) if levels[a] == "subdistrict")
+    subdistrict = [i for i, a in enumerate(path) if levels[a] == "subdistrict"]
+    pool_at = subdistrict[0] if subdistrict else len(path) - 1
 
     def shared(target: str) -> int | None:  # the index in path of the nearest shared area
         theirs = chain(target if target in areas else area_of(target))
+        if not subdistrict:  # above any subdistrict: only what is in the entity's own area
+            return pool_at if theirs == path else None
         if len(theirs) <= pool_at or theirs[pool_at] != path[pool_at]:
             return None  # not under the entity's subdistrict
         common = [i for i in range(len(path)) if i < len(theirs) and theirs[i] == path[i]]
@@ -358,6 +362,7 @@ def test_generated_regions_give_exactly_the_rules_candidates(
     found = support.candidates(db, ADMIN, entity, day, limit=support.MAX_CANDIDATES)
     expected = _expected(tables, entity, day)
     event(f"officers: {min(len(expected['officers']), 3)}, orgs: {min(len(expected['orgs']), 3)}")
+    event(f"pool: {found.pool.level if found.pool else None}")
     assert _listed(found.officers) == expected["officers"]
     assert _listed(found.covering_orgs) == expected["orgs"]
     assert (found.officers_total, found.covering_orgs_total) == (

@@ -1,7 +1,7 @@
 // name: candidates
 // mode: read
 // params: id, as_of, limit
-// purpose: Who could be assigned to, or cover, the branch, building, park or unit $id, given everyone's load on $as_of. One row: the entity, its area path (the top first) and two lists. Officers (for a party organization, building or park): persons with a current instructor or liaison ASSIGNED_TO a target in the entity's subdistrict (or, above or outside any subdistrict, under the top of its path), not already assigned to it. Covering organizations (for a building, park or unit): party organizations with a current COVERS of a building, park or unit there, not already covering it or established in it. For each candidate: `near`, the index in the area path of the deepest area that holds both the entity and one of the candidate's current targets there; `nearby`, how many of those targets that area holds; `load`, its distinct current targets anywhere (officers: as instructor or liaison; organizations: covered). Each list is sorted nearest first, then lightest load, then id, and cut at $limit; the totals count the whole lists. Nothing found: no row.
+// purpose: Who could be assigned to, or cover, the branch, building, park or unit $id, given everyone's load on $as_of. One row: the entity, its area path (the top first) and two lists. Officers (for a party organization, building or park): persons with a current instructor or liaison ASSIGNED_TO a target in the entity's subdistrict (or, for an entity above or outside any subdistrict, in its own area, not below it), not already assigned to it. Covering organizations (for a building, park or unit): party organizations with a current COVERS of a building, park or unit there, not already covering it or established in it. For each candidate: `near`, the index in the area path of the deepest area that holds both the entity and one of the candidate's current targets there; `nearby`, how many of those targets that area holds; `load`, its distinct current targets anywhere (officers: as instructor or liaison; organizations: covered). Each list is sorted nearest first, then lightest load, then id, and cut at $limit; the totals count the whole lists. Nothing found: no row.
 MATCH (x:Entity {id: $id})
 WITH x, x:PartyOrg OR x:Building OR x:Park AS takes_officers,
      x:Building OR x:Park OR x:Unit AS takes_orgs
@@ -17,20 +17,29 @@ CALL (x) {
   WITH up ORDER BY length(up) DESC LIMIT 1
   RETURN coalesce(reverse(nodes(up)), []) AS chain
 }
-// candidates come from the entity's subdistrict: `below` runs from there down to its area
+// candidates come from the entity's subdistrict (`below` runs from there down to its
+// area) or, for an entity above any subdistrict, from its own area alone (a district's
+// organs: not every officer of the district)
 WITH x, takes_officers, takes_orgs, chain,
      [i IN range(0, size(chain) - 1) WHERE chain[i].level = 'subdistrict'] AS subdistrict_at
-WITH x, takes_officers, takes_orgs, chain,
-     CASE WHEN size(subdistrict_at) = 0 THEN 0 ELSE subdistrict_at[0] END AS pool_at
-WITH x, takes_officers, takes_orgs, chain, pool_at,
+WITH x, takes_officers, takes_orgs, chain, size(subdistrict_at) > 0 AS in_subdistrict,
+     CASE WHEN size(subdistrict_at) = 0 THEN size(chain) - 1 ELSE subdistrict_at[0] END
+     AS pool_at
+WITH x, takes_officers, takes_orgs, chain, in_subdistrict, pool_at,
      CASE WHEN takes_officers OR takes_orgs THEN chain[pool_at..] ELSE [] END AS below
-CALL (below) {
+CALL (below, in_subdistrict) {
   // every area under the pool's top, with how far its walk down follows `below`: the
   // last area both share is the nearest one holding the entity and what lies there
   UNWIND below[0..1] AS pool_top
-  MATCH down = (pool_top)<-[:PART_OF*0..8]-(s:Area)
-  WITH s, size([i IN range(0, length(down))
-                WHERE i < size(below) AND nodes(down)[i] = below[i]]) - 1 AS shared
+  CALL (pool_top, below, in_subdistrict) {
+    WITH pool_top WHERE in_subdistrict
+    MATCH down = (pool_top)<-[:PART_OF*0..8]-(s:Area)
+    RETURN s, size([i IN range(0, length(down))
+                    WHERE i < size(below) AND nodes(down)[i] = below[i]]) - 1 AS shared
+    UNION
+    WITH pool_top WHERE NOT in_subdistrict
+    RETURN pool_top AS s, 0 AS shared
+  }
   CALL (s) {
     RETURN s AS t
     UNION

@@ -138,8 +138,8 @@ class Candidates(BaseModel):
     as_of: dt.date
     area_path: list[AreaRef] = Field(description="Where the entity is, the top first / 所在区域")
     pool: AreaRef | None = Field(
-        description="Where candidates come from: the entity's subdistrict (the top of its "
-        "path above or outside any) / 候选范围（所在街道）"
+        description="Where candidates come from: the entity's subdistrict (above or outside "
+        "any: its own area, not below it) / 候选范围（所在街道）"
     )
     officers: list[Candidate] = Field(
         description="Instructors and liaison officers working there now, not yet assigned to it "
