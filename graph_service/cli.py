@@ -54,8 +54,6 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     os.environ["RESULT_CACHE_FILE"] = str(kept)
     uvicorn.run("graph_service.main:create_app", factory=True, host=host, port=port,
                 workers=workers)  # fmt: skip
-
-
 BoltPortOpt = Annotated[int | None, typer.Option("--port", help="Bolt port of the server.")]
 
 

@@ -60,17 +60,16 @@ CALL (x, takes_officers, placed) {
     AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
   WITH DISTINCT c, t, shared
   WITH c, max(shared) AS near, collect(shared) AS shares
-  WHERE NOT EXISTS {
-    MATCH (c)-[r:ASSIGNED_TO]->(x)
-    WHERE r.role IN ['instructor', 'liaison']
-      AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
-  }
-  CALL (c) {
+  // one look at the candidate's current assignments: its load, its roles, and whether
+  // it is assigned to the entity already
+  CALL (c, x) {
     MATCH (c)-[r:ASSIGNED_TO]->(t)
     WHERE r.role IN ['instructor', 'liaison']
       AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
-    RETURN count(DISTINCT t) AS load, collect(DISTINCT r.role) AS roles
+    WITH collect(DISTINCT t) AS targets, collect(DISTINCT r.role) AS roles
+    RETURN size(targets) AS load, roles, x IN targets AS assigned
   }
+  WITH c, near, shares, load, roles WHERE NOT assigned
   WITH c, near, size([v IN shares WHERE v = near]) AS nearby, load, roles
   ORDER BY near DESC, load, c.id
   WITH collect({id: c.id, name: c.name, kind: 'Person', roles: roles, load: load,
@@ -85,14 +84,15 @@ CALL (x, takes_orgs, placed) {
   WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
   WITH DISTINCT o, t, shared
   WITH o, max(shared) AS near, collect(shared) AS shares
-  WHERE NOT EXISTS {
-    MATCH (o)-[c:COVERS|ESTABLISHED_IN]->(x)
-    WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
-  }
-  CALL (o) {
+  CALL (o, x) {
     MATCH (o)-[c:COVERS]->(t)
     WHERE (c.since IS NULL OR c.since <= $as_of) AND (c.until IS NULL OR c.until >= $as_of)
-    RETURN count(DISTINCT t) AS load
+    WITH collect(DISTINCT t) AS covered
+    RETURN size(covered) AS load, x IN covered AS covering
+  }
+  WITH o, near, shares, load WHERE NOT covering AND NOT EXISTS {
+    MATCH (o)-[e:ESTABLISHED_IN]->(x)
+    WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
   }
   WITH o, near, size([v IN shares WHERE v = near]) AS nearby, load
   ORDER BY near DESC, load, o.id

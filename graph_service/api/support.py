@@ -69,10 +69,7 @@ def get_portfolio(
     responses={404: {"description": "No such id (either)"}},
 )
 def get_shared(
-    db: DatabaseDep,
-    who: PrincipalDep,
-    entity_id: EntityId,
-    other_id: EntityId,
+    db: DatabaseDep, who: PrincipalDep, entity_id: EntityId, other_id: EntityId,
     as_of: AsOf = None,
 ) -> SharedSupporters:
     return repo.shared_supporters(db, who, entity_id, other_id, _day(as_of))

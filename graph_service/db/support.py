@@ -32,8 +32,6 @@ MAX_SKIP = 1 << 20
 ALL = (1 << 31) - 1 - MAX_SKIP  # a page size that means "every supporter"
 CANDIDATES = 10  # candidates of each kind shown unless asked for more
 MAX_CANDIDATES = 500
-#: The kinds of entity someone can be assigned to or cover (see ``candidates.cypher``).
-CANDIDATE_KINDS = ("PartyOrg", "Building", "Park", "Unit")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -203,7 +201,9 @@ def portfolio(db: Database, who: Principal, supporter_id: str, as_of: dt.date) -
 def shared_supporters(
     db: Database, who: Principal, first_id: str, second_id: str, as_of: dt.date
 ) -> SharedSupporters:
-    first_target, first_rows, _, _, first_seen = _supporter_page(db, who, first_id, as_of, 0, None)
+    first_target, first_rows, _, _, first_seen = _supporter_page(
+        db, who, first_id, as_of, 0, None
+    )
     second_target, second_rows, _, _, _ = _supporter_page(db, who, second_id, as_of, 0, None)
     both = {row["id"] for row in first_rows} & {row["id"] for row in second_rows}
     refs = {row["id"]: _ref(row, first_seen) for row in first_rows if row["id"] in both}
@@ -215,19 +215,13 @@ def shared_supporters(
     )  # fmt: skip
 
 
-def _role_zh(role: str) -> str:
-    for kind in (AssignmentRole, OrgKind):
-        try:
-            return kind(role).zh
-        except ValueError:
-            continue
-    return role
-
-
-def _candidate(row: Mapping[str, Any], path: list[AreaRef], seen: set[str] | None) -> Candidate:
+def _candidate(
+    row: Mapping[str, Any], path: list[AreaRef], seen: set[str] | None,
+    roles_of: type[AssignmentRole] | type[OrgKind],
+) -> Candidate:  # fmt: skip
     roles = sorted(str(role) for role in row["roles"] if role is not None)
     return Candidate(
-        candidate=_ref(row, seen), roles=roles, roles_zh=[_role_zh(r) for r in roles],
+        candidate=_ref(row, seen), roles=roles, roles_zh=[roles_of(r).zh for r in roles],
         load=int(row["load"]), near=path[int(row["near"])], nearby=int(row["nearby"]),
     )  # fmt: skip
 
@@ -244,7 +238,7 @@ def candidates_plan(
     found = yield step("candidates", id=entity_id, as_of=as_of, limit=limit)
     row: Record = found[0] if found else {}
     target = yield from _visible_entity_plan(who, entity_id, row or None)
-    if target.kind not in CANDIDATE_KINDS:
+    if not (row["takes_officers"] or row["takes_orgs"]):
         raise InvalidInput(
             f"candidates are found for a party organization, building, park or unit; "
             f"'{entity_id}' is of kind {target.kind} / 只能为党组织、楼宇、园区或单位推荐人选",
@@ -256,9 +250,9 @@ def candidates_plan(
     return Candidates(
         entity=target, as_of=as_of, area_path=path,
         pool=path[int(row["pool_at"])] if path else None,
-        officers=[_candidate(o, path, seen) for o in officers],
+        officers=[_candidate(o, path, seen, AssignmentRole) for o in officers],
         officers_total=int(row["officers_total"]),
-        covering_orgs=[_candidate(o, path, seen) for o in orgs],
+        covering_orgs=[_candidate(o, path, seen, OrgKind) for o in orgs],
         covering_orgs_total=int(row["orgs_total"]),
     )  # fmt: skip
 
