@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from graph_service import __version__, logging_filters
 from graph_service.api import audit, entities, exports, gaps, health, imports, support
+from graph_service.api.openapi_examples import keep_example_nulls
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     logging_filters.install()
     install_problem_handlers(app, settings.retry_after_seconds)
+    keep_example_nulls(app)
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes,
         upload_paths=("/imports",),

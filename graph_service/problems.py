@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph_service.api.openapi_examples import PROBLEMS
 from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
 
 PROBLEM_JSON = "application/problem+json"
@@ -19,7 +20,10 @@ class Problem(BaseModel):
     """An error response (RFC 9457). Some problems add members, such as ``errors`` (each
     wrong field, 422) or ``existing`` (what already holds the id, 409)."""
 
-    model_config = ConfigDict(extra="allow")
+    # real answers of the demo region (api/openapi_examples.py)
+    model_config = ConfigDict(
+        extra="allow", json_schema_extra={"examples": [answer.value for answer in PROBLEMS]}
+    )
 
     type: str = "about:blank"
     title: str

@@ -48,7 +48,14 @@ def list_audit(
     ),
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEvent]:
-    """Who changed what and when, through the API, imports and the CLI."""
+    """Who changed what and when, through the API, imports and the CLI, newest first:
+    before and after of each write (personal values masked), hash-chained so that an
+    edited or deleted event is found by ``graph-service audit --verify``. Admins only
+    (403 otherwise). Page back with ``before_seq``.
+
+    通过 API、导入和命令行进行的每次写操作：操作人、时间、修改前后的值（个人信息隐去），按
+    时间倒序；事件以哈希链相连，可用 graph-service audit --verify 发现篡改或删除。仅管理员
+    可查看（否则 403）；用 before_seq 向前翻页。"""
     who.require_admin()
     events = trail.list_events(db, actor=actor, action=action, target=target, since=since,
                                until=until, after_seq=before_seq, limit=limit)  # fmt: skip

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from graph_service.api import openapi_examples as ex
+from graph_service.api.crud_docs import node_docs, rel_docs
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import entities as repo
@@ -25,7 +27,6 @@ from graph_service.errors import InvalidInput
 
 router = APIRouter()
 
-Id = Annotated[str, Path(max_length=64, description="Id / 编号")]
 REL_BY_KEY = {table.key: rel.value for rel, table in REL_TABLES.items()}
 LinkType = StrEnum("LinkType", {key: key for key in REL_BY_KEY})  # type: ignore[misc]
 
@@ -34,11 +35,8 @@ MAX_PAGE = 500
 
 Skip = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip / 跳过行数")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页行数")]
-Changes = Annotated[
-    dict[str, Any],
-    Body(description="Fields to change (English field names) / 要修改的字段",
-         examples=[{"name": "建新社区", "name_en": "Jianxin Community"}]),
-]  # fmt: skip
+CHANGES = "Fields to change (English field names) / 要修改的字段"
+ID = "Id / 编号"
 
 
 class Page(BaseModel, Generic[T]):
@@ -70,15 +68,16 @@ def _node_routes(table: Table) -> None:
     model: Any = table.model
     path = f"/{table.key}"
     tags: list[str | Enum] = [f"{table.key} · {table.zh}"]
+    docs = node_docs(kind)
 
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
-                 summary=f"Create a {kind.value} / 新建{table.zh}",
+                 summary=docs["create"].summary, description=docs["create"].description,
                  responses={404: {"description": "No node with the id link_to"},
                             409: {"description": "The id is already used"}})  # fmt: skip
     def create(
         db: DatabaseDep,
         who: PrincipalDep,
-        body: model,
+        body: Annotated[model, Body(openapi_examples=ex.node_create_body(kind))],
         link: Annotated[
             LinkType | None,
             Query(description="Also create this relationship to link_to (organizers: place the "
@@ -95,7 +94,8 @@ def _node_routes(table: Table) -> None:
         joined = (RelKind(REL_BY_KEY[link.value]), link_to) if link and link_to else None
         return repo.create_node(db, who, body, joined)
 
-    @router.get(path, tags=tags, summary=f"List {table.key} / {table.zh}列表")
+    @router.get(path, tags=tags, summary=docs["list"].summary,
+                description=docs["list"].description)  # fmt: skip
     def list_(
         db: DatabaseDep,
         who: PrincipalDep,
@@ -104,33 +104,59 @@ def _node_routes(table: Table) -> None:
         kind_filter: Annotated[
             str | None, Query(alias="kind", max_length=64, description="kind or level / 类型或层级")
         ] = None,
-        name: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+        name: Annotated[
+            str | None, Query(max_length=200, description="Part of the name / 名称的一部分")
+        ] = None,
     ) -> Page[model]:
         total, items = repo.list_nodes(db, who, kind, subkind=kind_filter, name=name, skip=skip,
                                        limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
-    @router.get(path + "/{node_id}", tags=tags, summary=f"One {kind.value} / 查看{table.zh}",
-                response_model=model, responses={404: {"description": "No such id"}})  # fmt: skip
-    async def get(reads: ReadsDep, who: PrincipalDep, node_id: Id) -> Response:
+    @router.get(path + "/{node_id}", tags=tags, summary=docs["get"].summary,
+                description=docs["get"].description, response_model=model,
+                responses={**ex.answer_response(ex.node_read(kind, path)),
+                           404: {"description": "No such id"}})  # fmt: skip
+    async def get(
+        reads: ReadsDep,
+        who: PrincipalDep,
+        node_id: Annotated[
+            str, Path(max_length=64, description=ID, openapi_examples=ex.node_id(kind))
+        ],
+    ) -> Response:
         node = await reads.read_plan(lambda: repo.get_node_plan(who, kind, node_id), "node_get")
         return model_json(node)
 
-    @router.patch(path + "/{node_id}", tags=tags, summary=f"Update a {kind.value} / 修改{table.zh}",
+    @router.patch(path + "/{node_id}", tags=tags, summary=docs["update"].summary,
+                  description=docs["update"].description,
                   responses={404: {"description": "No such id"}})  # fmt: skip
-    def update(db: DatabaseDep, who: PrincipalDep, node_id: Id, changes: Changes) -> model:
+    def update(
+        db: DatabaseDep,
+        who: PrincipalDep,
+        node_id: Annotated[
+            str, Path(max_length=64, description=ID, openapi_examples=ex.node_id(kind))
+        ],
+        changes: Annotated[
+            dict[str, Any],
+            Body(description=CHANGES, openapi_examples=ex.node_patch_body(kind)),
+        ],
+    ) -> model:
         return repo.update_node(db, who, kind, node_id, changes)
 
     @router.delete(
-        path + "/{node_id}", tags=tags, summary=f"Delete a {kind.value} / 删除{table.zh}",
+        path + "/{node_id}", tags=tags, summary=docs["delete"].summary,
+        description=docs["delete"].description,
         responses={404: {"description": "No such id"},
                    409: {"description": "It has relationships and cascade is not set"}},
     )  # fmt: skip
     def delete(
         db: DatabaseDep,
         who: PrincipalDep,
-        node_id: Id,
-        cascade: Annotated[bool, Query(description="Also delete its relationships")] = False,
+        node_id: Annotated[
+            str, Path(max_length=64, description=ID, openapi_examples=ex.new_node_id(kind))
+        ],
+        cascade: Annotated[
+            bool, Query(description="Also delete its relationships / 一并删除其关系")
+        ] = False,
     ) -> Deleted:
         return Deleted.model_validate(repo.delete_node(db, who, kind, node_id, cascade))
 
@@ -142,42 +168,72 @@ def _rel_routes(table: Table) -> None:
     path = f"/relationships/{table.key}"
     one = path + "/{from_id}/{to_id}"
     tags: list[str | Enum] = [f"relationships · 关系 · {table.zh}"]
+    docs = rel_docs(rel)
+    demo_from, demo_to = ex.rel_ends(rel)
+    new_from, new_to = ex.rel_ends(rel, new=True)
 
     @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
-                 summary=f"Create {rel.value} / 新建{table.zh}关系",
-                 responses={404: {"description": "No node with id from_id or to_id"}})  # fmt: skip
-    def create(db: DatabaseDep, who: PrincipalDep, body: model) -> model:
+                 summary=docs["create"].summary, description=docs["create"].description,
+                 responses={404: {"description": "No node with id from_id or to_id"},
+                            409: {"description": "Already joined by this type"}})  # fmt: skip
+    def create(
+        db: DatabaseDep,
+        who: PrincipalDep,
+        body: Annotated[model, Body(openapi_examples=ex.rel_create_body(rel))],
+    ) -> model:
         return repo.create_relationship(db, who, body)
 
-    @router.get(path, tags=tags, summary=f"List {rel.value} / {table.zh}关系列表")
+    @router.get(path, tags=tags, summary=docs["list"].summary,
+                description=docs["list"].description)  # fmt: skip
     def list_(
         db: DatabaseDep,
         who: PrincipalDep,
         skip: Skip = 0,
         limit: Limit = 50,
-        from_id: Annotated[str | None, Query(max_length=64)] = None,
-        to_id: Annotated[str | None, Query(max_length=64)] = None,
+        from_id: Annotated[
+            str | None, Query(max_length=64, description="Start node / 起点")
+        ] = None,
+        to_id: Annotated[str | None, Query(max_length=64, description="End node / 终点")] = None,
     ) -> Page[model]:
         total, items = repo.list_relationships(db, who, rel, from_id=from_id, to_id=to_id,
                                                skip=skip, limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
-    @router.get(one, tags=tags, summary=f"One {rel.value} / 查看{table.zh}关系",
-                responses={404: {"description": "No such relationship"}})  # fmt: skip
-    def get(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> model:
+    @router.get(one, tags=tags, summary=docs["get"].summary,
+                description=docs["get"].description,
+                responses={**ex.answer_response(ex.rel_read(rel, path)),
+                           404: {"description": "No such relationship"}})  # fmt: skip
+    def get(
+        db: DatabaseDep,
+        who: PrincipalDep,
+        from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
+        to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
+    ) -> model:
         return repo.get_relationship(db, who, rel, from_id, to_id)
 
-    @router.patch(one, tags=tags, summary=f"Update {rel.value} / 修改{table.zh}关系",
+    @router.patch(one, tags=tags, summary=docs["update"].summary,
+                  description=docs["update"].description,
                   responses={404: {"description": "No such relationship"}})  # fmt: skip
     def update(
-        db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id, changes: Changes
+        db: DatabaseDep,
+        who: PrincipalDep,
+        from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
+        to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
+        changes: Annotated[
+            dict[str, Any], Body(description=CHANGES, openapi_examples=ex.rel_patch_body(rel))
+        ],
     ) -> model:
         return repo.update_relationship(db, who, rel, from_id, to_id, changes)
 
     @router.delete(one, tags=tags, status_code=status.HTTP_204_NO_CONTENT,
-                   summary=f"Delete {rel.value} / 删除{table.zh}关系",
+                   summary=docs["delete"].summary, description=docs["delete"].description,
                    responses={404: {"description": "No such relationship"}})  # fmt: skip
-    def delete(db: DatabaseDep, who: PrincipalDep, from_id: Id, to_id: Id) -> Response:
+    def delete(
+        db: DatabaseDep,
+        who: PrincipalDep,
+        from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_from)],
+        to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_to)],
+    ) -> Response:
         repo.delete_relationship(db, who, rel, from_id, to_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -189,8 +245,20 @@ class EntityOut(BaseModel):
 
 @router.get("/entities/{entity_id}", tags=["entities · 实体"],
             summary="Any entity by id / 按编号查看任意实体",
-            responses={404: {"description": "No such id"}})  # fmt: skip
-def get_entity(db: DatabaseDep, who: PrincipalDep, entity_id: Id) -> EntityOut:
+            responses={**ex.answer_response(ex.ENTITY),
+                       404: {"description": "No such id"}})  # fmt: skip
+def get_entity(
+    db: DatabaseDep,
+    who: PrincipalDep,
+    entity_id: Annotated[str, Path(max_length=64, description=ID,
+                                   openapi_examples=ex.id_example("建新社区", "A-JIANXIN"))],
+) -> EntityOut:  # fmt: skip
+    """A node of any kind by its id, when the kind is not known: its label (``kind``) and
+    every field. Ids are unique across all kinds. Errors: 404 when no node has the id (or it
+    lies outside your areas).
+
+    按编号查看任意类型的节点（编号在所有类型中唯一）：返回节点类型 kind 与全部字段。
+    错误：编号不存在或不在您负责的区域内 404。"""
     from graph_service.db.support import entity
 
     ref = entity(db, who, entity_id)
@@ -198,14 +266,20 @@ def get_entity(db: DatabaseDep, who: PrincipalDep, entity_id: Id) -> EntityOut:
     return EntityOut(kind=ref.kind, entity=node.model_dump(mode="json"))
 
 
-@router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索")
+@router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索",
+            responses=ex.answer_response(ex.SEARCH))  # fmt: skip
 def search(
     db: DatabaseDep,
     who: PrincipalDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the name")],
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the name / 名称",
+                            openapi_examples=ex.id_example("建新", "建新"))],
     limit: Limit = 20,
-) -> list[SearchHit]:
-    """Full-text search over Chinese and English names (CJK analyzer)."""
+) -> list[SearchHit]:  # fmt: skip
+    """Full-text search over the Chinese and English names of every kind (CJK analyzer),
+    best match first. Query syntax is searched for, not interpreted. No match is ``[]``.
+
+    按中文或英文名称全文检索所有类型的节点（中日韩分词），按相关度排序；查询中的特殊符号
+    按字面检索。无结果时返回空列表。"""
     return [SearchHit.model_validate(row) for row in repo.search(db, who, q, limit)]
 
 

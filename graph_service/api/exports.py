@@ -60,7 +60,12 @@ def get_export(
 ) -> FileResponse:
     """The whole graph or one area's subtree, in the import format (re-importable as is) or
     as GraphML for Gephi, yEd and networkx. Area-scoped accounts export inside their areas
-    only. Without ``personal`` the personal-data columns are left empty."""
+    only. Without ``personal`` the personal-data columns are left empty. Errors: 404 when
+    the area is unknown (or outside your areas).
+
+    导出全部数据或某区域及其下级区域的数据：导入格式（可原样再导入；xlsx、csv 压缩包、json）
+    或 GraphML（Gephi、yEd、networkx）。区域受限账户只能导出其负责区域；未指定 personal 时
+    个人信息列留空。错误：区域不存在或不在您负责的范围内 404。"""
     if personal:
         who.require_personal_data()
     area = db.execute_read(lambda tx: scoped_area(db, tx, who, area), "export_scope")

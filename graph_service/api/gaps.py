@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import json_response
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
@@ -23,11 +24,15 @@ GapCode = StrEnum("GapCode", {rule.code: rule.code for rule in RULES})  # type: 
 
 AsOf = Annotated[
     dt.date | None,
-    Query(description="Only relationships valid on this date count (default today) / 截至日期"),
-]
+    Query(description="Only relationships valid on this date count (default today) / 截至日期",
+          openapi_examples=ex.id_example("The demo region's date (empty: today) / 演示数据日期",
+                                         ex.DEMO_AS_OF)),
+]  # fmt: skip
 Area = Annotated[
-    str | None, Query(max_length=64, description="Area id: the whole subtree / 区域编号")
-]
+    str | None,
+    Query(max_length=64, description="Area id: the whole subtree / 区域编号",
+          openapi_examples=ex.id_example("二七新村街道 (demo region / 演示区域)", "A-ERQI")),
+]  # fmt: skip
 
 
 def _day(as_of: dt.date | None) -> dt.date:
@@ -36,15 +41,29 @@ def _day(as_of: dt.date | None) -> dt.date:
 
 @router.get("/gaps", summary="The gap catalogue / 问题规则目录")
 def list_rules() -> list[GapRuleOut]:
+    """Every coverage-gap rule: its code, category (organization, leadership, team,
+    horizontal, vertical, schedule), what it is about, why it counts as a gap and what
+    would close it, in English and Chinese. The codes are those of ``/gaps/{code}`` and
+    ``/gaps/counts``.
+
+    全部覆盖缺口规则：编号、类别（组织、班子、队伍、横向、纵向、时限）、对象类型、问题说明与
+    整改建议（中英文）。编号用于 /gaps/{code} 与 /gaps/counts。"""
     return [GapRuleOut.of(rule) for rule in RULES]
 
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
             response_model=dict[str, int],
-            responses={404: {"description": "Unknown area"}})  # fmt: skip
+            responses={**ex.answer_response(ex.GAP_COUNTS),
+                       404: {"description": "Unknown area"}})  # fmt: skip
 async def gap_counts(
     reads: ReadsDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
 ) -> Response:
+    """How many gaps of each rule there are, every rule named (0 when none), in one area's
+    subtree or everywhere you may see. Errors: 404 when the area is unknown (or outside
+    your areas).
+
+    各类覆盖缺口的数量（每条规则都列出，无则为 0），可限定某区域及其下级区域。错误：区域不存在
+    或不在您负责的范围内 404。"""
     read = repo.gap_counts_read(reads.registry, who, as_of=_day(as_of), area=area)
     return json_response(await reads.read_kept_json(read))
 
@@ -53,12 +72,17 @@ async def gap_counts(
     "/gaps/{code}",
     summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
     response_model=GapPage,
-    responses={404: {"description": "Unknown rule or area"}},
+    responses={**ex.answer_response(ex.GAP_PAGE), 404: {"description": "Unknown rule or area"}},
 )
 async def gap_list(
     reads: ReadsDep,
     who: PrincipalDep,
-    code: Annotated[GapCode, Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED")],
+    code: Annotated[
+        GapCode,
+        Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED / 规则编号",
+             openapi_examples=ex.id_example("Uncovered commercial buildings / 未覆盖的商务楼宇",
+                                            "ORG_BUILDING_UNCOVERED")),
+    ],
     as_of: AsOf = None,
     area: Area = None,
     kinds: Annotated[
@@ -68,8 +92,13 @@ async def gap_list(
     skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
-    """Each row: the thing (id, name, kind), where it is (area path), the rule it fails
-    (code, Chinese and English) and what would close it."""
+    """The things failing one rule, largest impact first, then id, a page at a time: each
+    row names the thing (id, name, kind), where it is (area path), the rule it fails (in
+    English and Chinese) and what would close it. ``kinds`` changes which unit kinds
+    REACH_UNIT_UNTIED counts. Errors: 404 when the rule code or the area is unknown.
+
+    某条规则下的全部问题对象，按影响从大到小、再按编号分页：每行给出对象（编号、名称、类型）、
+    所在区域路径、问题说明（中英文）与整改建议。错误：规则编号或区域不存在 404。"""
     # through the result cache: a kept page is sent as the JSON it was kept as
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
@@ -80,19 +109,30 @@ async def gap_list(
     "/areas/{area_id}/coverage",
     summary="Coverage summary of an area and its child areas / 区域覆盖率汇总",
     response_model=CoverageSummary,
-    responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
+    responses={200: {"description": "OK",
+                     "content": {**ex.answer_response(ex.COVERAGE)[200]["content"],
+                                 "text/csv": {}, "application/vnd.openxmlformats-"
                                  "officedocument.spreadsheetml.sheet": {}}},
                404: {"description": "Unknown area"}},
 )  # fmt: skip
 async def coverage(
     reads: ReadsDep,
     who: PrincipalDep,
-    area_id: Annotated[str, Path(max_length=64, description="Area id / 区域编号")],
+    area_id: Annotated[
+        str,
+        Path(max_length=64, description="Area id / 区域编号",
+             openapi_examples=ex.id_example("建新社区 (demo region / 演示区域)", "A-JIANXIN")),
+    ],
     as_of: AsOf = None,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> Response:
     """Organization, leadership and team coverage rates with the count of each gap kind,
-    for the area and each child area: a table to paste into a report."""
+    for the area and each child area: a table to paste into a report (``format=csv`` or
+    ``xlsx`` sends it as a file). Errors: 404 when the area is unknown (or outside your
+    areas).
+
+    区域及其各下级区域的组织、班子、队伍覆盖率（含分子分母）与各类问题数，可直接用于报告；
+    format=csv 或 xlsx 时以文件返回。错误：区域不存在或不在您负责的范围内 404。"""
     read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=_day(as_of))
     if format == "json":
         return json_response(await reads.read_kept_json(read))

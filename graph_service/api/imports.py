@@ -37,7 +37,31 @@ def create_import(
     ``partial``). The report counts created, updated, unchanged and rejected per kind
     and lists every problem with file, sheet, row, column, value and reason. An area-scoped
     account's import is one transaction (at most 50,000 rows) and is refused whole if any
-    of it would lie outside the account's areas."""
+    of it would lie outside the account's areas.
+
+    A CSV file's name names its table (``units.csv`` or ``单位.csv``); an XLSX workbook has a
+    sheet per table (``graph-service template`` writes one); a JSON or YAML bundle holds
+    every table. Columns are the English field names or the Chinese titles. A YAML bundle
+    that adds a grid and its place to the demo region (``make run``, then ``graph-service
+    demo``):
+
+        format: regional-party-network
+        version: 1
+        tables:
+          areas:
+            - {id: A-JIANXIN-G1, name: 建新社区第一网格, name_en: Jianxin Grid 1, level: grid,
+               illustrative: true}
+          part_of:
+            - {from_id: A-JIANXIN-G1, to_id: A-JIANXIN, illustrative: true}
+
+    Errors: 422 when a file has problems (nothing is written; the report is in the answer)
+    or is of an unsupported type.
+
+    校验每个文件的每一行；有任何错误则不写入（除非指定 partial 仅写入有效行）。报告按类型统计
+    新建、更新、未变和拒绝的行数，并逐条列出问题所在的文件、工作表、行、列、值和原因。CSV
+    文件名即表名（units.csv 或 单位.csv）；XLSX 每个工作表一张表；JSON/YAML 包含全部表。
+    列名可用英文字段名或中文标题。区域受限账户的导入为单个事务（至多 50,000 行），任何数据超出
+    其负责区域即整体拒绝。错误：文件有问题（不写入，应答附报告）或类型不支持 422。"""
     who.require_write()
     with tempfile.TemporaryDirectory(prefix="graph-upload-") as folder:
         sources = []

@@ -1,0 +1,283 @@
+"""Summaries and descriptions of the generated create, read, update and delete routes.
+
+Each route of ``api/entities.py`` is documented from its kind: what the kind is (English,
+then Chinese), what the route does, and the errors it answers with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph_service.domain.kinds import NodeKind, RelKind
+
+
+@dataclass(frozen=True)
+class NodeDoc:
+    one: str  # "an area"
+    many: str  # "areas"
+    en: str
+    zh: str
+    subkind: str | None  # what the list's `kind` filter matches (None: no such field)
+
+
+N = NodeKind
+NODE_DOCS: dict[NodeKind, NodeDoc] = {
+    N.AREA: NodeDoc(
+        "an area", "areas",
+        "a city, district, subdistrict, community or grid; areas nest by PART_OF.",
+        "市、区、街道、社区或网格，以“隶属区域”关系逐级嵌套。",
+        "`level` (city, district, subdistrict, community, grid)",
+    ),
+    N.UNIT: NodeDoc(
+        "a unit", "units",
+        "an organ, enterprise, state enterprise, public institution, non-public enterprise, "
+        "social organization, residents' or owners' committee, property-management company "
+        "or police station. A unit with 3 or more formal party members should have its own "
+        "party organization.",
+        "辖区内的机关、企业、国企、事业单位、非公企业、社会组织、居委会、业委会、物业管理公司或"
+        "派出所。正式党员3人以上的单位应单独建立党组织。",
+        "`kind` (government_organ, enterprise, non_public_enterprise, …)",
+    ),
+    N.PARTY_ORG: NodeDoc(
+        "a party organization", "party organizations",
+        "a subdistrict working committee, committee, general branch, branch, joint branch, "
+        "commercial-building or park branch, or social-organization committee; it comes UNDER "
+        "its parent.",
+        "街道党工委、党委、党总支、党支部、联合党支部、商务楼宇党支部、特色园区党支部或社会组织"
+        "党委，通过“上级党组织”关系隶属上级。",
+        "`kind` (working_committee, committee, branch, joint_branch, …)",
+    ),
+    N.COMMITTEE: NodeDoc(
+        "a committee", "committees",
+        "a subdistrict big (joint) working committee or a community comprehensive party "
+        "committee: a party organization at the core, with member units and part-time "
+        "members.",
+        "街道大工委或社区综合党委（“一核多元”）：以党组织为核心，吸纳成员单位和兼职委员。",
+        "`kind` (big_working_committee, community)",
+    ),
+    N.BUILDING: NodeDoc(
+        "a building", "buildings",
+        "a commercial, residential or mixed building. Commercial and mixed buildings should "
+        "be covered by a party organization and have an instructor or liaison officer.",
+        "商务楼宇、住宅楼或综合楼。商务楼宇和综合楼应有党组织覆盖，并配备党建指导员或联络员。",
+        "`kind` (commercial, residential, mixed)",
+    ),
+    N.PARK: NodeDoc(
+        "a park", "parks",
+        "an industrial, cultural, commercial or featured park; every park should be covered "
+        "by a party organization and have an instructor or liaison officer.",
+        "产业、文化、商业或特色园区；园区应有党组织覆盖，并配备党建指导员或联络员。",
+        "`kind` (industrial, cultural, commercial, featured)",
+    ),
+    N.PERSON: NodeDoc(
+        "a person", "persons",
+        "a party member or not: secretary, party-building instructor or liaison officer, "
+        "part-time committee member, in-service member, volunteer. Phone, ID number and home "
+        "address are personal data, masked for roles that may not see them.",
+        "党员或群众，包括书记、党建指导员或联络员、兼职委员、在职党员、志愿者。电话、身份证号、住址"
+        "为个人信息，对无权查看的角色隐去。",
+        None,
+    ),
+    N.PROJECT: NodeDoc(
+        "a project", "projects",
+        "a project a member unit CLAIMED under a project-claim agreement, which SERVES an "
+        "area.",
+        "成员单位按项目认领协议书认领、服务社区的项目。",
+        None,
+    ),
+    N.MEETING: NodeDoc(
+        "a meeting", "meetings",
+        "a meeting OF a committee: the big working committee meets in full every half year, "
+        "a community committee every quarter.",
+        "工委的会议（例会议事制度）：街道大工委每半年召开全体会议，社区综合党委每季度召开一次。",
+        "`kind` (plenary, regular)",
+    ),
+    N.SERVICE_POST: NodeDoc(
+        "a service post", "service posts",
+        "a post set by members' strengths and held by persons, LOCATED_IN an area.",
+        "按党员特长设岗定责的服务岗位，由党员认岗，位于社区。",
+        None,
+    ),
+    N.STATION: NodeDoc(
+        "a party–masses service centre", "party–masses service centres",
+        "a place with an address and WGS-84 coordinates where the party and the masses meet.",
+        "党群服务中心（阵地），有地址和经纬度（WGS-84）。",
+        None,
+    ),
+}  # fmt: skip
+
+R = RelKind
+#: What each relationship type means, in Chinese (the English is ``RelSpec.meaning``).
+REL_ZH: dict[RelKind, str] = {
+    R.PART_OF: "区域隶属于上一级区域",
+    R.LOCATED_IN: "单位、楼宇、园区、党组织、工委、服务岗位或阵地所在的位置",
+    R.UNDER: "党组织的上级党组织",
+    R.COVERS: "党组织覆盖楼宇、园区或单位",
+    R.ESTABLISHED_IN: "单位单独建立的党组织",
+    R.LEADS: "居于工委核心、领导工委的党组织",
+    R.MEMBER_UNIT_OF: "工委的成员单位",
+    R.SERVES_ON: "成员单位推荐的兼职委员",
+    R.MEMBER_OF: "党员所在的党组织（及党内职务）",
+    R.EMPLOYED_BY: "人员的工作单位",
+    R.ASSIGNED_TO: "党建指导员或联络员联系包挂的对象",
+    R.PAIRED_WITH: "机关与社区结对共建（双联系双服务）",
+    R.REPORTED_TO: "在职党员到居住地社区报到",
+    R.HOLDS: "党员认领服务岗位",
+    R.VOLUNTEERS_IN: "志愿者在社区开展志愿服务",
+    R.CLAIMED: "成员单位签订项目认领协议书认领项目",
+    R.SERVES: "项目服务的区域",
+    R.OF: "会议所属的工委",
+    R.INCUBATES: "孵化中心孵化社会组织",
+}
+del N, R
+
+_missing = (set(NodeKind) - set(NODE_DOCS)) | (set(RelKind) - set(REL_ZH))
+if _missing:
+    raise AssertionError(f"no route documentation for {_missing}")
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    summary: str
+    description: str
+
+
+def _en(kinds: frozenset[NodeKind]) -> str:
+    names = [kind.value for kind in NodeKind if kind in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _zh(kinds: frozenset[NodeKind]) -> str:
+    return "、".join(kind.zh for kind in NodeKind if kind in kinds)
+
+
+def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
+    """The summary and description of each route of a node kind, by operation."""
+    doc, zh = NODE_DOCS[kind], kind.zh
+    one = doc.one[doc.one.index(" ") + 1 :]
+    what = f"{doc.one[0].upper()}{doc.one[1:]} is {doc.en}\n\n{zh}：{doc.zh}"
+    not_found = "404 when no {one} has the id (or it lies outside your areas)"
+    kind_filter = (f"`kind` filters by {doc.subkind}." if doc.subkind else
+                   f"`kind` does not apply ({doc.many} have no kind): any value matches none.")
+    kind_filter_zh = ("kind 按类型或层级（英文值）筛选，" if doc.subkind else
+                      f"{zh}没有类型字段，kind 筛选不到任何数据；")
+    return {
+        "create": RouteDoc(
+            f"Create {doc.one} / 新建{zh}",
+            f"{what}\n\n"
+            "Give an `id` that no node of any kind holds yet (chosen by the data owner: an "
+            "organization or building code) and the Chinese `name`; `name_en` is optional. "
+            "Enumerated fields (kind, level, party_status …) take the English value or the "
+            "Chinese term (`branch` or `党支部`). "
+            "`link` and `link_to` also join the new node to an existing one, in the same "
+            "transaction (an organizer must, to place it inside their areas).\n\n"
+            "Errors: 409 when the id is already used (`existing` names what holds it); 404 "
+            "when `link_to` names no node; 422 when a field is missing, unknown or wrong "
+            "(`errors[].field` names it, e.g. `body.name`).\n\n"
+            "编号须未被任何节点使用（由数据所有者确定，如组织机构代码、楼宇编码），名称为中文，"
+            "英文名称可选；枚举字段（类型、层级、政治面貌等）可填英文值或中文名称。"
+            f"给出 link 与 link_to 时，同一事务内与已有节点建立关系（组织员须以此把新{zh}放入"
+            "其负责的区域）。\n\n"
+            "错误：编号已被使用 409（existing 指明占用者）；link_to 不存在 404；字段缺失、未知"
+            "或无效 422（errors[].field 指明字段）。",
+        ),
+        "list": RouteDoc(
+            f"List {doc.many} / {zh}列表",
+            f"{what}\n\n"
+            f"A page of {doc.many} in id order (`skip`, `limit` up to 500); `total` counts "
+            f"every match. {kind_filter} `name` filters by a part of the Chinese or English "
+            "name. Organizers and viewers see only what lies inside their areas.\n\n"
+            f"按编号排序分页列出{zh}（skip、limit，每页至多 500 条），total 为符合条件的总数；"
+            f"{kind_filter_zh}name 按名称（中文或英文）的一部分筛选。组织员和查看者只看到其"
+            "负责区域内的数据。",
+        ),
+        "get": RouteDoc(
+            f"Read {doc.one} / 查看{zh}",
+            f"{what}\n\n"
+            f"Every field of the {one}, null when unset. Errors: "
+            f"{not_found.format(one=one)}.\n\n"
+            f"返回该{zh}的全部字段（未填为 null）。错误：编号不存在或不在您负责的区域内 404。",
+        ),
+        "update": RouteDoc(
+            f"Update {doc.one} / 修改{zh}",
+            f"{what}\n\n"
+            "Send only the fields to change, by their English names; null clears an optional "
+            f"field. The stored {one} with the changes merged in is validated whole, then "
+            "replaces it; the id cannot change.\n\n"
+            f"Errors: {not_found.format(one=one)}; 422 naming the field when a value is wrong, "
+            "a field is unknown or the id would change.\n\n"
+            f"只发送要修改的字段（英文字段名），null 表示清空可选字段；合并后整体校验再保存，"
+            "编号不可修改。\n\n"
+            "错误：编号不存在 404；字段值无效、字段未知或修改编号 422（指明字段）。",
+        ),
+        "delete": RouteDoc(
+            f"Delete {doc.one} / 删除{zh}",
+            f"{what}\n\n"
+            f"Deletes the {one}. If it still has relationships the request is refused unless "
+            "`cascade=true`, which deletes them with it; the answer lists what went "
+            "(type, direction, count).\n\n"
+            f"Errors: {not_found.format(one=one)}; 409 when it has relationships and `cascade` "
+            "is not set (the answer lists them).\n\n"
+            f"删除该{zh}。仍有关系时须指定 cascade=true 一并删除，应答列出删除的关系（类型、"
+            "方向、条数）。\n\n"
+            "错误：编号不存在 404；仍有关系且未指定 cascade 409（列出这些关系）。",
+        ),
+    }  # fmt: skip
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "AEIOU" else "a"
+
+
+def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
+    """The summary and description of each route of a relationship type, by operation."""
+    spec, name = rel.spec, rel.value
+    one = f"{_article(name)} {name} relationship"
+    what = (
+        f"{name} ({_en(spec.sources)} → {_en(spec.targets)}): {spec.meaning}.\n\n"
+        f"{spec.zh}（{_zh(spec.sources)} → {_zh(spec.targets)}）：{REL_ZH[rel]}。"
+    )
+    missing = "404 when there is no such relationship between the two ids"
+    return {
+        "create": RouteDoc(
+            f"Create {one} / 新建{spec.zh}关系",
+            f"{what}\n\n"
+            "`from_id` and `to_id` name existing nodes; `since` and `until` bound when it is "
+            "valid (questions asked as of a date count it only then).\n\n"
+            "Errors: 404 when `from_id` or `to_id` names no node; 409 when the two are already "
+            "joined by this type; 422 naming the field when an end is of the wrong kind, "
+            "`since` is after `until`, a node would join itself or a field is unknown.\n\n"
+            "from_id、to_id 须为已有节点；since、until 为有效期（按日期查询时仅在有效期内计入）。"
+            "\n\n错误：起点或终点不存在 404；两者之间已有该关系 409；端点类型不符、开始日期晚于"
+            "结束日期、起止为同一节点或字段未知 422（指明字段）。",
+        ),
+        "list": RouteDoc(
+            f"List {name} relationships / {spec.zh}关系列表",
+            f"{what}\n\n"
+            "A page of them (`skip`, `limit` up to 500), optionally only those from `from_id` "
+            "or to `to_id`; `total` counts every match. Organizers and viewers see only those "
+            "inside their areas.\n\n"
+            "分页列出该类关系，可按起点 from_id 或终点 to_id 筛选，total 为符合条件的总数；"
+            "组织员和查看者只看到其负责区域内的关系。",
+        ),
+        "get": RouteDoc(
+            f"Read {one} / 查看{spec.zh}关系",
+            f"{what}\n\nThe relationship from `from_id` to `to_id`. Errors: {missing}.\n\n"
+            "按起点和终点编号查看该关系。错误：两者之间没有该关系 404。",
+        ),
+        "update": RouteDoc(
+            f"Update {one} / 修改{spec.zh}关系",
+            f"{what}\n\n"
+            "Send only the fields to change; null clears an optional one. The ends come from "
+            "the path: to move it, delete it and create another.\n\n"
+            f"Errors: {missing}; 422 naming the field when a value is wrong or a field "
+            "unknown.\n\n"
+            "只发送要修改的字段，null 表示清空；起点和终点由路径确定，如需更换请删除后重建。\n\n"
+            "错误：关系不存在 404；字段值无效或字段未知 422（指明字段）。",
+        ),
+        "delete": RouteDoc(
+            f"Delete {one} / 删除{spec.zh}关系",
+            f"{what}\n\nDeletes it (204, no body). Errors: {missing}.\n\n"
+            "删除该关系（204，无应答体）。错误：关系不存在 404。",
+        ),
+    }  # fmt: skip
