@@ -424,6 +424,8 @@ def gaps(
     as_of: AsOfOpt = None, fmt: FormatOpt = "table", out: OutOpt = None,
     limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
     skip: Annotated[int, typer.Option(help="Rows to skip")] = 0,
+    every: Annotated[bool, typer.Option("--all", help="Every gap of the kind, not a page "
+                                                      "(a work list: --format xlsx)")] = False,
 ) -> None:  # fmt: skip
     """Coverage gaps: counts of every kind, or one kind's list / 覆盖缺口."""
     from graph_service.cli_db import open_database
@@ -431,9 +433,12 @@ def gaps(
     from graph_service.db import gaps as repo
     from graph_service.domain.gaps import RULES_BY_CODE
     from graph_service.errors import GraphServiceError
+    from graph_service.reports import GAP_COLUMNS, gap_records
 
     _check_format(fmt, out)
     day = _as_of(as_of)
+    if every and code is None:
+        raise _fail("--all lists every gap of one kind: give its code / --all 需指定规则编号")
     try:
         with open_database(cli_settings()) as db:
             if code is None:
@@ -446,20 +451,19 @@ def gaps(
                            ("count", "数量 count")]  # fmt: skip
                 emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
                 return
-            page = repo.list_gaps(db, Principal.cli(), code.upper(), as_of=day, area=area,
-                                  skip=skip, limit=limit)  # fmt: skip
+            if every:
+                read = repo.every_gap_read(db.registry, Principal.cli(), code, as_of=day,
+                                           area=area)  # fmt: skip
+                page = db.read_kept(read)
+            else:
+                page = repo.list_gaps(db, Principal.cli(), code.upper(), as_of=day, area=area,
+                                      skip=skip, limit=limit)  # fmt: skip
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
-    rows = [
-        {"id": g.id, "name": g.name, "kind": g.subkind or g.kind,
-         "where": [a.name for a in g.area_path], "related": g.related_name,
-         "impact": g.impact, "fix": g.fix_zh}
-        for g in page.items
-    ]  # fmt: skip
-    columns = [("id", "编号 id"), ("name", "名称 name"), ("kind", "类型 kind"),
-               ("where", "位置 where"), ("related", "相关 related"), ("impact", "影响 impact"),
-               ("fix", "整改建议 fix")]  # fmt: skip
+    # the table shows the rule in its title; the files carry it on every row
+    columns = [c for c in GAP_COLUMNS if fmt != "table" or c[0] != "gap"]
     title = f"{page.rule.zh} {page.rule.code}: {page.total} (as of {day})"
+    rows = [dict(record) for record in gap_records(page)]
     emit_rows(rows, columns, fmt, out, title=title)
 
 

@@ -87,7 +87,9 @@ def emit_rows(
         if not out:
             raise ValueError("--format xlsx needs --out FILE")
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=(title or "report")[:31])
+        from graph_service.reports import sheet_title
+
+        sheet = workbook.create_sheet(title=sheet_title(title))
         sheet.append([header for _, header in columns])
         for row in rows:
             sheet.append([_safe_cell(row.get(key)) for key, _ in columns])
@@ -113,6 +115,8 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _safe_cell(value: object) -> str:
+def _safe_cell(value: object) -> str | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value  # a number stays one: a report's columns add up in Excel
     text = _text(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

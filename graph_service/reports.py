@@ -1,14 +1,75 @@
-"""The coverage summary as a flat table (CSV, XLSX) for organizers' reports."""
+"""Flat tables (CSV, XLSX) for organizers' reports: the coverage summary and a whole gap
+list, as the API sends them and the CLI writes them.
+
+A cell holding text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return first: names come from anyone's import) is sent with a leading
+apostrophe; numbers stay numbers, so a report's columns add up in Excel."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Sequence
 
 from graph_service.domain.gaps import RULES
-from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary
+from graph_service.errors import InvalidInput
+from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary, GapPage
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows of a worksheet below its header (Excel's limit is 1,048,576 rows in all).
+SHEET_ROWS = 1_048_575
+
+Cell = str | int
+
+
+def safe_cell(value: Cell | None) -> Cell:
+    """A cell as a spreadsheet should get it: text that would run as a formula gets a
+    leading apostrophe; numbers are kept."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet's title from ``text``: without the characters Excel refuses in one
+    (``\\ / ? * [ ] :``, each made a space) or that XML cannot hold (control characters,
+    dropped), cut to its 31 characters."""
+    shown = "".join(ch for ch in text if ch.isprintable())
+    return re.sub(r"[\\/?*\[\]:]", " ", shown).strip()[:31] or "report"
+
+
+def table_bytes(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell | None]], fmt: str, title: str
+) -> tuple[bytes, str]:
+    """A table as CSV (UTF-8 with BOM, for Excel) or XLSX bytes, with its media type.
+    Raises :class:`InvalidInput` (field ``format``) for XLSX with more rows than a sheet
+    holds."""
+    cells = [[safe_cell(value) for value in row] for row in rows]
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(cells)
+        return ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+    if len(cells) > SHEET_ROWS:
+        raise InvalidInput(
+            f"{len(cells):,} rows do not fit in one XLSX sheet ({SHEET_ROWS:,} at most): ask "
+            f"for format=csv / 行数超过 XLSX 工作表上限，请改用 csv",
+            field="format",
+        )
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.append(list(headers))
+    for row in cells:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue(), XLSX_MEDIA
 
 
 def _rate(rate: CoverageRate) -> str:
@@ -38,20 +99,31 @@ def summary_rows(summary: CoverageSummary) -> list[list[str | int]]:
 
 
 def summary_table(summary: CoverageSummary, fmt: str) -> tuple[bytes, str]:
-    """The summary as CSV (UTF-8 with BOM, for Excel) or XLSX bytes, with its media type."""
-    if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(summary_columns())
-        writer.writerows(summary_rows(summary))
-        return ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
+    """The summary as CSV or XLSX bytes, with its media type."""
+    return table_bytes(summary_columns(), summary_rows(summary), fmt, f"覆盖率 {summary.as_of}")
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=f"覆盖率 {summary.as_of}")
-    sheet.append(summary_columns())
-    for values in summary_rows(summary):
-        sheet.append(values)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue(), XLSX_MEDIA
+
+# (key, header) of a gap list's columns, in the order the CLI and the API write them
+GAP_COLUMNS: list[tuple[str, str]] = [
+    ("id", "编号 id"), ("name", "名称 name"), ("kind", "类型 kind"), ("where", "位置 where"),
+    ("related", "相关 related"), ("impact", "影响 impact"), ("gap", "问题 gap"),
+    ("fix", "整改建议 fix"),
+]  # fmt: skip
+
+
+def gap_records(page: GapPage) -> list[dict[str, Cell | None]]:
+    """A gap page's rows, keyed as :data:`GAP_COLUMNS`; ``where`` is the area path's names
+    from the top down, joined by › ."""
+    return [
+        {"id": g.id, "name": g.name, "kind": g.subkind or g.kind,
+         "where": " › ".join(a.name for a in g.area_path), "related": g.related_name,
+         "impact": g.impact, "gap": g.zh, "fix": g.fix_zh}
+        for g in page.items
+    ]  # fmt: skip
+
+
+def gap_table(page: GapPage, fmt: str) -> tuple[bytes, str]:
+    """A gap list (every row of ``page``) as CSV or XLSX bytes, with its media type."""
+    rows = [[record[key] for key, _ in GAP_COLUMNS] for record in gap_records(page)]
+    headers = [header for _, header in GAP_COLUMNS]
+    return table_bytes(headers, rows, fmt, f"{page.rule.code} {page.as_of}")

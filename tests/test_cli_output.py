@@ -1,8 +1,15 @@
-"""The CLI's terminal tables: nothing cut short on a narrow terminal."""
+"""The CLI's output: terminal tables with nothing cut short on a narrow terminal, and
+workbooks Excel opens whatever their title and cells."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import openpyxl
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from graph_service.cli_output import emit_rows
@@ -32,3 +39,34 @@ def test_a_narrow_terminal_folds_codes_and_chinese_text_instead_of_cutting_them(
     codes, chinese = _column_text(printed, 0), _column_text(printed, 1)
     assert codes == "".join(r.code for r in RULES)
     assert chinese == "".join(r.zh for r in RULES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=st.text(max_size=60),
+    cells=st.lists(st.one_of(st.integers(-(10**12), 10**12), st.text(max_size=8)),
+                   min_size=1, max_size=4),
+)  # fmt: skip
+def test_any_title_and_cells_make_an_xlsx_excel_opens_as_written(
+    title: str, cells: list[int | str]
+) -> None:
+    """Whatever a report is titled (a gap list's title holds ':'), its workbook is written,
+    numbers (counts: far below the 2**53 a sheet holds exactly) stay numbers, and text a
+    spreadsheet would run as a formula is text."""
+    assume(all("\x00" not in c and c.isprintable() for c in cells if isinstance(c, str)))
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "r.xlsx"
+        rows: list[dict[str, object]] = [{str(i): c for i, c in enumerate(cells)}]
+        emit_rows(rows, [(str(i), f"h{i}") for i in range(len(cells))], "xlsx", str(out),
+                  title=title)  # fmt: skip
+        sheet = openpyxl.load_workbook(out).active
+        assert sheet is not None
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(sheet.title) <= 31 and not set(sheet.title) & set("\\/?*[]:")
+    for written, given_cell in zip(values[1], cells, strict=True):
+        if isinstance(given_cell, int):
+            assert written == given_cell
+        elif given_cell[:1] in ("=", "+", "-", "@"):
+            assert written == "'" + given_cell
+        else:
+            assert (written or "") == given_cell

@@ -9,11 +9,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from graph_service.api.gaps import _attachment
 from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.accounts import add_account
@@ -21,6 +23,7 @@ from graph_service.db.database import Database
 from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.domain.gaps import RULES
 from graph_service.main import create_app
+from graph_service.reports import GAP_COLUMNS
 from loaders.demo import DEMO_AS_OF, load_demo
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -124,3 +127,115 @@ def test_cli_gaps_json(settings: Settings, client: TestClient) -> None:
         capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     assert {row["id"] for row in json.loads(result.stdout)} == {"U-HESHUN", "U-LINLI"}
+
+
+def _pages(client: TestClient, code: str, params: dict[str, str]) -> list[dict[str, object]]:
+    """Every gap of a rule, paging through the JSON two at a time."""
+    items: list[dict[str, object]] = []
+    while True:
+        page = client.get(f"/gaps/{code}", params=params | {"skip": str(len(items)),
+                                                             "limit": "2"}).json()  # fmt: skip
+        items += page["items"]
+        if len(items) >= page["total"]:
+            assert len(items) == page["total"]
+            return items
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("area", [None, "A-ERQI"], ids=["everywhere", "subdistrict"])
+def test_every_gap_as_a_file_is_every_page_in_order(client: TestClient, area: str | None) -> None:
+    """format=csv sends every gap of a rule (skip and limit aside), in the pages' order,
+    each row saying what the JSON says; xlsx holds the same rows, impact as a number."""
+    headers = [header for _, header in GAP_COLUMNS]
+    params = {"as_of": AS_OF} | ({"area": area} if area else {})
+    for rule in RULES:
+        items = _pages(client, rule.code, params)
+        response = client.get(f"/gaps/{rule.code}",
+                              params=params | {"format": "csv", "limit": "1"})  # fmt: skip
+        assert response.status_code == 200 and response.headers["content-type"].startswith(
+            "text/csv")  # fmt: skip
+        where = area or "all"
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="gaps-{rule.code}-{where}-{AS_OF}.csv"')  # fmt: skip
+        table = _csv_rows(response.content)
+        assert table[0] == headers
+        expected = [
+            [str(i["id"]), str(i["name"]), str(i["subkind"] or i["kind"]),
+             " › ".join(str(a["name"]) for a in i["area_path"]),  # type: ignore[attr-defined]
+             str(i["related_name"] or ""), str(i["impact"]), rule.zh, str(i["fix_zh"])]
+            for i in items
+        ]  # fmt: skip
+        assert table[1:] == expected, rule.code
+    code = "ORG_UNIT_UNCOVERED"
+    as_xlsx = client.get(f"/gaps/{code}", params=params | {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    as_csv = _csv_rows(client.get(f"/gaps/{code}", params=params | {"format": "csv"}).content)
+    assert len(cells) == len(as_csv) >= 3
+    # an empty cell reads back as None
+    assert [["" if v is None else str(v) for v in row] for row in cells] == as_csv
+    assert all(isinstance(row[5], int) for row in cells[1:])
+
+
+def test_a_name_a_spreadsheet_would_run_is_sent_as_text(client: TestClient) -> None:
+    formula = '=HYPERLINK("http://example.invalid","点击")'
+    created = client.post("/buildings", json={"id": "B-FORMULA", "name": formula,
+                                              "kind": "commercial"})  # fmt: skip
+    assert created.status_code == 201, created.text
+    table = _csv_rows(client.get("/gaps/ORG_BUILDING_UNCOVERED",
+                                 params={"as_of": AS_OF, "format": "csv"}).content)  # fmt: skip
+    row = next(r for r in table if r[0] == "B-FORMULA")
+    assert row[1] == "'" + formula
+    as_xlsx = client.get("/gaps/ORG_BUILDING_UNCOVERED", params={"as_of": AS_OF, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    names = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert names["B-FORMULA"] == "'" + formula
+
+
+def test_a_report_file_name_keeps_only_safe_characters() -> None:
+    response = _attachment(b"", "text/csv", "gaps", 'A"x\r\n;y', "2026-06-30", "csv")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="gaps-A_x___y-2026-06-30.csv"')  # fmt: skip
+
+
+def test_cli_gaps_all_writes_what_the_api_sends(
+    settings: Settings, client: TestClient, tmp_path: Path
+) -> None:
+    env = os.environ | {
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+    }
+    counts = client.get("/gaps/counts", params={"as_of": AS_OF}).json()
+    code = max(counts, key=counts.get)  # the longest list of the demo
+    out = tmp_path / "all.csv"
+    subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", "gaps", code, "--all", "--as-of", AS_OF,
+         "--format", "csv", "--out", str(out)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    from_api = _csv_rows(client.get(f"/gaps/{code}",
+                                    params={"as_of": AS_OF, "format": "csv"}).content)  # fmt: skip
+    assert _csv_rows(out.read_bytes()) == from_api
+    total = client.get(f"/gaps/{code}", params={"as_of": AS_OF}).json()["total"]
+    assert len(from_api) - 1 == total >= 2
+    # the workbook too (its sheet is titled by the list's title, which holds a ':')
+    subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", "gaps", code, "--all", "--as-of", AS_OF,
+         "--format", "xlsx", "--out", str(tmp_path / "all.xlsx")],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    sheet = openpyxl.load_workbook(tmp_path / "all.xlsx").active
+    assert sheet is not None
+    rows = sheet.iter_rows(values_only=True)
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    assert cells == from_api
+    refused = subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", "gaps", "--all"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "--all" in refused.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -39,6 +40,15 @@ def _day(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
 
+def _attachment(body: bytes, media: str, *parts: str) -> Response:
+    """A report file named by ``parts`` (ids, a date, the format last): any character of an
+    id that is not a letter, a digit, ``.``, ``_`` or ``-`` becomes ``_`` in the name, so no
+    id can break the header."""
+    name = "-".join(re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in parts[:-1])
+    disposition = f'attachment; filename="{name}.{parts[-1]}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
 @router.get("/gaps", summary="The gap catalogue / 问题规则目录")
 def list_rules() -> list[GapRuleOut]:
     """Every coverage-gap rule: its code, category (organization, leadership, team,
@@ -72,8 +82,12 @@ async def gap_counts(
     "/gaps/{code}",
     summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
     response_model=GapPage,
-    responses={**ex.answer_response(ex.GAP_PAGE), 404: {"description": "Unknown rule or area"}},
-)
+    responses={200: {"description": "OK",
+                     "content": {**ex.answer_response(ex.GAP_PAGE)[200]["content"],
+                                 "text/csv": {}, "application/vnd.openxmlformats-"
+                                 "officedocument.spreadsheetml.sheet": {}}},
+               404: {"description": "Unknown rule or area"}},
+)  # fmt: skip
 async def gap_list(
     reads: ReadsDep,
     who: PrincipalDep,
@@ -91,14 +105,33 @@ async def gap_list(
     ] = None,
     skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    format: Annotated[
+        str,
+        Query(pattern="^(json|csv|xlsx)$",
+              description="json: a page; csv or xlsx: every gap as a file (skip and limit "
+                          "are not used) / json 分页；csv、xlsx 为全部问题的文件"),
+    ] = "json",
 ) -> Response:
     """The things failing one rule, largest impact first, then id, a page at a time: each
     row names the thing (id, name, kind), where it is (area path), the rule it fails (in
     English and Chinese) and what would close it. ``kinds`` changes which unit kinds
-    REACH_UNIT_UNTIED counts. Errors: 404 when the rule code or the area is unknown.
+    REACH_UNIT_UNTIED counts. ``format=csv`` or ``xlsx`` sends every gap, in the same
+    order, as a file for a report or a work list. Errors: 404 when the rule code or the
+    area is unknown; 422 for xlsx when the gaps do not fit in one sheet.
 
     某条规则下的全部问题对象，按影响从大到小、再按编号分页：每行给出对象（编号、名称、类型）、
-    所在区域路径、问题说明（中英文）与整改建议。错误：规则编号或区域不存在 404。"""
+    所在区域路径、问题说明（中英文）与整改建议。format=csv 或 xlsx 时以文件返回全部问题（顺序
+    相同），可作报告或工作清单。错误：规则编号或区域不存在 404；xlsx 超过一张工作表的行数 422。"""
+    if format != "json":
+        from graph_service.reports import gap_table
+
+        every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=_day(as_of),
+                                    area=area, kinds=kinds)  # fmt: skip
+        page = await reads.read_kept(every)
+        # thousands of rows take a while to write: not on the event loop
+        body, media = await run_in_threadpool(gap_table, page, format)
+        return _attachment(body, media, "gaps", page.rule.code, area or "all",
+                           page.as_of.isoformat(), format)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
@@ -141,6 +174,4 @@ async def coverage(
     summary = await reads.read_kept(read)
     # a workbook takes milliseconds to build: not on the event loop
     body, media = await run_in_threadpool(summary_table, summary, format)
-    filename = f"coverage-{area_id}-{summary.as_of}.{format}"
-    disposition = f'attachment; filename="{filename}"'
-    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+    return _attachment(body, media, "coverage", area_id, summary.as_of.isoformat(), format)

@@ -253,8 +253,40 @@ def gap_page_read(
     :class:`InvalidInput` for a bad argument. An area-scoped principal asks inside its
     areas only (see :func:`scoped_area_plan`); related entities outside them are not named.
     """
-    rule = _rule(code)
     _check_page(skip, limit)
+    return _gaps_read(registry, who, code, as_of=as_of, area=area, kinds=kinds, periods=periods,
+                      skip=skip, limit=limit)  # fmt: skip
+
+
+def every_gap_read(
+    registry: QueryRegistry,
+    who: Principal,
+    code: str,
+    *,
+    as_of: dt.date,
+    area: str | None = None,
+    kinds: Sequence[str] | None = None,
+    periods: Mapping[str, int] | None = None,
+) -> KeptRead[GapPage]:
+    """Every gap of a rule as one page (``limit`` = the total), in the order of
+    :func:`gap_page_read`'s pages, from one run of the rule: what a report (CSV, XLSX)
+    holds. Paging through the rule instead would compute it again for each page."""
+    return _gaps_read(registry, who, code, as_of=as_of, area=area, kinds=kinds, periods=periods,
+                      skip=0, limit=None)  # fmt: skip
+
+
+# A $limit that no list reaches: the list queries slice their gaps [$skip..$skip + $limit]
+# (with $skip 0), and Cypher's slice bounds are 32-bit integers.
+_EVERY = 2**31 - 1
+
+
+def _gaps_read(
+    registry: QueryRegistry, who: Principal, code: str, *, as_of: dt.date, area: str | None,
+    kinds: Sequence[str] | None, periods: Mapping[str, int] | None, skip: int,
+    limit: int | None,
+) -> KeptRead[GapPage]:  # fmt: skip
+    """A page of a rule's gaps, or every gap (``limit`` None), as a kept read plan."""
+    rule = _rule(code)
     if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
         raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
     rule_kinds, rule_periods = _kinds(rule, kinds), _periods(periods)
@@ -265,7 +297,7 @@ def gap_page_read(
             yield from _area_plan(asked)
         rows = yield list_step(
             registry, rule, as_of=as_of, area=asked, kinds=rule_kinds, periods=rule_periods,
-            skip=skip, limit=limit,
+            skip=skip, limit=_EVERY if limit is None else limit,
         )  # fmt: skip
         if rows:
             total = int(rows[0]["total"])
@@ -284,7 +316,8 @@ def gap_page_read(
             total = int((yield counted)[0]["total"])
         return GapPage(
             rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip,
-            limit=limit, items=[_item(rule, row) for row in rows],
+            limit=max(total, 1) if limit is None else limit,
+            items=[_item(rule, row) for row in rows],
         )  # fmt: skip
 
     key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
