@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -58,7 +58,6 @@ def emit_rows(
     write CSV to stdout when ``out`` is None. Cells that a spreadsheet would run as a
     formula are neutralised with a leading apostrophe.
     """
-    import csv
     import json
     import sys
 
@@ -69,31 +68,17 @@ def emit_rows(
         else:
             print(text)
         return
-    if fmt == "csv":
-        with ExitStack() as stack:
-            handle = (
-                stack.enter_context(Path(out).open("w", encoding="utf-8-sig", newline=""))
-                if out
-                else sys.stdout
-            )
-            writer = csv.writer(handle)
-            writer.writerow([header for _, header in columns])
-            for row in rows:
-                writer.writerow([_safe_cell(row.get(key)) for key, _ in columns])
-        return
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    if fmt in ("csv", "xlsx"):
+        from graph_service.reports import table_bytes
 
-        if not out:
+        if fmt == "xlsx" and not out:
             raise ValueError("--format xlsx needs --out FILE")
-        workbook = Workbook(write_only=True)
-        from graph_service.reports import sheet_title
-
-        sheet = workbook.create_sheet(title=sheet_title(title))
-        sheet.append([header for _, header in columns])
-        for row in rows:
-            sheet.append([_safe_cell(row.get(key)) for key, _ in columns])
-        workbook.save(out)
+        cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+        body, _ = table_bytes([header for _, header in columns], cells, fmt, title)
+        if out:
+            Path(out).write_bytes(body)
+        else:
+            sys.stdout.write(body.decode("utf-8-sig"))
         return
     table = Table(title=title or None)
     for _, header in columns:
@@ -115,8 +100,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _safe_cell(value: object) -> str | int:
+def _cell(value: object) -> str | int:
+    """A value as a report cell: a number stays one, anything else as the table shows it
+    (the report's writer neutralises formulas)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value  # a number stays one: a report's columns add up in Excel
-    text = _text(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        return value
+    return _text(value)

@@ -3,6 +3,8 @@ workbooks Excel opens whatever their title and cells."""
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 
@@ -70,3 +72,13 @@ def test_any_title_and_cells_make_an_xlsx_excel_opens_as_written(
             assert written == "'" + given_cell
         else:
             assert (written or "") == given_cell
+
+
+def test_csv_goes_to_stdout_without_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    rows: list[dict[str, object]] = [{"name": "=1+1", "where": ["济南市", "市中区"], "n": 3}]
+    emit_rows(rows, [("name", "名称"), ("where", "位置"), ("n", "数")], "csv", None)
+    printed = capsys.readouterr().out
+    assert not printed.startswith("\ufeff")  # the byte-order mark is for files Excel opens
+    assert list(csv.reader(io.StringIO(printed))) == [
+        ["名称", "位置", "数"], ["'=1+1", "济南市 › 市中区", "3"]
+    ]
