@@ -464,7 +464,10 @@ def gaps(
     columns = [c for c in GAP_COLUMNS if fmt != "table" or c[0] != "gap"]
     title = f"{page.rule.zh} {page.rule.code}: {page.total} (as of {day})"
     rows = [dict(record) for record in gap_records(page)]
-    emit_rows(rows, columns, fmt, out, title=title)
+    try:
+        emit_rows(rows, columns, fmt, out, title=title)
+    except GraphServiceError as exc:  # more rows than an XLSX sheet holds
+        raise _fail(exc.detail) from exc
 
 
 @app.command()

@@ -239,3 +239,25 @@ def test_cli_gaps_all_writes_what_the_api_sends(
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert refused.returncode != 0 and "--all" in refused.stderr
+
+
+def test_cli_refuses_a_work_list_longer_than_a_sheet_and_keeps_the_file(
+    settings: Settings, client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from graph_service import cli, reports
+
+    monkeypatch.setattr(reports, "SHEET_ROWS", 1)  # every list of two rows or more is too long
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
+    counts = client.get("/gaps/counts", params={"as_of": AS_OF}).json()
+    code = max(counts, key=counts.get)
+    out = tmp_path / "list.xlsx"
+    out.write_bytes(b"the earlier list")
+    with pytest.raises(SystemExit) as exited:
+        cli.app(["gaps", code, "--all", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out)])
+    assert exited.value.code == 1
+    assert "XLSX" in capsys.readouterr().err
+    assert out.read_bytes() == b"the earlier list"
+    too_long = client.get(f"/gaps/{code}", params={"as_of": AS_OF, "format": "xlsx"})
+    assert too_long.status_code == 422 and too_long.json()["field"] == "format"
