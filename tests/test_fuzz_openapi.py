@@ -25,7 +25,6 @@ from graph_service.config import Settings
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.demo import load_demo
 from tests.conftest import Neo4jUnderTest
 
 CHECKS = [
@@ -48,15 +47,6 @@ CONFIG = schemathesis.Config.from_dict({
 # (schemathesis.pytest.from_fixture would defer it, but fails on pytest 9.2: it reads the
 # removed Node._nodeid.)
 schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi(), config=CONFIG)
-
-
-@pytest.fixture(scope="module")
-def demo_database(session_database: Database) -> Database:
-    """The session's database holding only the demo region."""
-    session_database.wipe()
-    session_database.ensure_schema()
-    load_demo(session_database)
-    return session_database
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from graph_service.domain.models import NODE_MODELS, REL_MODELS
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES, Table
 from graph_service.main import create_app
 from graph_service.problems import Problem
-from loaders.demo import DEMO_AS_OF, load_demo
+from loaders.demo import DEMO_AS_OF
 from loaders.importer import import_files
 from tests.conftest import Neo4jUnderTest
 
@@ -218,17 +218,8 @@ def test_the_examples_hold_on_the_demo_date() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(session_database: Database) -> Database:
-    """The session's database holding only the demo region."""
-    session_database.wipe()
-    session_database.ensure_schema()
-    load_demo(session_database)
-    return session_database
-
-
-@pytest.fixture(scope="module")
-def client(neo4j_server: Neo4jUnderTest, demo: Database) -> Iterator[TestClient]:
-    key = add_account(demo, Principal.cli(), "openapi-docs", Role.ADMIN)
+def client(neo4j_server: Neo4jUnderTest, demo_database: Database) -> Iterator[TestClient]:
+    key = add_account(demo_database, Principal.cli(), "openapi-docs", Role.ADMIN)
     with TestClient(create_app(neo4j_server.settings()), headers={"X-API-Key": key}) as client:
         yield client
 
@@ -265,14 +256,14 @@ def test_read_examples_are_demo_records(client: TestClient, spec: dict[str, Any]
 
 
 def test_the_import_example_imports_into_the_demo(
-    demo: Database, spec: dict[str, Any], tmp_path: Path
+    demo_database: Database, spec: dict[str, Any], tmp_path: Path
 ) -> None:
     lines = spec["paths"]["/imports"]["post"]["description"].splitlines()
     start = lines.index("    format: regional-party-network")
     end = next(i for i in range(start, len(lines)) if not lines[i].startswith("    "))
     bundle = tmp_path / "example.yaml"
     bundle.write_text(textwrap.dedent("\n".join(lines[start:end])), encoding="utf-8")
-    report = import_files(demo, [bundle], dry_run=True)
+    report = import_files(demo_database, [bundle], dry_run=True)
     assert report.ok, report.problems
     assert report.counts["Area"].created == 1 and report.counts["PART_OF"].created == 1
 
