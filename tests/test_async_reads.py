@@ -23,7 +23,8 @@ from graph_service.auth.principal import Principal, Role
 from graph_service.db.async_reads import SHARED_AT_MOST, AsyncReads
 from graph_service.db.database import Database
 from graph_service.db.entities import get_node, get_node_plan, list_nodes
-from graph_service.db.plans import Plan, step
+from graph_service.db.plans import KeptRead, Plan, step
+from graph_service.db.result_cache import ResultCache
 from graph_service.db.support import supporters, supporters_plan
 from graph_service.domain.kinds import NodeKind
 from graph_service.errors import NotFound
@@ -223,3 +224,89 @@ def test_light_reads_do_not_queue_behind_heavy_ones(demo: Database) -> None:
     light, done = asyncio.run(main())
     assert light == _sync(demo, ADMIN, ("unit", unit))
     assert len(set(done)) == 1 and done[0].endswith(" entities")
+
+
+def _held_count(release: threading.Event, started: list[str]) -> Callable[[], Plan[str]]:
+    """A kept read that holds its worker thread until ``release``, then counts entities."""
+
+    def plan() -> Plan[str]:
+        started.append("computing")
+        release.wait(30)
+        rows = yield step("entity_count")
+        return f"{rows[0]['entities']} entities"
+
+    return plan
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    for _ in range(2000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+def test_asks_for_an_answer_being_computed_share_its_computation(demo: Database) -> None:
+    """Eight asks for one kept answer while it is computed: the rule runs once and each
+    gets its answer; asked again at the same data version it comes from the cache; after
+    a write, once more computed once. A caller that stops waiting stops no other."""
+    kept_db = Database(demo.driver, demo.registry, demo.database,
+                       results=ResultCache(16, 600))  # fmt: skip
+    release = threading.Event()
+    started: list[str] = []
+    kept = KeptRead(("held count",), _held_count(release, started), "held_count")
+
+    async def main() -> tuple[list[Any], list[int], int]:
+        runner = AsyncReads(kept_db, slots=2)
+        asks = [asyncio.ensure_future(runner.read_kept(kept)) for _ in range(8)]
+        impatient = asyncio.ensure_future(runner.read_kept(kept))
+        await _until(lambda: bool(started))
+        await asyncio.sleep(0.3)  # every ask has read the data version and is waiting
+        impatient.cancel()
+        release.set()
+        answers = await asyncio.gather(*asks)
+        assert impatient.cancelled()
+        computed = [runner.computed]
+        answers.append(await runner.read_kept(kept))  # kept: not computed again
+        computed.append(runner.computed)
+        kept_db.execute_write(lambda tx: None, "a write")  # a new data version
+        answers += await asyncio.gather(*(runner.read_kept(kept) for _ in range(4)))
+        computed.append(runner.computed)
+        left = len(runner._computing)
+        runner.close()
+        return answers, computed, left
+
+    answers, computed, left = asyncio.run(main())
+    count = demo.read("entity_count")[0]["entities"]
+    assert answers == [f"{count} entities"] * 13
+    assert computed == [1, 1, 2]
+    assert started == ["computing", "computing"]
+    assert left == 0
+
+
+def test_an_error_of_a_shared_computation_reaches_every_ask(demo: Database) -> None:
+    """A kept read that fails (an unknown area) fails alike for every ask that waited on
+    it, and is not kept: asked again, it is computed again."""
+    kept_db = Database(demo.driver, demo.registry, demo.database,
+                       results=ResultCache(16, 600))  # fmt: skip
+
+    def unknown() -> Plan[str]:
+        yield step("entity_count")
+        raise NotFound("no area A-NOWHERE")
+
+    kept = KeptRead(("unknown",), unknown, "unknown")
+
+    async def main() -> tuple[list[BaseException | str], list[int]]:
+        runner = AsyncReads(kept_db, slots=2)
+        outcomes = await asyncio.gather(*(runner.read_kept(kept) for _ in range(5)),
+                                        return_exceptions=True)  # fmt: skip
+        computed = [runner.computed]
+        again = await asyncio.gather(runner.read_kept(kept), return_exceptions=True)
+        computed.append(runner.computed)
+        runner.close()
+        return [*outcomes, *again], computed
+
+    outcomes, computed = asyncio.run(main())
+    assert [type(o) for o in outcomes] == [NotFound] * 6
+    assert all("A-NOWHERE" in str(o) for o in outcomes)
+    assert computed == [1, 2]  # once for the five together, once for the later ask

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -103,6 +104,9 @@ class AsyncReads:
         self._waiting: deque[_Waiting] = deque()
         self._servers: set[asyncio.Task[None]] = set()
         self.transactions = 0  # opened so far (retries not counted): for tests and the bench
+        # kept reads being computed, by (key, data version): one computation for all who ask
+        self._computing: dict[tuple[Hashable, str | None], asyncio.Future[Any]] = {}
+        self.computed = 0  # kept reads computed so far (not found in the cache)
 
     @property
     def registry(self) -> QueryRegistry:
@@ -210,6 +214,12 @@ class AsyncReads:
         <graph_service.db.database.Database.read_kept>`: a kept answer is served while the
         graph's data version is unchanged (one small read), else computed and kept.
 
+        Asks for the same answer at the same data version while it is being computed wait
+        for that computation rather than start their own: after a write or an import, a
+        team opening the same city-wide gap list at once would otherwise run the rule
+        (seconds of Neo4j's CPU each) once per person. With several API processes
+        (``--workers``), each computes it at most once.
+
         The cache is looked up on the event loop: an in-memory map, or one SQLite row by
         primary key for the shared cache — microseconds, not worth a worker thread."""
         cache = self.results
@@ -220,10 +230,30 @@ class AsyncReads:
             found, known = cache.get(kept.key, version)
             if found:
                 return known  # type: ignore[no-any-return]
+        flight = (kept.key, version)
+        computing = self._computing.get(flight)
+        if computing is None:
+            computing = asyncio.ensure_future(self._compute_and_keep(kept, cache))
+            self._computing[flight] = computing
+            computing.add_done_callback(partial(self._landed, flight))
+            self.computed += 1
+        # shielded: a caller that stops waiting does not cancel the others' answer
+        answer: T = await asyncio.shield(computing)
+        return answer
+
+    async def _compute_and_keep(self, kept: KeptRead[T], cache: AnswerCache) -> T:
         seen, answer = await self.read_computed(versioned(kept.make), kept.label)
         if seen is not None:
             cache.put(kept.key, seen, answer)
         return answer
+
+    def _landed(
+        self, flight: tuple[Hashable, str | None], computing: asyncio.Future[Any]
+    ) -> None:
+        if self._computing.get(flight) is computing:
+            del self._computing[flight]
+        if not computing.cancelled():
+            computing.exception()  # seen here if every caller had stopped waiting
 
     async def read_kept_json(self, kept: KeptRead[Any]) -> bytes:
         """:meth:`read_kept` for an API answer (a model, or plain JSON data such as a
