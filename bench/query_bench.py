@@ -9,8 +9,9 @@ with uvicorn, and measures with 8 concurrent clients:
 
 then the same repository calls made directly through the driver (same Cypher, no HTTP), in
 alternating rounds with the API's where a group is large enough, and prints p50, p95 and p99
-of each with the API/driver ratio, and the CPU time per call that the API's processes and
-Neo4j spent (on 2 shared cores, latency under load follows CPU).
+of each with the API/driver ratio, and the CPU time per call that the API's processes,
+Neo4j and the client processes spent (on 2 shared cores, latency under load follows CPU;
+the clients of the driver's side run the driver, those of the API's side an HTTP client).
 
 The 8 clients are 8 processes (each with one HTTP connection, or its own driver), so the
 load generator's own GIL does not queue the requests it times. The API runs as
@@ -30,10 +31,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import multiprocessing
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -70,20 +71,80 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
 
 
 # ---- the clients: one process each -----------------------------------------------------
-# A call is a picklable tuple: ("http", path, params) or ("driver", what, args). The HTTP
-# client is the standard library's, one kept-alive connection per process: it spends far
-# less CPU than httpx, and on 2 shared cores the clients' CPU is the server's loss.
+# A call is a picklable tuple: ("http", path, params) or ("driver", what, args). On 2 shared
+# cores the clients' CPU is the server's loss, and a real client runs elsewhere: the HTTP
+# client is a minimal one (below) over one kept-alive connection per process. Measured per
+# call on the city graph: httpx cost far more; the standard library's http.client 0.30-0.38
+# ms (its header parsing), a tenth or more of all the CPU an API call took.
 Call = tuple[str, str, Any]
-_client: http.client.HTTPConnection | None = None
-_headers: dict[str, str] = {}
+
+
+class KeptAliveGet:
+    """GET over one kept-alive HTTP/1.1 connection, with as little client CPU as it takes:
+    the request's bytes written once, the answer read by its Content-Length."""
+
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
+        self.address = (host, port)
+        self.extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
+        self.host = f"Host: {host}:{port}\r\n".encode()
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(self.address, timeout=300)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock, self.buffer = sock, b""
+        return sock
+
+    def get(self, target: str) -> tuple[int, bytes]:
+        request = b"GET " + target.encode() + b" HTTP/1.1\r\n" + self.host + self.extra + b"\r\n"
+        for attempt in (1, 2):
+            sock = self.sock or self._connect()
+            try:
+                sock.sendall(request)
+                return self._answer(sock)
+            except (ConnectionError, EOFError):
+                # the server closed the kept-alive connection while this client was idle
+                sock.close()
+                self.sock = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _read(self, sock: socket.socket) -> None:
+        data = sock.recv(262144)
+        if not data:
+            raise EOFError("the server closed the connection")
+        self.buffer += data
+
+    def _answer(self, sock: socket.socket) -> tuple[int, bytes]:
+        while (end := self.buffer.find(b"\r\n\r\n")) < 0:
+            self._read(sock)
+        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4:]
+        lines = head.split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        pairs = (line.split(":", 1) for line in lines[1:])
+        fields = {name.strip().lower(): value.strip() for name, value in pairs}
+        if "content-length" not in fields:
+            raise ValueError(f"an answer without Content-Length: {head!r}")
+        length = int(fields["content-length"])
+        while len(self.buffer) < length:
+            self._read(sock)
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        if fields.get("connection", "").lower() == "close":
+            sock.close()
+            self.sock = None
+        return status, body
+
+
+_client: KeptAliveGet | None = None
 _db: Database | None = None
 
 
 def _start_client(base: str, key: str, uri: str, password: str) -> None:
     global _client, _db
     host, port = base.removeprefix("http://").split(":")
-    _client = http.client.HTTPConnection(host, int(port), timeout=300)
-    _headers["X-API-Key"] = key
+    _client = KeptAliveGet(host, int(port), {"X-API-Key": key})
     settings = Settings(neo4j_uri=uri, neo4j_password=password)
     _db = Database(open_driver(settings), QueryRegistry.load(settings.cypher_dir),
                    settings.neo4j_database, timeout=300)  # fmt: skip
@@ -107,18 +168,8 @@ def _one(call: Call) -> float:
     how, what, args = call
     started = time.perf_counter()
     if how == "http":
-        url = f"{what}?{urlencode(args)}" if args else what
-        try:
-            _client.request("GET", url, headers=_headers)
-            response = _client.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionError):
-            # the server closed the kept-alive connection while this client was idle
-            _client.close()
-            started = time.perf_counter()
-            _client.request("GET", url, headers=_headers)
-            response = _client.getresponse()
-        body = response.read()
-        assert response.status == 200, (what, body[:200])
+        status, body = _client.get(f"{what}?{urlencode(args)}" if args else what)
+        assert status == 200, (what, body[:200])
     else:
         _direct(_db, what, args)
     return time.perf_counter() - started
@@ -148,10 +199,17 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
 def api_pids(api: subprocess.Popen[bytes]) -> list[int]:
     """The uvicorn process and its worker processes."""
-    children = Path(f"/proc/{api.pid}/task/{api.pid}/children")
-    return [api.pid, *(int(pid) for pid in children.read_text().split())]
+    return [api.pid, *children(api.pid)]
 
 
 def timed_cpu(
@@ -175,7 +233,7 @@ def interleaved(
     (Neo4j's JIT compiles for minutes) or slowing (its garbage) weighs on both alike, not
     on whichever ran first. Only groups with at least 10 calls per client and round are
     split (fewer would run below the 8 clients' concurrency)."""
-    rounds = max(1, min(4, min(len(http_calls), len(direct_calls)) // (CLIENTS * 10)))
+    rounds = max(1, min(10, min(len(http_calls), len(direct_calls)) // (CLIENTS * 10)))
     latency: dict[str, list[float]] = {"api": [], "driver": []}
     cpu: dict[str, dict[str, float]] = {"api": {}, "driver": {}}
     for r in range(rounds):
@@ -320,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"{'measure':40} {'p50':>8} {'p95':>8} {'p99':>8}   {'driver p50':>10} "
               f"{'p95':>8}  {'ratio p50':>9}   {'cpu ms/call: api':>16} {'neo4j':>7} "
-              f"{'(driver)':>8}")  # fmt: skip
+              f"{'(driver)':>8}   {'clients':>7} {'(driver)':>8}")  # fmt: skip
         spawn = multiprocessing.get_context("spawn")
         clients = ProcessPoolExecutor(CLIENTS, mp_context=spawn, initializer=_start_client,
                                       initargs=(base, key, info.uri, info.password))  # fmt: skip
@@ -338,7 +396,11 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.warmup):  # warm: JIT, plans cached, pages in memory
                     timed(pool, http_calls)
                     timed(pool, direct_calls)
-                pids = {"api": api_pids(api), "neo4j": [server.pid() or 0]}
+                neo4j = server.pid() or 0
+                # the 8 client processes (and the pool's idle helpers): what the driver's
+                # side spends on the clients, where the API's side spends it in the API
+                mine = [p for p in children(os.getpid()) if p not in (api.pid, neo4j)]
+                pids = {"api": api_pids(api), "neo4j": [neo4j], "clients": mine}
                 api_lat, api_cpu, direct_lat, direct_cpu = interleaved(
                     pool, http_calls, direct_calls, pids
                 )
@@ -346,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:40} {api_ms[0]:8.1f} {api_ms[1]:8.1f} {api_ms[2]:8.1f}   "
                       f"{direct_ms[0]:10.1f} {direct_ms[1]:8.1f}  "
                       f"{api_ms[0] / direct_ms[0]:9.2f}   {api_cpu['api']:16.2f} "
-                      f"{api_cpu['neo4j']:7.2f} {direct_cpu['neo4j']:8.2f}",
+                      f"{api_cpu['neo4j']:7.2f} {direct_cpu['neo4j']:8.2f}   "
+                      f"{api_cpu['clients']:7.2f} {direct_cpu['clients']:8.2f}",
                       flush=True)  # fmt: skip
         driver.close()
     finally:
