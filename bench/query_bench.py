@@ -111,6 +111,11 @@ class KeptAliveGet:
                     raise
         raise AssertionError("unreachable")
 
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
     def _read(self, sock: socket.socket) -> None:
         data = sock.recv(262144)
         if not data:
