@@ -12,6 +12,9 @@ from graph_service.api.security import PrincipalDep
 from graph_service.db import audit as trail
 from graph_service.deps import DatabaseDep
 
+# the largest integer Cypher holds: a larger one cannot even be sent to Neo4j
+SEQ_MAX = 2**63 - 1
+
 router = APIRouter(tags=["audit · 审计"])
 
 
@@ -43,9 +46,9 @@ def list_audit(
     target: Annotated[str | None, Query(max_length=64, description="An id it touched")] = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
-    before_seq: Annotated[int | None, Query(ge=1, description="Page: events below this seq")] = (
-        None
-    ),
+    before_seq: Annotated[
+        int | None, Query(ge=1, le=SEQ_MAX, description="Page: events below this seq")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEvent]:
     """Who changed what and when, through the API, imports and the CLI, newest first:
