@@ -218,7 +218,7 @@ class AsyncReads:
         for that computation rather than start their own: after a write or an import, a
         team opening the same city-wide gap list at once would otherwise run the rule
         (seconds of Neo4j's CPU each) once per person. With several API processes
-        (``--workers``), each computes it at most once.
+        (``--workers``), each computes it at most once at a time.
 
         The cache is looked up on the event loop: an in-memory map, or one SQLite row by
         primary key for the shared cache — microseconds, not worth a worker thread."""
