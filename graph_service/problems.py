@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_service.api.openapi_examples import PROBLEMS
 from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
+from graph_service.limits import clip
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -57,8 +58,10 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # a location names the input's own keys, and a message may quote the input: both are
+        # echoes, clipped (a 5 MB key must not come back three times)
         errors = [
-            {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"],
+            {"field": clip(".".join(str(p) for p in err["loc"])), "message": clip(err["msg"]),
              "type": err["type"]}
             for err in exc.errors()
         ]  # fmt: skip

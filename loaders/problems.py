@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graph_service.limits import clip
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,21 +33,18 @@ class Problem:
             where += f" row {self.row}"
         if self.column:
             where += f" column '{self.column}'"
-        shown = "" if self.value is None else f" value '{_clip(self.value)}':"
+        shown = "" if self.value is None else f" value '{self.value}':"
         return f"{where}:{shown} {self.reason} / {self.reason_zh}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _clip(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def shown_value(value: Any) -> str | None:
+    """A cell's value as a problem shows it: clipped (graph_service.limits.clip)."""
     if value is None:
         return None
-    return _clip(str(value), 200)
+    return clip(value)
 
 
 @dataclass

@@ -26,7 +26,6 @@ import codecs
 import csv
 import json
 import zipfile
-import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -36,9 +35,9 @@ from typing import Any, NamedTuple, TextIO
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from graph_service.domain.tables import TABLES, Table, suggest_table, table_named
+from graph_service.limits import clip
 from loaders.cells import unneutralise
 from loaders.problems import Problem, shown_value
 from loaders.rows import RawRow, RawTable
@@ -108,7 +107,10 @@ class _Where:
         column: str | None = None,
         value: object = None,
     ) -> Problem:
-        return Problem(self.file, reason, reason_zh, self.sheet, row, column, shown_value(value))
+        # names come from the input too (a bundle's keys, a header): clipped like values
+        sheet = None if self.sheet is None else clip(self.sheet)
+        column = None if column is None else clip(column)
+        return Problem(clip(self.file), reason, reason_zh, sheet, row, column, shown_value(value))
 
     def in_sheet(self, sheet: str) -> _Where:
         return _Where(self.file, sheet)
@@ -148,8 +150,8 @@ def _read_file(path: Path, name: str) -> Iterator[RawItem]:
         yield from _read_bundle(path, where, _parse_yaml)
     else:
         yield where.problem(
-            f"unsupported file type '{suffix or name}': use .csv, .xlsx, .json or .yaml",
-            f"不支持的文件类型“{suffix or name}”：请使用 .csv、.xlsx、.json 或 .yaml",
+            f"unsupported file type '{clip(suffix or name)}': use .csv, .xlsx, .json or .yaml",
+            f"不支持的文件类型“{clip(suffix or name)}”：请使用 .csv、.xlsx、.json 或 .yaml",
         )
 
 
@@ -165,7 +167,8 @@ def _table_or_problem(name: str, where: _Where, what: str, what_zh: str) -> Tabl
         keys = ", ".join(t.key for t in TABLES)
         hint, hint_zh = f"expected one of: {keys}", f"应为以下之一：{keys}"
     return where.problem(
-        f"unknown {what} name '{name}': {hint}", f"无法识别的{what_zh}名“{name}”，{hint_zh}"
+        f"unknown {what} name '{clip(name)}': {hint}",
+        f"无法识别的{what_zh}名“{clip(name)}”，{hint_zh}",
     )
 
 
@@ -223,8 +226,8 @@ def _unknown_column(table: Table, header: str, row: int | None, where: _Where) -
     else:
         hint, hint_zh = f" in table '{table.key}'", f"（表“{table.zh}”）"
     return where.problem(
-        f"unknown column '{header}'{hint}",
-        f"无法识别的列“{header}”{hint_zh}",
+        f"unknown column '{clip(header)}'{hint}",
+        f"无法识别的列“{clip(header)}”{hint_zh}",
         row=row,
         column=header,
     )
@@ -232,8 +235,8 @@ def _unknown_column(table: Table, header: str, row: int | None, where: _Where) -
 
 def _duplicate_column(header: str, row: int | None, where: _Where) -> Problem:
     return where.problem(
-        f"duplicate column: '{header}' names a field another column already names",
-        f"重复的列：“{header}”与另一列对应同一字段",
+        f"duplicate column: '{clip(header)}' names a field another column already names",
+        f"重复的列：“{clip(header)}”与另一列对应同一字段",
         row=row,
         column=header,
     )
@@ -298,8 +301,8 @@ def _put_cell(
         problem = ("formula cells are not accepted; paste values", "不接受公式，请粘贴为数值")
     elif isinstance(cell, _CellError):
         problem = (
-            f"the cell holds an Excel error {cell.text}",
-            f"单元格为 Excel 错误值 {cell.text}",
+            f"the cell holds an Excel error {clip(cell.text)}",
+            f"单元格为 Excel 错误值 {clip(cell.text)}",
         )
     elif isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
         problem = (
@@ -474,8 +477,8 @@ def _csv_rows(
 
 def _malformed_csv(error: csv.Error, where: _Where, row: int | None = None) -> Problem:
     return where.problem(
-        f"malformed CSV ({error}); the rest of the file was not read",
-        f"CSV 格式错误（{error}），其后内容未读取",
+        f"malformed CSV ({clip(error)}); the rest of the file was not read",
+        f"CSV 格式错误（{clip(error)}），其后内容未读取",
         row=row,
     )
 
@@ -483,17 +486,46 @@ def _malformed_csv(error: csv.Error, where: _Where, row: int | None = None) -> P
 # ---- XLSX ------------------------------------------------------------------------------------
 
 
-# What openpyxl raises on a damaged package: zip, XML or attribute values it cannot parse.
-_WORKBOOK_ERRORS = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    KeyError,
-    SyntaxError,
-    TypeError,
-    ValueError,
-)
+class _DamagedWorkbook(Exception):
+    """openpyxl failed on the package. It raises almost anything on a damaged file (OSError
+    for a missing workbook part, IndexError for a style index out of range, KeyError,
+    ValueError, zlib.error …; a fuzzer finds new ones), so whatever it raises is wrapped
+    here, at the calls into openpyxl, and only there: an error of this module's own code
+    is never mistaken for a damaged file."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+
+
+_WORKBOOK_ERRORS = (_DamagedWorkbook,)
+
+
+def _open_workbook(path: Path) -> Any:
+    try:
+        return load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # see _DamagedWorkbook
+        raise _DamagedWorkbook(error) from error
+
+
+def _sheet_records(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """A sheet's rows, numbered from 1, with openpyxl's errors wrapped (_DamagedWorkbook)."""
+    try:
+        sheet.reset_dimensions()  # read-only mode trusts the stored size, which may be wrong
+        rows = iter(sheet.iter_rows())
+    except Exception as error:  # see _DamagedWorkbook
+        raise _DamagedWorkbook(error) from error
+    number = 0
+    while True:
+        try:
+            row = next(rows, None)
+            cells = None if row is None else _xlsx_cells(row)
+        except Exception as error:  # see _DamagedWorkbook
+            raise _DamagedWorkbook(error) from error
+        if cells is None:
+            return
+        number += 1
+        yield number, cells
 
 
 class _Lifetime:
@@ -509,7 +541,7 @@ def _read_xlsx(path: Path, where: _Where) -> Iterator[RawItem]:
         yield refusal
         return
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        workbook = _open_workbook(path)
     except _WORKBOOK_ERRORS as error:
         yield _unreadable_workbook(error, where)
         return
@@ -560,7 +592,7 @@ def _refuse_workbook(path: Path, where: _Where) -> Problem | None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
+    except Exception as error:  # a damaged directory: BadZipFile, OSError, UnicodeDecodeError …
         return _unreadable_workbook(error, where)
     return _zip_bomb(members, where) or _not_ooxml(members, where)
 
@@ -589,9 +621,9 @@ def _zip_bomb(members: Sequence[zipfile.ZipInfo], where: _Where) -> Problem | No
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
             return where.problem(
-                f"refused: '{member.filename}' is compressed {ratio:.0f}:1"
+                f"refused: '{clip(member.filename)}' is compressed {ratio:.0f}:1"
                 f" (at most {MAX_COMPRESSION_RATIO}:1), which only a zip bomb does",
-                f"已拒绝：“{member.filename}”压缩比为 {ratio:.0f}:1"
+                f"已拒绝：“{clip(member.filename)}”压缩比为 {ratio:.0f}:1"
                 f"（上限 {MAX_COMPRESSION_RATIO}:1），疑似压缩炸弹",
             )
     return None
@@ -607,10 +639,13 @@ def _not_ooxml(members: Sequence[zipfile.ZipInfo], where: _Where) -> Problem | N
     )
 
 
-def _unreadable_workbook(error: BaseException, where: _Where, row: int | None = None) -> Problem:
+def _unreadable_workbook(error: Exception, where: _Where, row: int | None = None) -> Problem:
+    cause = error.cause if isinstance(error, _DamagedWorkbook) else error
+    found = clip(f"{type(cause).__name__}: {cause}")
     return where.problem(
-        f"the workbook is damaged or not an XLSX file ({type(error).__name__}: {error})",
-        f"工作簿已损坏或不是 XLSX 文件（{type(error).__name__}）",
+        f"the workbook is damaged or not an XLSX file ({found});"
+        " open it in Excel or WPS and save it again as .xlsx",
+        f"工作簿已损坏或不是有效的 XLSX 文件（{found}），请用 Excel 或 WPS 打开后重新另存为 .xlsx",
         row=row,
     )
 
@@ -642,8 +677,7 @@ def _read_sheet(sheet: Any, where: _Where, lifetime: _Lifetime) -> _Reading:
     """
     if _is_readme(sheet.title):
         return False
-    sheet.reset_dimensions()  # read-only mode trusts the stored size, which may be wrong
-    records = ((n, _xlsx_cells(row)) for n, row in enumerate(sheet.iter_rows(), start=1))
+    records = _sheet_records(sheet)
     header = next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
     table = _table_or_problem(sheet.title, where, "sheet", "工作表")
     if isinstance(table, Problem):
@@ -745,6 +779,8 @@ def _parse_json(text: str, where: _Where) -> object | Problem:
         )
     except RecursionError:
         return where.problem("not valid JSON: nested too deeply", "JSON 格式错误：嵌套过深")
+    except ValueError as error:  # a number of more digits than Python converts (4,300)
+        return where.problem(f"not valid JSON: {clip(error)}", "JSON 格式错误：数字位数过多")
 
 
 class _BundleLoader(yaml.SafeLoader):
@@ -775,11 +811,11 @@ def _parse_yaml(text: str, where: _Where) -> object | Problem:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         at_zh = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         return where.problem(
-            f"not valid YAML: {error.problem or error.context}{at}",
-            f"YAML 格式错误：{at_zh}（{error.problem or error.context}）",
+            f"not valid YAML: {clip(error.problem or error.context)}{at}",
+            f"YAML 格式错误：{at_zh}（{clip(error.problem or error.context)}）",
         )
     except (yaml.YAMLError, RecursionError) as error:
-        return where.problem(f"not valid YAML: {error}", "YAML 格式错误")
+        return where.problem(f"not valid YAML: {clip(error)}", "YAML 格式错误")
 
 
 def _bundle_tables(document: object, where: _Where) -> Mapping[object, object] | Problem:
@@ -791,15 +827,15 @@ def _bundle_tables(document: object, where: _Where) -> Mapping[object, object] |
         )
     if "format" in document and document["format"] != BUNDLE_FORMAT:
         return where.problem(
-            f"unknown format '{document['format']}': expected '{BUNDLE_FORMAT}'",
-            f"无法识别的格式“{document['format']}”，应为“{BUNDLE_FORMAT}”",
+            f"unknown format '{clip(document['format'])}': expected '{BUNDLE_FORMAT}'",
+            f"无法识别的格式“{clip(document['format'])}”，应为“{BUNDLE_FORMAT}”",
             column="format",
         )
     if "version" in document and str(document["version"]) != str(BUNDLE_VERSION):
         return where.problem(
-            f"unsupported version {document['version']}: this service reads version"
+            f"unsupported version {clip(document['version'])}: this service reads version"
             f" {BUNDLE_VERSION}",
-            f"不支持的版本 {document['version']}，应为 {BUNDLE_VERSION}",
+            f"不支持的版本 {clip(document['version'])}，应为 {BUNDLE_VERSION}",
             column="version",
         )
     if "tables" not in document:

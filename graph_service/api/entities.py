@@ -276,10 +276,11 @@ def search(
     limit: Limit = 20,
 ) -> list[SearchHit]:  # fmt: skip
     """Full-text search over the Chinese and English names of every kind (CJK analyzer),
-    best match first. Query syntax is searched for, not interpreted. No match is ``[]``.
+    best match first. Query syntax is searched for, not interpreted. No match is ``[]``,
+    and so is a query of only spaces (no word to search for).
 
     按中文或英文名称全文检索所有类型的节点（中日韩分词），按相关度排序；查询中的特殊符号
-    按字面检索。无结果时返回空列表。"""
+    按字面检索。无结果（或查询只有空白字符）时返回空列表。"""
     return [SearchHit.model_validate(row) for row in repo.search(db, who, q, limit)]
 
 

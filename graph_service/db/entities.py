@@ -275,7 +275,12 @@ def list_nodes(
 
 
 def search(db: Database, who: Principal, query: str, limit: int) -> list[dict[str, Any]]:
-    return db.read("search", query=lucene_escape(query), limit=limit, scope=who.scope)
+    """Nodes whose names match the words of ``query``. A query without a word (only
+    spaces, tabs, ideographic spaces) matches nothing: Lucene cannot parse an empty query."""
+    escaped = lucene_escape(query)
+    if not escaped:
+        return []
+    return db.read("search", query=escaped, limit=limit, scope=who.scope)
 
 
 def lucene_escape(text: str) -> str:

@@ -49,9 +49,30 @@ def without_personal(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k not in PERSONAL_FIELDS}
 
 
-# Mainland mobile numbers and resident ID numbers, wherever they turn up in a log line.
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
+# Phone and resident ID numbers, wherever they turn up in a log line, however written.
+# Each pattern is bounded by non-digits (ids: non-alphanumerics) and only matches digits, so
+# dates, times, counts, ports and ids like A-JIANXIN are left alone, and a masked number
+# (digits replaced by stars) never matches again: redact is idempotent.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"\d{17}[\dXx]"  # 18 digits (the last may be X): the current resident ID
+    # 15 digits, the first-generation ID: area, birth date as YYMMDD, sequence
+    r"|[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+    r")(?![0-9A-Za-z])"
+)
+_SEP = r"[ \-]?"
+# Mobile: 1[3-9]x xxxx xxxx, optionally +86 / 0086 / 86 before it, spaces or hyphens between
+# the groups (the same separator both times).
+_MOBILE = re.compile(
+    rf"(?<!\d)(?P<country>(?:\+|00)?86{_SEP}|\(\+?86\){_SEP}?)?"
+    r"(?P<head>1[3-9]\d)(?P<sep>[ \-]?)\d{4}(?P=sep)(?P<tail>\d{4})(?!\d)"
+)
+# Landline: an area code starting with 0 (010, 02x, 0xxx), in parentheses or not, then a
+# local number of 7 or 8 digits (first digit 2-9), its last four maybe set apart.
+_LANDLINE = re.compile(
+    r"(?<!\d)(?P<area>\(0(?:10|2\d|[3-9]\d{2})\)|0(?:10|2\d|[3-9]\d{2}))"
+    rf"(?P<sep>{_SEP})[2-9]\d{{2,3}}{_SEP}(?P<tail>\d{{4}})(?!\d)"
+)
 
 
 def redact(text: str) -> str:
@@ -59,6 +80,13 @@ def redact(text: str) -> str:
 
     >>> redact("call 13812345678 or id 370102198001011234")
     'call 138****5678 or id 3701**********1234'
+    >>> redact("+86 138-1234-5678, 0531-82345678, (0531)8234-5678, 370102800101123")
+    '+86 138****5678, 0531-****5678, (0531)****5678, 3701*******1123'
+    >>> redact("2026-12-02 07:49:01 A-JIANXIN 42 rows in 1234 ms")
+    '2026-12-02 07:49:01 A-JIANXIN 42 rows in 1234 ms'
     """
-    text = _ID_NUMBER.sub(lambda m: m[1] + "*" * 10 + m[2], text)
-    return _MOBILE.sub(lambda m: m[1] + STARS + m[2], text)
+    if not any(ch.isdigit() for ch in text):  # most log lines: nothing to look for
+        return text
+    text = _ID_NUMBER.sub(lambda m: mask("id_number", m[0]), text)
+    text = _MOBILE.sub(lambda m: f"{m['country'] or ''}{m['head']}{STARS}{m['tail']}", text)
+    return _LANDLINE.sub(lambda m: f"{m['area']}{m['sep']}{STARS}{m['tail']}", text)
