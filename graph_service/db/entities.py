@@ -190,6 +190,7 @@ def update_node(
     model_class = NODE_MODELS[kind]
 
     def work(tx: ManagedTransaction) -> NodeIn:
+        db.run_in(tx, "node_lock", id=node_id)  # concurrent updates merge one after another
         fields = _stored_node(db, tx, who, kind, node_id)
         before = model_class.model_validate(fields)
         fields.update(changes)
@@ -367,6 +368,9 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
 def update_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
+        # Creates from one node check and create one after another: two at once would
+        # both find none and both create it.
+        db.run_in(tx, "node_lock", id=model.from_id)
 ) -> RelIn:
     who.require_write()
 
@@ -393,6 +397,7 @@ def delete_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> None:
     who.require_write()
+        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
 
     def work(tx: ManagedTransaction) -> None:
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
@@ -417,6 +422,7 @@ def list_relationships(
     skip: int,
     limit: int,
 ) -> tuple[int, list[RelIn]]:
+        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
     ph = {"rel": rel}
     params: dict[str, Any] = {"from_id": from_id, "to_id": to_id, "scope": who.scope}
 
