@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from graph_service.config import Settings
+from graph_service.db import audit
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 
@@ -17,8 +18,9 @@ def open_database(settings: Settings) -> Iterator[Database]:
     driver = open_driver(settings)
     try:
         database = Database(
-            driver, registry, settings.neo4j_database, settings.query_timeout_seconds
-        )
+            driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
+            audit_key=audit.key_of(settings),
+        )  # fmt: skip
         database.ensure_schema()
         yield database
     finally:

@@ -75,6 +75,18 @@ class Settings(BaseSettings):
                     "background, so the first of each after a restart does not wait for it "
                     "(see graph_service/db/warmup.py).",
     )  # fmt: skip
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the audit trail (HMAC-SHA256), so that no one without it can edit, "
+                    "rewrite or cut the trail unseen. Every process writing to one database "
+                    "needs the same key; without one, AUDIT_KEY_FILE is used.",
+    )  # fmt: skip
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="Where the audit key is kept when AUDIT_KEY is not set (default: "
+                    "DATA_DIR/audit.key, made on first start, mode 0600). Keep it outside "
+                    "Neo4j and its backups.",
+    )  # fmt: skip
     auth_cache_seconds: float = Field(
         default=5.0, ge=0,
         description="How long an API key's account is remembered; a revoked key stops "

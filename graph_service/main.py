@@ -22,6 +22,7 @@ from graph_service.api.openapi_examples import keep_example_nulls
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
+from graph_service.db import audit as audit_trail
 from graph_service.db.async_reads import AsyncReads
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         driver = open_driver(settings)
         database = Database(
             driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
-            results=_result_cache(settings),
+            results=_result_cache(settings), audit_key=audit_trail.key_of(settings),
         )  # fmt: skip
         app.state.database = database
         # the reads the API answers most often, awaited on this loop (db/async_reads.py)

@@ -32,6 +32,8 @@ from graph_service.db.warmup import warm_plans
 from graph_service.neo4j_server.manager import LocalNeo4j, ServerInfo, free_port
 
 NEEDS_NEO4J = pytest.StashKey[bool]()
+#: the audit key of the apps and databases the tests make (a key file would land in .data)
+AUDIT_KEY = "test-audit-key"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -65,6 +67,7 @@ class Neo4jUnderTest:
             "retry_after_seconds": 3,
             # the session plans ahead once, at boot (_plan_ahead); an app need not again
             "plan_ahead": False,
+            "audit_key": SecretStr(AUDIT_KEY),
         }
         values.update(overrides)
         return Settings.model_validate(values)
@@ -132,7 +135,8 @@ def _database(server: Neo4jUnderTest | ServerInfo) -> Iterator[Database]:
     settings = server.settings()
     driver = open_driver(settings)
     try:
-        yield Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
+        yield Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database,
+                       audit_key=AUDIT_KEY.encode())  # fmt: skip
     finally:
         driver.close()
 

@@ -3,10 +3,19 @@
 Each write of the service — through the API, an import or the CLI — appends one
 :AuditEvent in the same transaction as the change, so a change is never stored without
 its record (and a rolled-back change leaves none). Events are numbered in commit
-order; each carries the SHA-256 of the previous event's hash and its own content, so
-editing or deleting an event in the database breaks the chain, which
-:func:`verify_chain` (``graph-service audit --verify``) detects. No query of the service
-updates or deletes an event.
+order; each carries a hash of the previous event's hash and its own content, so editing
+or deleting an event in the database breaks the chain, which :func:`verify_chain`
+(``graph-service audit --verify``) detects. No query of the service updates or deletes an
+event.
+
+A hash anyone can compute proves little against someone who can write to Neo4j: they
+could edit an event and compute every later hash again, or delete the newest event and set
+the head back. So when the service has an audit key (kept outside Neo4j: ``AUDIT_KEY`` or
+the file ``AUDIT_KEY_FILE``, made on first use) each hash is an HMAC-SHA256 under it
+(``mac: hmac-sha256`` on the event), and the head carries an HMAC of the last number and
+hash: without the key, no edit, rewrite or cut of the tail passes :func:`verify_chain`.
+Events written before a key was set keep their plain SHA-256; the first keyed event's
+hash covers the last of them.
 
 Personal data never enters the trail in clear: before/after values of phone, ID number
 and home address are masked.
@@ -16,14 +25,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from graph_service.auth.principal import Principal
+from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.domain.personal import masked
 
@@ -39,11 +52,26 @@ def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _digest(prev_hash: str, event: Mapping[str, Any]) -> str:
+MAC = "hmac-sha256"
+
+
+def _digest(prev_hash: str, event: Mapping[str, Any], key: bytes | None) -> str:
+    """The event's hash: HMAC-SHA256 under ``key`` when the event says it is keyed, else
+    SHA-256 (events written before the trail had a key)."""
     content = json.dumps(
         {k: v for k, v in event.items() if k != "hash"}, ensure_ascii=False, sort_keys=True
     )
-    return hashlib.sha256((prev_hash + "\n" + content).encode("utf-8")).hexdigest()
+    data = (prev_hash + "\n" + content).encode("utf-8")
+    if event.get("mac") == MAC:
+        if key is None:
+            raise ValueError("a keyed event needs the audit key")
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _head_mac(key: bytes, seq: int, digest: str) -> str:
+    """What the head carries: only the key's holder can set the head to a number and hash."""
+    return hmac.new(key, f"head\n{seq}\n{digest}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -76,10 +104,12 @@ def record(db: Database, tx: ManagedTransaction, who: Principal, change: Change)
         "after": _json(masked(change.after) if change.after is not None else None),
         "details": _json(change.details),
         "prev_hash": head["prev_hash"],
+        "mac": MAC if db.audit_key is not None else None,
     }
     event = {k: v for k, v in event.items() if v is not None}
-    digest = _digest(str(head["prev_hash"]), event)
-    db.run_in(tx, "audit_append", event=event, hash=digest)
+    digest = _digest(str(head["prev_hash"]), event, db.audit_key)
+    head_mac = _head_mac(db.audit_key, event["seq"], digest) if db.audit_key else None
+    db.run_in(tx, "audit_append", event=event, hash=digest, head_mac=head_mac)
     return int(event["seq"])
 
 
@@ -128,9 +158,16 @@ def _chain(db: Database, page: int = 1000) -> Iterator[dict[str, Any]]:
 
 
 def verify_chain(db: Database) -> tuple[int, list[str]]:
-    """Walk the whole trail; return how many events were checked and what is wrong."""
+    """Walk the whole trail; return how many events were checked and what is wrong.
+
+    Checked: numbers without gaps, each event's link to the one before and its hash (an
+    HMAC under the database's audit key for keyed events), no plain event after a keyed
+    one, and that the last event is the one the head names — with the head's own HMAC
+    when there is a key, so a cut tail with the head set back is found too.
+    """
+    key = db.audit_key
     problems: list[str] = []
-    prev_hash, expected, checked = "", 1, 0
+    prev_hash, expected, checked, keyed = "", 1, 0, False
     for event in _chain(db):
         seq = int(event["seq"])
         if seq != expected:
@@ -138,7 +175,69 @@ def verify_chain(db: Database) -> tuple[int, list[str]]:
                             + " missing (deleted?)")  # fmt: skip
         if event.get("prev_hash") != prev_hash:
             problems.append(f"event {seq}: previous hash does not match event {seq - 1}")
-        if _digest(str(event.get("prev_hash", "")), event) != event.get("hash"):
+        if event.get("mac") == MAC:
+            keyed = True
+            if key is None:
+                problems.append(f"event {seq}: keyed, and no audit key was given to check it")
+            elif not hmac.compare_digest(_digest(prev_hash_of(event), event, key),
+                                         str(event.get("hash"))):  # fmt: skip
+                problems.append(f"event {seq}: content does not match its hash (edited, or "
+                                "hashed again without the key?)")  # fmt: skip
+        elif keyed:
+            problems.append(f"event {seq}: not keyed, after keyed events (rewritten?)")
+        elif _digest(prev_hash_of(event), event, None) != event.get("hash"):
             problems.append(f"event {seq}: content does not match its hash (edited?)")
         prev_hash, expected, checked = str(event.get("hash")), seq + 1, checked + 1
+    problems.extend(_head_problems(db, expected - 1, prev_hash, key))
     return checked, problems
+
+
+def prev_hash_of(event: Mapping[str, Any]) -> str:
+    return str(event.get("prev_hash", ""))
+
+
+def _head_problems(db: Database, last_seq: int, last_hash: str, key: bytes | None) -> list[str]:
+    rows = db.read("audit_head")
+    if not rows:
+        return [] if last_seq == 0 else ["the trail has events but no head (deleted?)"]
+    seq, digest, mac = int(rows[0]["seq"]), str(rows[0]["hash"]), rows[0]["mac"]
+    problems = []
+    if seq != last_seq or digest != last_hash:
+        problems.append(f"the head names event {seq}, the last event is {last_seq} "
+                        "(events deleted, or the head moved?)")  # fmt: skip
+    if key is not None and seq:
+        if mac is None:
+            problems.append("the head is not signed with the audit key (set back?)")
+        elif not hmac.compare_digest(_head_mac(key, seq, digest), str(mac)):
+            problems.append("the head's signature does not match it (set back or edited?)")
+    return problems
+
+
+def load_key(value: str | None, path: Path, create: bool) -> bytes | None:
+    """The audit key: ``value`` (from ``AUDIT_KEY``) if given, else the file ``path``,
+    which is made (32 random bytes, hex, mode 0600) when missing and ``create`` is set.
+    Several processes may start at once: the file is made exclusively, and a process that
+    lost the race reads the winner's."""
+    if value:
+        return value.encode("utf-8")
+    if create and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(os.urandom(32).hex() + "\n")
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        raise ValueError(f"the audit key file {path} is empty / 审计密钥文件为空")
+    return text.encode("utf-8")
+
+
+def key_of(settings: Settings) -> bytes | None:
+    """The audit key the settings name (see :func:`load_key`), made on first use."""
+    value = settings.audit_key.get_secret_value() if settings.audit_key else None
+    return load_key(value, settings.audit_key_file or settings.data_dir / "audit.key", True)

@@ -100,12 +100,15 @@ class Database:
         database: str,
         timeout: float = 30.0,
         results: AnswerCache | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
         self.driver = driver
         self.registry = registry
         self.database = database
         self.timeout = timeout
         self.results = results
+        #: signs the audit trail (see :mod:`graph_service.db.audit`); None: plain hashes
+        self.audit_key = audit_key
 
     # ---- running named queries --------------------------------------------------------
     def _text(self, query: Query, placeholders: Mapping[str, Enum]) -> str:
