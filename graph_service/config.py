@@ -41,7 +41,11 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "graph-service",
         description="Where the Neo4j jars from Maven Central are cached.",
     )
-    retry_after_seconds: int = 5
+    retry_after_seconds: int = Field(
+        default=5, ge=1,
+        description="While Neo4j is away: how often it is probed, and the Retry-After of the "
+                    "503s answered meanwhile (at once, see graph_service/db/availability.py).",
+    )  # fmt: skip
     docs_public: bool = Field(
         default=True,
         description="Serve /docs and /openapi.json without credentials (they hold no data).",

@@ -24,6 +24,7 @@ from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
 from graph_service.db import audit as audit_trail
 from graph_service.db.async_reads import AsyncReads
+from graph_service.db.availability import Availability
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
@@ -53,29 +54,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = open_driver(settings)
+        # while Neo4j is known to be away, requests are answered 503 at once and one
+        # thread probes it every Retry-After seconds (db/availability.py)
+        availability = Availability(probe=lambda: database.probe(),
+                                    interval=settings.retry_after_seconds)  # fmt: skip
         database = Database(
             driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
             results=_result_cache(settings), audit_key=audit_trail.key_of(settings),
+            availability=availability,
         )  # fmt: skip
         app.state.database = database
         # the reads the API answers most often, awaited on this loop (db/async_reads.py)
         app.state.reads = AsyncReads(database, settings.shared_read_slots)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         app.state.planning = None
+
+        def plan_ahead() -> None:
+            if settings.plan_ahead:
+                if app.state.planning is not None:  # still planning from before it went
+                    app.state.planning.stop.set()
+                server = f"{settings.neo4j_uri} {settings.neo4j_database}"
+                app.state.planning = warm_in_background(database, server)
+
+        def came_back() -> None:
+            """Neo4j is back after an outage (or after being away at start-up): the
+            schema as at start-up, and the plans a restarted server has forgotten."""
+            database.ensure_schema()
+            plan_ahead()
+
+        availability.on_back.append(came_back)
         try:
             driver.verify_connectivity()
             database.ensure_schema()
         except DatabaseUnavailable as exc:
             log.warning("Neo4j not ready at start-up; serving 503 until it is: %s", exc)
+            availability.saw_away(exc)
         except Exception as exc:  # the driver raises several kinds while a server boots
             log.warning("Neo4j not reachable at start-up (%s); serving 503 until it is", exc)
+            availability.saw_away(exc)
         else:
-            if settings.plan_ahead:
-                server = f"{settings.neo4j_uri} {settings.neo4j_database}"
-                app.state.planning = warm_in_background(database, server)
+            plan_ahead()
         try:
             yield
         finally:
+            await asyncio.to_thread(availability.close)
             if app.state.planning is not None:
                 app.state.planning.stop.set()
                 await asyncio.to_thread(app.state.planning.thread.join, 5)  # one step at most

@@ -29,6 +29,7 @@ from neo4j.exceptions import (
 
 from graph_service.config import Settings
 from graph_service.db import org_areas
+from graph_service.db.availability import AWAY_ERRORS, Availability
 from graph_service.db.plans import (
     KeptRead,
     Outcome,
@@ -67,11 +68,17 @@ def open_driver(settings: Settings) -> Driver:
 
 
 @contextmanager
-def unavailable_as_503() -> Iterator[None]:
-    """Translate the driver's "cannot reach the database" errors to DatabaseUnavailable."""
+def unavailable_as_503(
+    seen_away: Callable[[BaseException], None] | None = None,
+) -> Iterator[None]:
+    """Translate the driver's "cannot reach the database" errors to DatabaseUnavailable;
+    those that mean the server is away (:data:`~graph_service.db.availability.AWAY_ERRORS`)
+    are told to ``seen_away`` first."""
     try:
         yield
     except _UNAVAILABLE as exc:
+        if seen_away is not None and isinstance(exc, AWAY_ERRORS):
+            seen_away(exc)
         raise DatabaseUnavailable(f"Neo4j is not reachable: {type(exc).__name__}: {exc}") from exc
     except ClientError as exc:
         if exc.code and "TransactionTimedOut" in exc.code:
@@ -101,6 +108,7 @@ class Database:
         timeout: float = 30.0,
         results: AnswerCache | None = None,
         audit_key: bytes | None = None,
+        availability: Availability | None = None,
     ) -> None:
         self.driver = driver
         self.registry = registry
@@ -109,6 +117,28 @@ class Database:
         self.results = results
         #: signs the audit trail (see :mod:`graph_service.db.audit`); None: plain hashes
         self.audit_key = audit_key
+        # None: every transaction tries the server (and waits out the driver's retries)
+        self.availability = availability
+
+    @contextmanager
+    def _reaching(self) -> Iterator[None]:
+        """Around every use of the driver: refused at once while the database is known to
+        be away (see :mod:`graph_service.db.availability`); its errors as 503s."""
+        gate = self.availability
+        if gate is None:
+            with unavailable_as_503():
+                yield
+            return
+        gate.admit()
+        with unavailable_as_503(gate.saw_away):
+            yield
+
+    def probe(self) -> None:
+        """One trivial query, not retried: raises unless the database answers now."""
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            session.run(self.registry["ping"].text).consume()
 
     # ---- running named queries --------------------------------------------------------
     def _text(self, query: Query, placeholders: Mapping[str, Enum]) -> str:
@@ -147,7 +177,7 @@ class Database:
     def execute_read(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
         """Run a transaction function routed as a read (several named queries in one tx)."""
         with (
-            unavailable_as_503(),
+            self._reaching(),
             self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session,
@@ -167,7 +197,7 @@ class Database:
             return answer
 
         with (
-            unavailable_as_503(),
+            self._reaching(),
             self.driver.session(
                 database=self.database, default_access_mode=neo4j.WRITE_ACCESS
             ) as session,
@@ -287,7 +317,7 @@ class Database:
     def apply_schema(self) -> str:
         """Apply every schema statement (idempotent), store every party organization's
         area again (:mod:`graph_service.db.org_areas`), then record the version."""
-        with unavailable_as_503(), self.driver.session(database=self.database) as session:
+        with self._reaching(), self.driver.session(database=self.database) as session:
             for query in self.registry.schema():
                 for statement in query.statements():
                     # Schema commands cannot run in a managed transaction with data
