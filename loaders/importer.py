@@ -209,6 +209,8 @@ class Importer:
     def _tables(self, want_nodes: bool) -> Iterator[RawTable]:
         for source in self.sources:
             for item in read_tables(source.path, display_name=source.name):
+                if isinstance(item, RawTable) and item.encoding is not None:
+                    self.report.encodings[item.file] = item.encoding
                 if isinstance(item, Problem):
                     if want_nodes:  # report file-level problems once
                         self._problem(item)

@@ -69,6 +69,7 @@ class ImportReport:
     counts: dict[str, KindCounts] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
+    encodings: dict[str, str] = field(default_factory=dict)  # file: encoding it was read in
 
     def count(self, kind: str, status: str, n: int = 1) -> None:
         self.counts.setdefault(kind, KindCounts()).add(status, n)
@@ -94,4 +95,5 @@ class ImportReport:
             "totals": dict(self.totals()),
             "problems": [p.as_dict() for p in self.problems],
             "digests": self.digests,
+            "encodings": self.encodings,
         }

@@ -25,6 +25,8 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from itertools import chain
 from pathlib import Path, PurePath
 from typing import Any, NamedTuple, TextIO
 
+import charset_normalizer
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -57,6 +60,8 @@ RATIO_CHECKED_ABOVE = 10 * MIB
 # JSON and YAML are parsed whole; above this a bundle would need gigabytes of objects.
 MAX_BUNDLE_BYTES = 100 * MIB
 _CHUNK = 256 * 1024
+# Files read whole to weigh two possible encodings (see _utf8_or_gb18030).
+MAX_DETECTED_BYTES = 8 * MIB
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et
@@ -340,33 +345,67 @@ def _empty(where: _Where, *, header: bool) -> Problem:
 # ---- text: encoding detection ----------------------------------------------------------------
 
 
+# What GB18030 text read as UTF-8 turns into: 1,920 common characters (一 为 业 专 伟 …)
+# are GB18030 byte pairs that are also UTF-8, for one character below U+0800 each (Latin-1,
+# Greek, Cyrillic, Hebrew, Arabic …: 伟业专为 reads as ΰҵרΪ). A file whose UTF-8 reading
+# holds such characters is a suspect; it holds *unlikely text* when a run of them mixes
+# scripts (ΰҵרΪ), or holds what no name is written in: C1 controls, IPA and combining
+# marks, Armenian, Syriac, Thaana, NKo, unassigned code points, the private use area.
+_SUSPECT = re.compile("[\u0080-\u07ff\ue000-\uf8ff]+")
+_SCRIPTS = (  # (first code point past the range, script; "" = unlikely in a name)
+    (0xA0, ""), (0x250, "latin"), (0x370, ""), (0x400, "greek"), (0x530, "cyrillic"),
+    (0x590, ""), (0x600, "hebrew"), (0x700, "arabic"), (0x750, ""), (0x780, "arabic"),
+    (0x800, ""),
+)  # fmt: skip
+
+
+def _script(char: str) -> str:
+    code = ord(char)
+    if code >= 0x800 or unicodedata.category(char) == "Cn":
+        return ""
+    return next(script for end, script in _SCRIPTS if code < end)
+
+
+def _unlikely_run(run: str) -> bool:
+    scripts = {_script(char) for char in run}
+    return "" in scripts or len(scripts) > 1
+
+
 class _Scan(NamedTuple):
-    """Where a decoding pass stopped: the first byte it could not decode, or a NUL."""
+    """Where a decoding pass stopped: the first byte it could not decode, or a NUL; and
+    whether the text decoded is a suspect, or unlikely text (see _SUSPECT)."""
 
     bad_offset: int | None
     nul_offset: int | None = None
+    suspect: bool = False
+    unlikely: bool = False
 
 
 def _scan(path: Path, encoding: str, chunk_size: int = _CHUNK) -> _Scan:
     """Decode the whole file strictly in chunks, keeping nothing: memory stays flat."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
+    suspect = unlikely = False
     with path.open("rb") as stream:
         while chunk := stream.read(chunk_size):
             nul = chunk.find(b"\x00")
             if nul >= 0:
                 return _Scan(None, offset + nul)
             try:
-                decoder.decode(chunk)
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as error:
                 # error.object is the decoder's pending bytes followed by this chunk
                 return _Scan(offset - (len(error.object) - len(chunk)) + error.start)
             offset += len(chunk)
+            if not unlikely and not text.isascii():  # (a run split by a chunk is two runs)
+                runs = _SUSPECT.findall(text)
+                suspect = suspect or bool(runs)
+                unlikely = any(map(_unlikely_run, runs))
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
             return _Scan(offset - len(error.object) + error.start)
-    return _Scan(None)
+    return _Scan(None, suspect=suspect, unlikely=unlikely)
 
 
 def _sniff(head: bytes, where: _Where, expected: str) -> Problem | None:
@@ -386,18 +425,31 @@ def _sniff(head: bytes, where: _Where, expected: str) -> Problem | None:
 
 
 def _text_encoding(path: Path, where: _Where, expected: str, *, gb18030: bool) -> str | Problem:
-    """The file's encoding: a BOM means UTF-8; otherwise strict UTF-8 if the whole file
-    decodes, else GB18030 (what Chinese Excel writes, a superset of GBK), else a problem
-    giving the offset of the first byte that neither could decode."""
+    """The file's encoding, decided from the whole file, never from a sample.
+
+    A UTF-8 BOM means UTF-8. Otherwise the whole file is decoded, strictly and in chunks:
+
+    - as UTF-8; if that works and nothing in it is a suspect, it is UTF-8 (nearly every
+      file: Chinese, English, a · or an é);
+    - else as GB18030 (what Chinese Excel and WPS write, a superset of GBK); if only that
+      works, it is GB18030;
+    - if both work: a file whose UTF-8 reading is unlikely text (see _SUSPECT: GB18030
+      Chinese read as UTF-8 becomes ΰҵרΪ) is not UTF-8; for a mere suspect (Москва, or
+      its GB18030 reading 袦芯褋泻胁邪? Café or Caf茅?) charset-normalizer weighs both
+      readings of the whole file;
+    - if neither works, a problem gives the offset of the first byte each could not decode.
+    """
     with path.open("rb") as stream:
         head = stream.read(8)
     refusal = _sniff(head, where, expected)
     if refusal is not None:
         return refusal
-    candidates = ["utf-8-sig"] if head.startswith(codecs.BOM_UTF8) else ["utf-8"]
-    if gb18030 and candidates == ["utf-8"]:
-        candidates.append("gb18030")
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "gb18030"] if gb18030 else ["utf-8"]
     failures: list[str] = []
+    utf8: _Scan | None = None  # a valid UTF-8 reading that is a suspect
     for encoding in candidates:
         scan = _scan(path, encoding)
         if scan.nul_offset is not None:
@@ -405,14 +457,38 @@ def _text_encoding(path: Path, where: _Where, expected: str, *, gb18030: bool) -
                 f"not {expected} text: binary data (NUL byte at byte offset {scan.nul_offset})",
                 f"不是 {expected} 文本：含二进制数据（字节偏移 {scan.nul_offset} 处为 NUL）",
             )
-        if scan.bad_offset is None:
+        if scan.bad_offset is not None:
+            failures.append(
+                f"{encoding.upper().removesuffix('-SIG')} at byte offset {scan.bad_offset}"
+            )
+        elif encoding == "utf-8" and scan.suspect and len(candidates) > 1:
+            utf8 = scan  # valid, but maybe GB18030 in disguise: see below
+        elif encoding == "gb18030" and utf8 is not None:
+            return "gb18030" if utf8.unlikely else _utf8_or_gb18030(path)
+        else:
             return encoding
-        failures.append(f"{encoding.upper().removesuffix('-SIG')} at byte offset {scan.bad_offset}")
+    if utf8 is not None:  # and not GB18030: UTF-8 after all
+        return "utf-8"
     tried = "; ".join(failures)
     return where.problem(
         f"cannot decode the text ({tried}); save it as UTF-8",
         f"无法识别文本编码（{tried}），请另存为 UTF-8",
     )
+
+
+def _utf8_or_gb18030(path: Path) -> str:
+    """For a file that decodes both ways, its UTF-8 reading a suspect: charset-normalizer's
+    verdict over the whole file (one chunk, the two encodings only). Files this ambiguous
+    are rare and small (a few rows whose every Chinese character is one of the 1,920);
+    above MAX_DETECTED_BYTES, or without a verdict, GB18030: Chinese Excel's default."""
+    if path.stat().st_size <= MAX_DETECTED_BYTES:
+        data = path.read_bytes()
+        best = charset_normalizer.from_bytes(
+            data, steps=1, chunk_size=max(len(data), 1), cp_isolation=["utf_8", "gb18030"]
+        ).best()
+        if best is not None and best.encoding == "utf_8":
+            return "utf-8"
+    return "gb18030"
 
 
 # ---- CSV -------------------------------------------------------------------------------------
@@ -448,7 +524,7 @@ def _read_csv(path: Path, where: _Where) -> Iterator[RawItem]:
         if first is None:
             yield _empty(where, header=False)
             return
-        yield RawTable(table, where.file, None, chain([first], rows))
+        yield RawTable(table, where.file, None, chain([first], rows), encoding)
 
 
 def _csv_rows(
@@ -755,7 +831,7 @@ def _read_bundle(
         return
     found_data = reported = False
     for name, rows in tables.items():
-        reading = _bundle_table(str(name), rows, where.in_sheet(str(name)))
+        reading = _bundle_table(str(name), rows, where.in_sheet(str(name)), encoding)
         while True:
             try:
                 item = next(reading)
@@ -850,7 +926,7 @@ def _bundle_tables(document: object, where: _Where) -> Mapping[object, object] |
     return tables
 
 
-def _bundle_table(name: str, rows: object, where: _Where) -> _Reading:
+def _bundle_table(name: str, rows: object, where: _Where, encoding: str) -> _Reading:
     table = _table_or_problem(name, where, "table", "表")
     if isinstance(table, Problem):
         yield table
@@ -864,7 +940,7 @@ def _bundle_table(name: str, rows: object, where: _Where) -> _Reading:
     if problems:
         yield from problems
         return False
-    yield RawTable(table, where.file, where.sheet, _bundle_rows(table, rows, where))
+    yield RawTable(table, where.file, where.sheet, _bundle_rows(table, rows, where), encoding)
     return bool(rows)
 
 

@@ -29,3 +29,4 @@ class RawTable:
     file: str
     sheet: str | None
     rows: Iterator[RawRow]
+    encoding: str | None = None  # the text's (CSV, JSON, YAML) as detected; None for XLSX

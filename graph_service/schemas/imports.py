@@ -34,3 +34,8 @@ class ImportReportOut(BaseModel):
     totals: dict[str, int]
     problems: list[ProblemOut]
     digests: dict[str, str] = Field(description="SHA-256 of each file")
+    encodings: dict[str, str] = Field(
+        default_factory=dict,
+        description="The encoding each text file (CSV, JSON, YAML) was read in, as detected "
+        "from the whole file: utf-8, utf-8-sig (with a BOM) or gb18030 (also GBK) / 文本文件的编码",
+    )
