@@ -3,7 +3,8 @@
 Phases, each streaming so memory stays flat as files grow:
 
 1. *Nodes.* Every node table of every input is read and each row validated by its model.
-   Valid rows are spooled (pickled batches in a temporary folder); ids are remembered
+   Valid rows are spooled (:class:`_Spool`: batches in a temporary folder, encrypted); ids
+   are remembered
    (id → kind) to find duplicates and to resolve relationship ends. Ids already in the
    database under another kind are problems.
 2. *Relationships.* Every relationship table is read and validated the same way; each end
@@ -14,6 +15,9 @@ Phases, each streaming so memory stays flat as files grow:
 
 Every batch is an idempotent MERGE, so an import interrupted at any point (the importer
 killed, Neo4j stopped) loses nothing already committed, and running it again completes it.
+The spool of an importer that was killed is removed by the next import on the machine
+(:func:`remove_stale_spools`); it could not have been read anyway: its key was only ever in
+the killed process's memory.
 
 >>> report = import_files(db, [Path("region.xlsx")])          # doctest: +SKIP
 >>> report.totals()["created"]                                 # doctest: +SKIP
@@ -24,17 +28,25 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import fcntl
 import hashlib
+import logging
+import os
 import pickle
+import shutil
+import struct
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from neo4j import ManagedTransaction
+from neo4j.exceptions import ClientError
 from pydantic import ValidationError
 
 from graph_service.auth.principal import Principal
@@ -45,7 +57,7 @@ from graph_service.db.scope import visible_ids
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn, RelIn
 from graph_service.domain.tables import Table
-from graph_service.errors import Forbidden, InvalidInput
+from graph_service.errors import Conflict, Forbidden, InvalidInput
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import read_tables
 from loaders.rows import RawRow, RawTable
@@ -55,6 +67,16 @@ LOOKUP_BATCH = 10_000
 SCOPED_IMPORT_MAX_ROWS = 50_000
 
 Progress = Callable[[int], None]
+
+log = logging.getLogger(__name__)
+
+SPOOL_PREFIX = "graph-import-"
+#: held locked (flock) by the importer whose spool it is, for as long as it runs
+SPOOL_LOCK = "owner.lock"
+#: a spool folder without its lock file is left alone this long (it may be being made)
+SPOOL_GRACE_SECONDS = 60.0
+_NONCE = 12
+_FRAME = struct.Struct(">I")
 
 
 @dataclass(frozen=True)
@@ -71,11 +93,16 @@ class Source:
 
 @dataclass
 class _Spool:
-    """Pickled batches of validated rows, one file per table, in a temporary folder."""
+    """Validated rows in batches, one file per table, in a temporary folder: each batch
+    pickled and sealed with AES-GCM under a key made for this import and held only in this
+    process's memory. Rows hold personal data (phones, ID numbers, home addresses); a spool
+    left behind by an importer that was killed is unreadable, and a batch changed on disk
+    is refused rather than unpickled."""
 
     folder: Path
     files: dict[str, IO[bytes]] = field(default_factory=dict)
     buffers: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    sealer: AESGCM = field(default_factory=lambda: AESGCM(AESGCM.generate_key(bit_length=256)))
 
     def add(self, key: str, item: Any) -> None:
         buffer = self.buffers[key]
@@ -88,7 +115,10 @@ class _Spool:
             return
         if key not in self.files:
             self.files[key] = (self.folder / f"{key}.spool").open("wb")
-        pickle.dump(self.buffers[key], self.files[key], protocol=pickle.HIGHEST_PROTOCOL)
+        nonce = os.urandom(_NONCE)
+        plain = pickle.dumps(self.buffers[key], protocol=pickle.HIGHEST_PROTOCOL)
+        sealed = self.sealer.encrypt(nonce, plain, key.encode())  # bound to its table
+        self.files[key].write(_FRAME.pack(len(sealed)) + nonce + sealed)
         self.buffers[key] = []
 
     def close(self) -> None:
@@ -102,11 +132,65 @@ class _Spool:
         if not path.exists():
             return
         with path.open("rb") as handle:
-            while True:
-                try:
-                    yield pickle.load(handle)
-                except EOFError:
-                    return
+            while header := handle.read(_FRAME.size):
+                (size,) = _FRAME.unpack(header)
+                nonce = handle.read(_NONCE)
+                plain = self.sealer.decrypt(nonce, handle.read(size), key.encode())
+                yield pickle.loads(plain)  # sealed by this process: nothing else wrote it
+
+
+@contextmanager
+def _spool_folder() -> Iterator[Path]:
+    """A temporary folder for one import's spool, locked as this process's while it runs,
+    and removed when the import ends (normally, on an error, or on SIGTERM through the
+    CLI's handler). Spools of importers that died first are removed before it is made."""
+    remove_stale_spools()
+    folder = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX))
+    # the lock file appears already locked: made aside, locked, then renamed into place,
+    # so no other importer's clean-up can see it unlocked
+    handle, aside = tempfile.mkstemp(dir=folder, prefix=".lock-")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        os.write(handle, str(os.getpid()).encode())
+        os.rename(aside, folder / SPOOL_LOCK)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
+
+
+def remove_stale_spools(root: Path | None = None) -> list[Path]:
+    """Remove the spool folders (``graph-import-*`` in ``root``, default the temporary
+    folder) whose importer is no longer running: killed (``kill -9``, a power cut) before
+    it could remove its own. A running importer holds its folder's lock; the lock is
+    released when its process ends, however it ends. Returns the folders removed."""
+    root = root or Path(tempfile.gettempdir())
+    removed = []
+    for folder in root.glob(f"{SPOOL_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            lock = folder / SPOOL_LOCK
+            if not lock.exists():  # being made, or left by a version without locks
+                if time.time() - folder.stat().st_mtime < SPOOL_GRACE_SECONDS:
+                    continue
+            else:
+                with lock.open("rb") as handle:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        continue  # its importer is running
+                    shutil.rmtree(folder)
+                    removed.append(folder)
+                    continue
+            shutil.rmtree(folder)
+            removed.append(folder)
+        except OSError as exc:  # another user's, or removed meanwhile
+            log.debug("left spool %s alone: %s", folder, exc)
+    if removed:
+        log.warning("removed %d spool folder(s) of interrupted imports: %s", len(removed),
+                    ", ".join(str(f) for f in removed))  # fmt: skip
+    return removed
 
 
 def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Problem]:
@@ -192,6 +276,7 @@ class Importer:
         self.db = db
         self.who = who or Principal.cli()
         self.tx: ManagedTransaction | None = None  # set while an atomic (scoped) import writes
+        self.created: frozenset[str] = frozenset()  # ids new to the graph (a scoped import)
         self.sources = list(sources)
         self.report = ImportReport(
             files=[s.name for s in self.sources], dry_run=dry_run, partial=partial
@@ -394,7 +479,8 @@ class Importer:
     def _write(self, spool: _Spool) -> None:
         for kind in NodeKind:
             for batch in spool.batches(kind.value):
-                counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
+                with _changed_meanwhile(kind.value, batch):
+                    counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
                 for status, n in counts.items():
                     self.report.count(kind.value, status, n)
                 self.progress(len(batch))
@@ -423,8 +509,14 @@ class Importer:
     def _write_rels(
         self, rel: RelKind, pair: tuple[NodeKind, NodeKind], items: list[dict[str, Any]]
     ) -> None:
-        counts = repo.upsert_relationships(self.db, rel, pair[0], pair[1], items,
-                                           self.imported_at, self.tx)  # fmt: skip
+        with _changed_meanwhile(rel.value, items):
+            counts = repo.upsert_relationships(self.db, rel, pair[0], pair[1], items,
+                                               self.imported_at, self.tx, scope=self.who.scope,
+                                               created=self.created)  # fmt: skip
+        if (written := sum(counts.values())) < len(items):
+            # an end was deleted since it was looked up: MATCH found nothing to connect
+            raise _changed(rel.value, items, f"{len(items) - written} of its relationships "
+                           "refer to nodes deleted meanwhile", "部分关系引用的节点已被删除")
         for status, n in counts.items():
             self.report.count(rel.value, status, n)
         self.progress(len(items))
@@ -450,8 +542,8 @@ class Importer:
         self.who.require_write()
         for source in self.sources:
             self.report.digests[source.name] = _digest(source.path)
-        with tempfile.TemporaryDirectory(prefix="graph-import-") as folder, ExitStack() as stack:
-            spool = _Spool(Path(folder))
+        with _spool_folder() as folder, ExitStack() as stack:
+            spool = _Spool(folder)
             stack.callback(spool.close)
             self._validate_nodes(spool)
             self._validate_relationships(spool)
@@ -515,7 +607,7 @@ class Importer:
                     f"{', '.join(outside[:10])} / 导入涉及您权限范围外的已有节点",
                     ids=outside[:100],
                 )
-            self.tx = tx
+            self.tx, self.created = tx, frozenset(set(self.kinds) - existing)
             try:
                 self._write(spool)
             finally:
@@ -539,6 +631,37 @@ class Importer:
             self.report.counts = saved
             self.report.written = False
             raise
+
+
+#: Neo4j's answers when the graph changed under a batch since the import looked at it: a
+#: node it connects was deleted, or an id it creates was meanwhile taken by another kind
+_CHANGED_MEANWHILE = frozenset({
+    "Neo.ClientError.Statement.EntityNotFound",
+    "Neo.ClientError.Schema.ConstraintValidationFailed",
+})  # fmt: skip
+
+
+def _changed(table: str, items: Sequence[dict[str, Any]], en: str, zh: str) -> Conflict:
+    first, last = items[0], items[-1]
+    rows = f"{first['src_file']} row {first['src_row']} – {last['src_file']} row {last['src_row']}"
+    return Conflict(
+        f"the graph changed while this import was writing {table} ({rows}): {en}. The batches "
+        "written before it are kept; run the import again to complete it (rows whose "
+        f"references are gone are then reported) / 导入写入 {table} 期间图数据被修改（{zh}）。"
+        "此前写入的批次均已保存；重新导入即可完成（引用已不存在的行会在报告中列出）"
+    )
+
+
+@contextmanager
+def _changed_meanwhile(table: str, items: Sequence[dict[str, Any]]) -> Iterator[None]:
+    """Neo4j refusing a batch because the graph changed under it, as a Conflict naming it."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.code not in _CHANGED_MEANWHILE:
+            raise
+        zh = "所引用的节点已被删除或编号已被占用"
+        raise _changed(table, items, str(exc.message), zh) from exc
 
 
 def _digest(path: Path) -> str:

@@ -135,7 +135,7 @@ def test_two_writes_at_once_on_one_chain_both_count(demo: Database) -> None:
         db.run_in(tx, "rel_create",
                   placeholders={"rel": rel, "from_label": ends[0], "to_label": ends[1]},
                   from_id=ids[0], to_id=ids[1], props={})  # fmt: skip
-        org_areas.refresh(db, tx, [ids[0]])
+        org_areas.refresh(db, tx, [ids[0]], scope=None)
 
     def second() -> None:
         with db.driver.session(database=db.database) as session, session.begin_transaction() as tx:

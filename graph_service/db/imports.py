@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -61,18 +61,24 @@ def upsert_relationships(
     rows: Sequence[dict[str, Any]],
     imported_at: dt.datetime,
     tx: ManagedTransaction | None = None,
+    *,
+    scope: Sequence[str] | None,
+    created: Collection[str] = (),
 ) -> Counter[str]:
     """Upsert one batch of one type between two kinds; rows are
     ``{from_id, to_id, props, src_file, src_row}``. Created relationships of a type the
     area rule walks refresh the party organizations' stored areas in the same transaction
-    (:mod:`graph_service.db.org_areas`)."""
+    (:mod:`graph_service.db.org_areas`): for an importer with an area ``scope``, a refresh
+    that would move an organization (other than those it ``created``) into or out of its
+    areas refuses the import."""
     placeholders = {"rel": rel, "from_label": from_kind, "to_label": to_kind}
 
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
         result = db.run_in(tx, "upsert_relationships", placeholders=placeholders,
                            rows=list(rows), imported_at=imported_at)  # fmt: skip
         if rel in org_areas.AREA_RELS:  # an update changes properties only: no area
-            org_areas.refresh(db, tx, (i for r in result for i in r["created_from"]))
+            org_areas.refresh(db, tx, (i for r in result for i in r["created_from"]),
+                              scope=scope, created=created)  # fmt: skip
         return result
 
     result = work(tx) if tx is not None else db.execute_write(work, "upsert_relationships")

@@ -20,6 +20,12 @@ transaction:
 Nothing else changes an area: dates do not count, ids and kinds do not change, and a
 node's properties are replaced with ``resolved_area`` kept.
 
+The stored area is also where an organization lies for area scope (the visible fragment),
+so for an area-scoped writer a refresh is a write like any other: one that would move an
+organization's area into or out of the writer's areas (an organization outside them
+covering a unit the write moves; a branch that would inherit an area outside them) is
+refused whole, naming only the organizations the writer may see.
+
 Two writes at once could each miss the other's half of a chain (an organization made to
 cover a unit while that unit's building is put in an area), so a refresh first takes one
 lock (``org_areas_lock``): refreshes run one at a time, and the later sees the earlier's
@@ -28,12 +34,13 @@ writes committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from neo4j import ManagedTransaction
 
 from graph_service.domain.kinds import RelKind
+from graph_service.errors import Forbidden
 
 if TYPE_CHECKING:
     from graph_service.db.database import Database
@@ -47,14 +54,59 @@ AREA_RELS = frozenset({
 })  # fmt: skip
 
 
-def refresh(db: Database, tx: ManagedTransaction, start_ids: Iterable[str]) -> int:
+def refresh(
+    db: Database,
+    tx: ManagedTransaction,
+    start_ids: Iterable[str],
+    *,
+    scope: Sequence[str] | None,
+    created: Collection[str] = (),
+) -> int:
     """Refresh, inside the writer's transaction, the area of every organization that may
-    depend on ``start_ids`` (see ``org_areas_refresh``); returns how many changed."""
+    depend on ``start_ids`` (see ``org_areas_refresh``); returns how many changed.
+
+    ``scope`` is the writer's area scope (None: unscoped). A scoped writer may change only
+    organizations whose area lies in its scope both before and after; otherwise this
+    raises :class:`Forbidden` and the writer's transaction, which holds the refresh, rolls
+    back whole. Organizations the write itself ``created`` had no area before: the writer
+    checks where they end up (a new node must lie inside the writer's areas)."""
     ids = sorted(set(start_ids))
     if not ids:
         return 0
     db.run_in(tx, "org_areas_lock")  # one refresh at a time, each seeing the others' writes
-    return int(db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changed"] or 0)
+    changes = db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changes"]
+    if scope is not None:
+        new = set(created)
+        _require_inside(db, tx, scope, [c for c in changes if c["id"] not in new])
+    return len(changes)
+
+
+def _require_inside(
+    db: Database, tx: ManagedTransaction, scope: Sequence[str], changes: list[dict[str, Any]]
+) -> None:
+    if not changes:
+        return
+    areas = sorted({c[side] for c in changes for side in ("before", "after") if c[side]})
+    inside = set(db.run_in(tx, "areas_within", ids=areas, scope=list(scope))[0]["inside"])
+    # an organization whose area was outside the scope is outside: not named
+    hidden = sum(1 for c in changes if c["before"] not in inside)
+    leaving = sorted(c["id"] for c in changes if c["before"] in inside and c["after"] not in inside)
+    if not hidden and not leaving:
+        return
+    parts_en, parts_zh = [], []
+    if leaving:
+        parts_en.append(f"move party organization(s) {', '.join(leaving[:10])} out of them")
+        parts_zh.append(f"使党组织 {', '.join(leaving[:10])} 移出您的区域")
+    if hidden:
+        parts_en.append(f"change the area of {hidden} party organization(s) outside them")
+        parts_zh.append(f"改变 {hidden} 个范围外党组织的所属区域")
+    raise Forbidden(
+        f"this write would {' and '.join(parts_en)} (the area of a party organization is "
+        f"its own place, else its parent's); nothing was changed / 此操作将"
+        f"{'并'.join(parts_zh)}（党组织的所属区域取其自身位置，否则取上级组织的），已拒绝，"
+        "未作任何改动",
+        organizations=leaving[:100],
+    )
 
 
 def sources_of(db: Database, tx: ManagedTransaction, node_id: str) -> list[str]:
