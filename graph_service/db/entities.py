@@ -158,7 +158,7 @@ def create_node(
                       placeholders={"rel": rel, "from_label": labels[0], "to_label": labels[1]},
                       from_id=ends[0], to_id=ends[1], props={})  # fmt: skip
             if rel in org_areas.AREA_RELS:
-                org_areas.refresh(db, tx, [ends[0]])
+                org_areas.refresh(db, tx, [ends[0]], scope=who.scope, created=[model.id])
         if who.scope is not None and model.id not in visible_ids(db, tx, who, [model.id]):
             raise Forbidden(
                 f"the new {kind.value} would lie outside your areas; create it with "
@@ -215,12 +215,23 @@ def update_node(
 def delete_node(
     db: Database, who: Principal, kind: NodeKind, node_id: str, cascade: bool
 ) -> dict[str, Any]:
-    """Delete a node. With relationships, ``cascade`` must be set; the answer says what went."""
+    """Delete a node. With relationships, ``cascade`` must be set; the answer says what went.
+
+    An area-scoped principal may delete only what lies wholly inside its areas: a
+    relationship lies inside only when both its ends do, so a node with a relationship to
+    anything outside is refused whole (403, naming those relationships by type and
+    direction, not the outside ends), and so is a delete that would move a party
+    organization's stored area into or out of its areas (see :func:`org_areas.refresh`).
+    """
     who.require_write()
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         fields = _stored_node(db, tx, who, kind, node_id)
-        attached = db.run_in(tx, "node_relationship_counts", id=node_id)
+        # Locked before counting: no relationship can be added to or removed from it
+        # between the count and the delete, so the delete removes what was checked.
+        db.run_in(tx, "node_lock", id=node_id)
+        counted = db.run_in(tx, "node_relationship_counts", id=node_id, scope=who.scope)
+        attached = [{k: r[k] for k in ("type", "direction", "count")} for r in counted]
         total = sum(int(r["count"]) for r in attached)
         if total and not cascade:
             raise Conflict(
@@ -228,9 +239,20 @@ def delete_node(
                 f"to remove them too / 该节点仍有 {total} 条关系，需指定 cascade=true",
                 relationships=attached,
             )
+        outside = [{"type": r["type"], "direction": r["direction"], "count": r["outside"]}
+                   for r in counted if r["outside"]]  # fmt: skip
+        if outside:
+            named = ", ".join(f"{r['count']} {r['type']} ({r['direction']})" for r in outside)
+            raise Forbidden(
+                f"{kind.value} '{node_id}' has relationships to nodes outside your areas "
+                f"({named}); deleting it would delete them too, so nothing was deleted — ask "
+                f"someone whose areas hold both ends / 该节点与您权限范围外的节点有关系"
+                f"（{named}），级联删除会改动范围外的数据，已拒绝，未删除任何内容",
+                relationships_outside=outside,
+            )
         sources = org_areas.sources_of(db, tx, node_id)
         db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
-        org_areas.refresh(db, tx, sources)
+        org_areas.refresh(db, tx, sources, scope=who.scope)
         audit.record(db, tx, who, audit.Change(
             "node.delete", kind=kind.value, target=node_id, targets=[node_id],
             before=NODE_MODELS[kind].model_validate(fields).model_dump(mode="json",
@@ -346,6 +368,9 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
     def work(tx: ManagedTransaction) -> None:
         from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
+        # Creates from one node check and create one after another: two at once would
+        # both find none and both create it.
+        db.run_in(tx, "node_lock", id=model.from_id)
         if db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=model.from_id,
                      to_id=model.to_id):  # fmt: skip
             raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
@@ -355,7 +380,7 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
                   from_id=model.from_id, to_id=model.to_id,
                   props=model.graph_properties())  # fmt: skip
         if rel in org_areas.AREA_RELS:
-            org_areas.refresh(db, tx, [model.from_id])
+            org_areas.refresh(db, tx, [model.from_id], scope=who.scope)
         audit.record(db, tx, who, audit.Change(
             "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
             targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
@@ -368,13 +393,11 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
 def update_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
-        # Creates from one node check and create one after another: two at once would
-        # both find none and both create it.
-        db.run_in(tx, "node_lock", id=model.from_id)
 ) -> RelIn:
     who.require_write()
 
     def work(tx: ManagedTransaction) -> RelIn:
+        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
@@ -397,13 +420,13 @@ def delete_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> None:
     who.require_write()
-        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
 
     def work(tx: ManagedTransaction) -> None:
+        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
         db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         if rel in org_areas.AREA_RELS:
-            org_areas.refresh(db, tx, [from_id])
+            org_areas.refresh(db, tx, [from_id], scope=who.scope)
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
@@ -422,7 +445,6 @@ def list_relationships(
     skip: int,
     limit: int,
 ) -> tuple[int, list[RelIn]]:
-        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
     ph = {"rel": rel}
     params: dict[str, Any] = {"from_id": from_id, "to_id": to_id, "scope": who.scope}
 
