@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -208,6 +212,36 @@ def run(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt =
         typer.echo("Neo4j stopped")
 
 
+class _Stopped(BaseException):
+    """A signal asked the command to stop. A BaseException, like KeyboardInterrupt, so that
+    no ``except Exception`` on the way (the driver's, the importer's) takes it for an error
+    of its own; ``with`` blocks still unwind, removing the import's spool."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM (and Ctrl-C) raise :class:`_Stopped` inside the block. Only the main thread
+    can take signals; elsewhere (a test runner's thread) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    previous = {each: signal.signal(each, stop) for each in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
 @app.command()
 def load(
     files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or YAML files or folders")],
@@ -218,13 +252,33 @@ def load(
     """Import organizers' files: validate every row, then upsert (idempotent)."""
     from graph_service.cli_db import open_database
     from graph_service.cli_output import print_report, progress_bar
+    from graph_service.errors import DatabaseUnavailable, GraphServiceError
     from loaders.importer import import_files
 
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise _fail(f"no such file: {', '.join(missing)} / 文件不存在")
-    with open_database(cli_settings()) as db, progress_bar() as advance:
-        report = import_files(db, files, dry_run=dry_run, partial=partial, progress=advance)
+    try:
+        with _stopped_by_signals(), open_database(cli_settings()) as db, \
+                progress_bar() as advance:  # fmt: skip
+            report = import_files(db, files, dry_run=dry_run, partial=partial, progress=advance)
+    except _Stopped as stop:
+        typer.secho(
+            f"The import was stopped ({stop.name}). Every batch written before it is kept and "
+            "its temporary files are removed; run the same command again to complete the "
+            f"import. / 导入已被中止（{stop.name}）。已写入的批次均已保存，临时文件已删除；"
+            "重新运行同一命令即可完成导入。", fg=typer.colors.RED, err=True,
+        )  # fmt: skip
+        raise typer.Exit(code=128 + stop.signum) from None
+    except DatabaseUnavailable as exc:
+        raise _fail(
+            f"Neo4j could not be reached during the import ({' '.join(exc.detail.split())}). "
+            "Every batch written before it is kept; once Neo4j answers again, run the same "
+            "command again to complete the import. / 导入过程中无法连接数据库。已写入的批次均已"
+            "保存；数据库恢复后重新运行同一命令即可完成导入。"
+        ) from None
+    except GraphServiceError as exc:  # e.g. the graph changed under the import (Conflict)
+        raise _fail(exc.detail) from None
     if report_json is not None:
         report_json.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     print_report(report)
@@ -311,8 +365,10 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (defaul
 
 
 def _as_of(text: str | None) -> dt.date:
+    from graph_service.domain.models import iso_date  # the API's as_of rule
+
     try:
-        return dt.date.fromisoformat(text) if text else dt.date.today()
+        return iso_date(text) if text else dt.date.today()
     except ValueError:
         raise _fail(
             f"--as-of '{text}' is not a date YYYY-MM-DD / 日期格式应为 YYYY-MM-DD"
@@ -504,7 +560,18 @@ def summary(
 
 
 def main() -> None:
-    app()
+    import logging
+
+    from graph_service.errors import DatabaseUnavailable
+
+    # the driver warns of each retry it makes; a command says what finally happened
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    try:
+        app()
+    except DatabaseUnavailable as exc:  # any command, once Neo4j cannot be reached
+        typer.secho(f"Neo4j cannot be reached: {exc.detail} / 无法连接数据库，请确认其已启动"
+                    "（graph-service db status）", fg=typer.colors.RED, err=True)  # fmt: skip
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
