@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated
@@ -13,6 +12,7 @@ from fastapi.responses import Response
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import json_response
+from graph_service.api.query_types import AsOf, day
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import ReadsDep
@@ -23,21 +23,11 @@ router = APIRouter(tags=["gaps · 覆盖缺口"])
 
 GapCode = StrEnum("GapCode", {rule.code: rule.code for rule in RULES})  # type: ignore[misc]
 
-AsOf = Annotated[
-    dt.date | None,
-    Query(description="Only relationships valid on this date count (default today) / 截至日期",
-          openapi_examples=ex.id_example("The demo region's date (empty: today) / 演示数据日期",
-                                         ex.DEMO_AS_OF)),
-]  # fmt: skip
 Area = Annotated[
     str | None,
     Query(max_length=64, description="Area id: the whole subtree / 区域编号",
           openapi_examples=ex.id_example("二七新村街道 (demo region / 演示区域)", "A-ERQI")),
 ]  # fmt: skip
-
-
-def _day(as_of: dt.date | None) -> dt.date:
-    return as_of or dt.date.today()
 
 
 def _attachment(body: bytes, media: str, *parts: str) -> Response:
@@ -74,7 +64,7 @@ async def gap_counts(
 
     各类覆盖缺口的数量（每条规则都列出，无则为 0），可限定某区域及其下级区域。错误：区域不存在
     或不在您负责的范围内 404。"""
-    read = repo.gap_counts_read(reads.registry, who, as_of=_day(as_of), area=area)
+    read = repo.gap_counts_read(reads.registry, who, as_of=day(as_of), area=area)
     return json_response(await reads.read_kept_json(read))
 
 
@@ -125,7 +115,7 @@ async def gap_list(
     if format != "json":
         from graph_service.reports import gap_table
 
-        every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=_day(as_of),
+        every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=day(as_of),
                                     area=area, kinds=kinds)  # fmt: skip
         page = await reads.read_kept(every)
         # thousands of rows take a while to write: not on the event loop
@@ -133,7 +123,7 @@ async def gap_list(
         return _attachment(body, media, "gaps", page.rule.code, area or "all",
                            page.as_of.isoformat(), format)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
-    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=_day(as_of),
+    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=day(as_of),
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
     return json_response(await reads.read_kept_json(read))
 
@@ -166,7 +156,7 @@ async def coverage(
 
     区域及其各下级区域的组织、班子、队伍覆盖率（含分子分母）与各类问题数，可直接用于报告；
     format=csv 或 xlsx 时以文件返回。错误：区域不存在或不在您负责的范围内 404。"""
-    read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=_day(as_of))
+    read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=day(as_of))
     if format == "json":
         return json_response(await reads.read_kept_json(read))
     from graph_service.reports import summary_table

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import model_json
+from graph_service.api.query_types import AsOf, day
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.schemas.support import Candidates, Portfolio, SharedSupporters, Supporters
 
 router = APIRouter(tags=["support"])
-
-AsOf = Annotated[
-    dt.date | None,
-    Query(description="Only relationships valid on this date count (default: today) / 截至日期",
-          openapi_examples=ex.id_example("The demo region's date (empty: today) / 演示数据日期",
-                                         ex.DEMO_AS_OF)),
-]  # fmt: skip
 
 
 def _entity_id(id_: str, name: str) -> Any:
@@ -32,10 +25,6 @@ def _entity_id(id_: str, name: str) -> Any:
 CandidateLimit = Annotated[
     int, Query(ge=1, le=repo.MAX_CANDIDATES, description="Candidates of each kind / 每类人选条数")
 ]
-
-
-def _day(as_of: dt.date | None) -> dt.date:
-    return as_of or dt.date.today()
 
 
 @router.get(
@@ -61,7 +50,7 @@ async def get_supporters(
     工委成员单位、认领项目单位、报到在职党员、服务岗位和志愿者，附支持路径与起止日期。按渠道、
     编号分页；total 与 by_channel 为全部页的计数。错误：编号不存在或不在您负责的区域内 404。"""
     found = await reads.read_plan(
-        lambda: repo.supporters_plan(who, entity_id, _day(as_of), skip=skip, limit=limit),
+        lambda: repo.supporters_plan(who, entity_id, day(as_of), skip=skip, limit=limit),
         "supporters",
     )
     return model_json(found)
@@ -85,7 +74,7 @@ def get_portfolio(
     个人或单位通过各渠道支持的全部对象（supporters 的反向）：指导员、联络员联系包挂的支部、
     楼宇、园区，党组织覆盖的对象，结对的社区，认领的项目等；load 为支持对象数，即其负担。
     错误：编号不存在或不在您负责的区域内 404。"""
-    return repo.portfolio(db, who, entity_id, _day(as_of))
+    return repo.portfolio(db, who, entity_id, day(as_of))
 
 
 @router.get(
@@ -107,7 +96,7 @@ def get_shared(
 
     两个对象共同的支持者（任一渠道），例如两个支部共同的指导员或上级党组织；不在您负责区域内的
     共同支持者只计数、不列出。错误：任一编号不存在或不在您负责的区域内 404。"""
-    return repo.shared_supporters(db, who, entity_id, other_id, _day(as_of))
+    return repo.shared_supporters(db, who, entity_id, other_id, day(as_of))
 
 
 @router.get(
@@ -136,4 +125,4 @@ def get_candidates(
     为党支部、楼宇或园区推荐本街道内尚未联系它的党建指导员、联络员；为楼宇、园区或单位推荐
     本街道内已覆盖其他楼宇、园区或单位的党组织。就近优先，其次当前负担最轻。
     错误：编号不存在 404；对象不是党组织、楼宇、园区或单位 422。"""
-    return repo.candidates(db, who, entity_id, _day(as_of), limit=limit)
+    return repo.candidates(db, who, entity_id, day(as_of), limit=limit)

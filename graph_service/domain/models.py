@@ -72,8 +72,38 @@ def _bilingual(enum: type[BilingualEnum]) -> BeforeValidator:
     return BeforeValidator(parse)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: str) -> dt.date:
+    """A date written YYYY-MM-DD, and nothing else: no number of seconds since 1970 (``0``
+    is not 1970-01-01), no ``20260630``, no time of day.
+
+    >>> iso_date("2026-06-30")
+    datetime.date(2026, 6, 30)
+    """
+    if ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2026-02-30
+            pass
+    raise ValueError(f"'{value}' is not a date YYYY-MM-DD / 日期格式应为 YYYY-MM-DD")
+
+
+def _no_blank(value: Any) -> Any:
+    """A date or a number is a value or null. An empty cell never gets here (the readers
+    leave it out, so the field's default applies); an empty string sent in JSON is not a
+    way of saying null, and is refused."""
+    if isinstance(value, str) and value.strip() == "":
+        raise ValueError("empty: give a value, or null for none / 不能为空字符串，无值请用 null")
+    return value
+
+
 def _parse_date(value: Any) -> Any:
-    value = _blank_to_none(value)
+    value = _no_blank(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # pydantic would read a number as seconds since 1970: 0 as 1970-01-01
+        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD / 日期格式应为 YYYY-MM-DD")
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
@@ -127,13 +157,9 @@ OptText = Annotated[
 ]
 OptDate = Annotated[dt.date | None, BeforeValidator(_parse_date)]
 Flag = Annotated[bool, BeforeValidator(_parse_bool)]
-OptCount = Annotated[
-    Annotated[int, Field(ge=0, le=1_000_000)] | None, BeforeValidator(_blank_to_none)
-]
-Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_blank_to_none)]
-Longitude = Annotated[
-    Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_blank_to_none)
-]
+OptCount = Annotated[Annotated[int, Field(ge=0, le=1_000_000)] | None, BeforeValidator(_no_blank)]
+Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_no_blank)]
+Longitude = Annotated[Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_no_blank)]
 
 
 class Record(BaseModel):

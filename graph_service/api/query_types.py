@@ -1,0 +1,35 @@
+"""Query parameters that several routers take, each defined once.
+
+``as_of`` is a date written YYYY-MM-DD and nothing else: left to pydantic, a date also
+reads a number as seconds since 1970 (``as_of=0`` was 1970-01-01) and ``20260630``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BeforeValidator
+
+from graph_service.api import openapi_examples as ex
+from graph_service.domain.models import iso_date
+
+
+def _iso_only(value: Any) -> Any:
+    return iso_date(value) if isinstance(value, str) else value
+
+
+AsOf = Annotated[
+    dt.date | None,
+    BeforeValidator(_iso_only),
+    Query(description="Only relationships valid on this date (YYYY-MM-DD) count (default: "
+                      "today) / 截至日期（YYYY-MM-DD）",
+          openapi_examples=ex.id_example("The demo region's date (empty: today) / 演示数据日期",
+                                         ex.DEMO_AS_OF)),
+]  # fmt: skip
+
+
+def day(as_of: dt.date | None) -> dt.date:
+    """The date a read holds on: ``as_of``, or today."""
+    return as_of or dt.date.today()
