@@ -13,7 +13,9 @@ an empty graph, and has Neo4j ``EXPLAIN`` those that read everywhere. The steps 
 the modules that send the real reads, built by the same code
 (:func:`graph_service.db.gaps.planning_steps`, :func:`graph_service.db.support.planning_steps`),
 so their parameters have the same types and sizes. The API runs it in a thread at start-up,
-after its data is in place: plans made on an empty graph are made again once data arrives."""
+after its data is in place (plans made on an empty graph are made again once data arrives),
+and again each time Neo4j comes back after being away (:mod:`graph_service.db.availability`):
+a restarted server has forgotten every plan, and its first gap counts took ~10 s."""
 
 from __future__ import annotations
 
