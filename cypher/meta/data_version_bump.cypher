@@ -1,6 +1,6 @@
 // name: data_version_bump
 // mode: write
 // params:
-// purpose: Give the graph a new data version. Every write transaction of the service ends with this, so an answer the result cache keeps under the old version is not served again. A random token, not a counter: a wiped and refilled graph never repeats an old version.
-MATCH (m:GraphServiceMeta {id: 'schema'})
+// purpose: Give the graph a new data version: the first statement of every write transaction of the service (Database.execute_write). Writing the meta node takes the graph's write lock until the transaction ends, so writes run one after another; and an answer the result cache keeps under the old version is not served again once the write commits. A random token, not a counter: a wiped and refilled graph never repeats an old version. The meta node is found by a label scan (one node): an index seek in a write query takes a shared lock first, and writers upgrading it at once deadlock.
+MATCH (m:GraphServiceMeta {id: 'schema'}) USING SCAN m:GraphServiceMeta
 SET m.data_version = randomUUID()

@@ -187,14 +187,22 @@ class Database:
             )
 
     def execute_write(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
-        """Run a transaction function routed as a write; it ends by giving the graph a new
-        data version (see :mod:`graph_service.db.result_cache`)."""
+        """Run a transaction function routed as a write, serialised with every other write.
+
+        It starts by giving the graph a new data version (see
+        :mod:`graph_service.db.result_cache`), which takes the graph's one write lock until
+        it ends: writes run one after another, each seeing the ones before committed. Neo4j
+        reads at read-committed isolation, so without it two writers read the same state
+        and the later undid the earlier (a PATCH lost, a relationship created twice); and
+        every write ends on the same two nodes anyway (the data version, the audit trail's
+        head), which writers holding other locks first took in different orders: Neo4j
+        found the deadlocks and the driver ran the transactions again, seconds later.
+        """
         bump = self.registry["data_version_bump"].text
 
         def then_bump(tx: ManagedTransaction) -> T:
-            answer = work(tx)
             tx.run(bump).consume()
-            return answer
+            return work(tx)
 
         with (
             self._reaching(),

@@ -19,7 +19,7 @@ from graph_service.auth.principal import Principal
 from graph_service.db import audit, org_areas
 from graph_service.db.database import Database
 from graph_service.db.plans import Plan, step
-from graph_service.db.scope import visible_ids, visible_ids_plan
+from graph_service.db.scope import visible_ids, visible_ids_plan, visible_kinds
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
 from graph_service.domain.personal import masked
@@ -143,9 +143,10 @@ def create_node(
         linked: dict[str, Any] | None = None
         if link is not None:
             rel, other_id = link
-            if other_id not in visible_ids(db, tx, who, [other_id]):
+            other_kind = visible_kinds(db, tx, who, [other_id]).get(other_id)
+            if other_kind is None:
                 raise NotFound(f"no node with id '{other_id}' (link_to) / 编号 {other_id} 不存在")
-            other = NodeKind(db.run_in(tx, "entity_exists", id=other_id)[0]["kind"])
+            other = other_kind
             outgoing = _link_direction(kind, rel, other)
             linked = {"type": rel.value, "to" if outgoing else "from": other_id}
         db.run_in(tx, "node_create", placeholders={"label": kind},
@@ -190,7 +191,6 @@ def update_node(
     model_class = NODE_MODELS[kind]
 
     def work(tx: ManagedTransaction) -> NodeIn:
-        db.run_in(tx, "node_lock", id=node_id)  # concurrent updates merge one after another
         fields = _stored_node(db, tx, who, kind, node_id)
         before = model_class.model_validate(fields)
         fields.update(changes)
@@ -227,9 +227,6 @@ def delete_node(
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         fields = _stored_node(db, tx, who, kind, node_id)
-        # Locked before counting: no relationship can be added to or removed from it
-        # between the count and the delete, so the delete removes what was checked.
-        db.run_in(tx, "node_lock", id=node_id)
         counted = db.run_in(tx, "node_relationship_counts", id=node_id, scope=who.scope)
         attached = [{k: r[k] for k in ("type", "direction", "count")} for r in counted]
         total = sum(int(r["count"]) for r in attached)
@@ -329,13 +326,13 @@ def _ends(
     db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> tuple[NodeKind, NodeKind]:
     """The kinds of both ends; NotFound unless both exist inside the principal's scope."""
-    seen = visible_ids(db, tx, who, [from_id, to_id])
+    seen = visible_kinds(db, tx, who, [from_id, to_id])
     kinds = []
     for end_id, allowed, side in ((from_id, rel.spec.sources, "from_id"),
                                   (to_id, rel.spec.targets, "to_id")):  # fmt: skip
-        if end_id not in seen:
+        kind = seen.get(end_id)
+        if kind is None:
             raise NotFound(f"no node with id '{end_id}' ({side}) / 编号 {end_id} 不存在")
-        kind = NodeKind(db.run_in(tx, "entity_exists", id=end_id)[0]["kind"])
         if kind not in allowed:
             names = ", ".join(sorted(k.value for k in allowed))
             raise InvalidInput(
@@ -368,9 +365,6 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
     def work(tx: ManagedTransaction) -> None:
         from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
-        # Creates from one node check and create one after another: two at once would
-        # both find none and both create it.
-        db.run_in(tx, "node_lock", id=model.from_id)
         if db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=model.from_id,
                      to_id=model.to_id):  # fmt: skip
             raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
@@ -397,7 +391,6 @@ def update_relationship(
     who.require_write()
 
     def work(tx: ManagedTransaction) -> RelIn:
-        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
@@ -422,7 +415,6 @@ def delete_relationship(
     who.require_write()
 
     def work(tx: ManagedTransaction) -> None:
-        db.run_in(tx, "rel_lock", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         current = _stored_rel(db, tx, who, rel, from_id, to_id)
         db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
         if rel in org_areas.AREA_RELS:

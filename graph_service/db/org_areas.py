@@ -27,9 +27,9 @@ covering a unit the write moves; a branch that would inherit an area outside the
 refused whole, naming only the organizations the writer may see.
 
 Two writes at once could each miss the other's half of a chain (an organization made to
-cover a unit while that unit's building is put in an area), so a refresh first takes one
-lock (``org_areas_lock``): refreshes run one at a time, and the later sees the earlier's
-writes committed.
+cover a unit while that unit's building is put in an area); they cannot, as every write
+transaction holds the graph's write lock from its start (see ``Database.execute_write``):
+the later sees the earlier's writes committed.
 """
 
 from __future__ import annotations
@@ -73,7 +73,6 @@ def refresh(
     ids = sorted(set(start_ids))
     if not ids:
         return 0
-    db.run_in(tx, "org_areas_lock")  # one refresh at a time, each seeing the others' writes
     changes = db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changes"]
     if scope is not None:
         new = set(created)
