@@ -71,9 +71,11 @@ Progress = Callable[[int], None]
 log = logging.getLogger(__name__)
 
 SPOOL_PREFIX = "graph-import-"
-#: held locked (flock) by the importer whose spool it is, for as long as it runs
+#: the API's copies of uploaded files while they are imported (organizers' data, in clear)
+UPLOAD_PREFIX = "graph-upload-"
+#: held locked (flock) by the process whose folder it is, for as long as it uses it
 SPOOL_LOCK = "owner.lock"
-#: a spool folder without its lock file is left alone this long (it may be being made)
+#: a folder without its lock file is left alone this long (it may be being made)
 SPOOL_GRACE_SECONDS = 60.0
 _NONCE = 12
 _FRAME = struct.Struct(">I")
@@ -140,12 +142,13 @@ class _Spool:
 
 
 @contextmanager
-def _spool_folder() -> Iterator[Path]:
-    """A temporary folder for one import's spool, locked as this process's while it runs,
-    and removed when the import ends (normally, on an error, or on SIGTERM through the
-    CLI's handler). Spools of importers that died first are removed before it is made."""
+def import_folder(prefix: str = SPOOL_PREFIX) -> Iterator[Path]:
+    """A temporary folder for one import's spool (or the API's copy of its uploads), locked
+    as this process's while it is used, and removed when the import ends (normally, on an
+    error, or on SIGTERM through the CLI's handler). Those of processes that died first
+    are removed before it is made (:func:`remove_stale_spools`)."""
     remove_stale_spools()
-    folder = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     # the lock file appears already locked: made aside, locked, then renamed into place,
     # so no other importer's clean-up can see it unlocked
     handle, aside = tempfile.mkstemp(dir=folder, prefix=".lock-")
@@ -160,13 +163,15 @@ def _spool_folder() -> Iterator[Path]:
 
 
 def remove_stale_spools(root: Path | None = None) -> list[Path]:
-    """Remove the spool folders (``graph-import-*`` in ``root``, default the temporary
-    folder) whose importer is no longer running: killed (``kill -9``, a power cut) before
-    it could remove its own. A running importer holds its folder's lock; the lock is
-    released when its process ends, however it ends. Returns the folders removed."""
+    """Remove the spool and upload folders (``graph-import-*``, ``graph-upload-*`` in
+    ``root``, default the temporary folder) whose process is no longer running: killed
+    (``kill -9``, a power cut) before it could remove its own. A running import holds its
+    folder's lock; the lock is released when its process ends, however it ends. Returns the
+    folders removed."""
     root = root or Path(tempfile.gettempdir())
     removed = []
-    for folder in root.glob(f"{SPOOL_PREFIX}*"):
+    found = sorted(f for prefix in (SPOOL_PREFIX, UPLOAD_PREFIX) for f in root.glob(f"{prefix}*"))
+    for folder in found:
         try:
             if not folder.is_dir() or folder.is_symlink():
                 continue
@@ -542,7 +547,7 @@ class Importer:
         self.who.require_write()
         for source in self.sources:
             self.report.digests[source.name] = _digest(source.path)
-        with _spool_folder() as folder, ExitStack() as stack:
+        with import_folder() as folder, ExitStack() as stack:
             spool = _Spool(folder)
             stack.callback(spool.close)
             self._validate_nodes(spool)

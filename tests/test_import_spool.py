@@ -17,7 +17,13 @@ import pytest
 
 from graph_service.config import Settings
 from graph_service.db.database import Database
-from loaders.importer import SPOOL_LOCK, SPOOL_PREFIX, import_files, remove_stale_spools
+from loaders.importer import (
+    SPOOL_LOCK,
+    SPOOL_PREFIX,
+    UPLOAD_PREFIX,
+    import_files,
+    remove_stale_spools,
+)
 from tests.graph_snapshot import snapshot
 from tests.test_import_interrupted import AREAS, count_entities, expected_graph, make_bundle
 
@@ -124,11 +130,16 @@ def test_a_running_importers_spool_is_kept_and_a_dead_ones_removed(
     db: Database, tmp_path: Path
 ) -> None:
     """remove_stale_spools tells a spool whose importer runs (its lock is held) from one
-    whose importer died (nobody holds the lock), and leaves young unlocked folders alone."""
+    whose importer died (nobody holds the lock), removes the API's copies of uploads left by
+    a killed process too, and leaves young unlocked folders alone."""
     folder = make_bundle(tmp_path / "bundle", units=10)
     dead = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=tmp_path))
     (dead / SPOOL_LOCK).write_text("999999")  # its process is gone: nothing holds the lock
     (dead / "Unit.spool").write_bytes(b"sealed rows")
+    upload = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=tmp_path))  # the API's, killed
+    (upload / SPOOL_LOCK).write_text("999998")
+    (upload / "0").mkdir()
+    (upload / "0" / "persons.csv").write_text(f"编号 id,名称 name,电话 phone\nPS-1,居民,{PHONE}\n")
     making = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=tmp_path))  # no lock file yet
     looked: list[tuple[list[Path], list[Path]]] = []
 
@@ -144,7 +155,7 @@ def test_a_running_importers_spool_is_kept_and_a_dead_ones_removed(
     [(ours, removed)] = looked
     assert len(ours) == 1 and ours[0] not in removed, "a running import's spool was removed"
     assert not ours[0].exists(), "the import did not remove its own spool"
-    assert remove_stale_spools(tmp_path) == [dead]
+    assert remove_stale_spools(tmp_path) == sorted([dead, upload])
     assert making.exists()  # young and unlocked: perhaps being made
     old = time.time() - 3600
     os.utime(making, (old, old))

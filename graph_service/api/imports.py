@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path, PurePath
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from graph_service.api.security import PrincipalDep
 from graph_service.deps import DatabaseDep
 from graph_service.errors import InvalidInput
 from graph_service.schemas.imports import ImportReportOut
-from loaders.importer import Source, import_files
+from loaders.importer import UPLOAD_PREFIX, Source, import_files, import_folder
 
 router = APIRouter(tags=["imports"])
 
@@ -63,7 +62,8 @@ def create_import(
     列名可用英文字段名或中文标题。区域受限账户的导入为单个事务（至多 50,000 行），任何数据超出
     其负责区域即整体拒绝。错误：文件有问题（不写入，应答附报告）或类型不支持 422。"""
     who.require_write()
-    with tempfile.TemporaryDirectory(prefix="graph-upload-") as folder:
+    # locked while in use: if this process is killed, the next import removes the copies
+    with import_folder(UPLOAD_PREFIX) as folder:
         sources = []
         for index, upload in enumerate(files):
             name = PurePath(upload.filename or f"upload-{index}").name
