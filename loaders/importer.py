@@ -162,6 +162,20 @@ def import_folder(prefix: str = SPOOL_PREFIX) -> Iterator[Path]:
         os.close(handle)
 
 
+def _abandoned(folder: Path) -> bool:
+    """Whether no running process uses this import folder: nobody holds its lock (folders
+    are never reused, so it cannot be taken again once free)."""
+    lock = folder / SPOOL_LOCK
+    if not lock.exists():  # being made, or left by a version without locks
+        return time.time() - folder.stat().st_mtime >= SPOOL_GRACE_SECONDS
+    with lock.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # its process is running
+    return True
+
+
 def remove_stale_spools(root: Path | None = None) -> list[Path]:
     """Remove the spool and upload folders (``graph-import-*``, ``graph-upload-*`` in
     ``root``, default the temporary folder) whose process is no longer running: killed
@@ -173,23 +187,9 @@ def remove_stale_spools(root: Path | None = None) -> list[Path]:
     found = sorted(f for prefix in (SPOOL_PREFIX, UPLOAD_PREFIX) for f in root.glob(f"{prefix}*"))
     for folder in found:
         try:
-            if not folder.is_dir() or folder.is_symlink():
-                continue
-            lock = folder / SPOOL_LOCK
-            if not lock.exists():  # being made, or left by a version without locks
-                if time.time() - folder.stat().st_mtime < SPOOL_GRACE_SECONDS:
-                    continue
-            else:
-                with lock.open("rb") as handle:
-                    try:
-                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    except OSError:
-                        continue  # its importer is running
-                    shutil.rmtree(folder)
-                    removed.append(folder)
-                    continue
-            shutil.rmtree(folder)
-            removed.append(folder)
+            if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+                shutil.rmtree(folder)
+                removed.append(folder)
         except OSError as exc:  # another user's, or removed meanwhile
             log.debug("left spool %s alone: %s", folder, exc)
     if removed:
