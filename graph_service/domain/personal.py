@@ -50,9 +50,10 @@ def without_personal(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Phone and resident ID numbers, wherever they turn up in a log line, however written.
-# Each pattern is bounded by non-digits (ids: non-alphanumerics) and only matches digits, so
-# dates, times, counts, ports and ids like A-JIANXIN are left alone, and a masked number
-# (digits replaced by stars) never matches again: redact is idempotent.
+# Each pattern stands between characters that are not ASCII letters or digits (电话13812345678
+# is masked; a hex digest or a UUID is not a phone number) and matches digits only, so dates,
+# times, counts, ports and ids like A-JIANXIN are left alone, and a masked number (digits
+# replaced by stars) never matches again: redact is idempotent.
 _ID_NUMBER = re.compile(
     r"(?<![0-9A-Za-z])(?:"
     r"\d{17}[\dXx]"  # 18 digits (the last may be X): the current resident ID
@@ -64,14 +65,14 @@ _SEP = r"[ \-]?"
 # Mobile: 1[3-9]x xxxx xxxx, optionally +86 / 0086 / 86 before it, spaces or hyphens between
 # the groups (the same separator both times).
 _MOBILE = re.compile(
-    rf"(?<!\d)(?P<country>(?:\+|00)?86{_SEP}|\(\+?86\){_SEP}?)?"
-    r"(?P<head>1[3-9]\d)(?P<sep>[ \-]?)\d{4}(?P=sep)(?P<tail>\d{4})(?!\d)"
+    rf"(?<![0-9A-Za-z])(?P<country>(?:\+|00)?86{_SEP}|\(\+?86\){_SEP}?)?"
+    r"(?P<head>1[3-9]\d)(?P<sep>[ \-]?)\d{4}(?P=sep)(?P<tail>\d{4})(?![0-9A-Za-z])"
 )
 # Landline: an area code starting with 0 (010, 02x, 0xxx), in parentheses or not, then a
 # local number of 7 or 8 digits (first digit 2-9), its last four maybe set apart.
 _LANDLINE = re.compile(
-    r"(?<!\d)(?P<area>\(0(?:10|2\d|[3-9]\d{2})\)|0(?:10|2\d|[3-9]\d{2}))"
-    rf"(?P<sep>{_SEP})[2-9]\d{{2,3}}{_SEP}(?P<tail>\d{{4}})(?!\d)"
+    r"(?<![0-9A-Za-z])(?P<area>\(0(?:10|2\d|[3-9]\d{2})\)|0(?:10|2\d|[3-9]\d{2}))"
+    rf"(?P<sep>{_SEP})[2-9]\d{{2,3}}{_SEP}(?P<tail>\d{{4}})(?![0-9A-Za-z])"
 )
 
 
