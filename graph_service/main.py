@@ -71,8 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def plan_ahead() -> None:
             if settings.plan_ahead:
-                if app.state.planning is not None:  # still planning from before it went
-                    app.state.planning.stop.set()
+                if (previous := app.state.planning) is not None:  # from before it went away
+                    previous.stop.set()  # and let go of the lock: the next would step aside
+                    previous.thread.join(30)
                 server = f"{settings.neo4j_uri} {settings.neo4j_database}"
                 app.state.planning = warm_in_background(database, server)
 

@@ -103,6 +103,8 @@ def test_neo4j_stopping_then_back_503s_at_once_meanwhile_and_recovers_without_re
         assert gate.returns == 1 and not gate.away
         # the restarted server has forgotten its plans: planning ahead runs again
         replanning = app.state.planning  # type: ignore[attr-defined]
-        assert replanning is not planned_at_start and replanning.thread.ident is not None
+        assert replanning is not planned_at_start
+        # planning (or done with it), not stepped aside for a planning still holding the lock
+        assert replanning.thread.is_alive() or replanning.warmed.planned > 0
     print(f"\nfirst request meeting the outage: {first_took:.1f} s (retry budget 5 s); the "
           f"{len(seconds)} after it: slowest {max(seconds) * 1000:.0f} ms")  # fmt: skip
