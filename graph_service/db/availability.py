@@ -30,8 +30,10 @@ from graph_service.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-#: What a transaction fails with when the server (or its database) cannot be reached.
-AWAY_ERRORS = (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable, OSError)
+#: What a transaction fails with when the server (or its database) cannot be reached. The
+#: driver wraps its sockets' errors in these; a bare OSError is this process's own (a full
+#: disk under an export), and says nothing about Neo4j.
+AWAY_ERRORS = (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable)
 
 
 @dataclass(frozen=True)
