@@ -36,6 +36,11 @@ NEEDS_NEO4J = pytest.StashKey[bool]()
 AUDIT_KEY = "test-audit-key"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The CLI processes the tests start sign the audit trail with the tests' key too."""
+    os.environ["AUDIT_KEY"] = AUDIT_KEY
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need no Neo4j run first, while the session's server boots; tests that
     restart it run last. A restart empties the server's query-plan cache, and every test

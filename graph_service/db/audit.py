@@ -37,7 +37,7 @@ from neo4j import ManagedTransaction
 
 from graph_service.auth.principal import Principal
 from graph_service.config import Settings
-from graph_service.db.database import Database
+from graph_service.db.database import AuditPosition, Database
 from graph_service.domain.personal import masked
 
 
@@ -88,10 +88,13 @@ class Change:
 
 
 def record(db: Database, tx: ManagedTransaction, who: Principal, change: Change) -> int:
-    """Append one event inside the caller's write transaction; return its number."""
-    head = db.run_in(tx, "audit_advance")[0]
+    """Append one event inside the caller's write transaction; return its number.
+
+    The transaction holds the graph's write lock since it began (``execute_write``), and
+    read the trail's head as it took it: no other event can come between."""
+    head = db.audit_position(tx)
     event: dict[str, Any] = {
-        "seq": int(head["seq"]),
+        "seq": head.seq + 1,
         "at": _stamp(dt.datetime.now(dt.UTC)),
         "actor": who.name,
         "role": who.role.value,
@@ -103,13 +106,14 @@ def record(db: Database, tx: ManagedTransaction, who: Principal, change: Change)
         "before": _json(masked(change.before) if change.before is not None else None),
         "after": _json(masked(change.after) if change.after is not None else None),
         "details": _json(change.details),
-        "prev_hash": head["prev_hash"],
+        "prev_hash": head.hash,
         "mac": MAC if db.audit_key is not None else None,
     }
     event = {k: v for k, v in event.items() if v is not None}
-    digest = _digest(str(head["prev_hash"]), event, db.audit_key)
+    digest = _digest(head.hash, event, db.audit_key)
     head_mac = _head_mac(db.audit_key, event["seq"], digest) if db.audit_key else None
     db.run_in(tx, "audit_append", event=event, hash=digest, head_mac=head_mac)
+    db.audit_advanced(tx, AuditPosition(event["seq"], digest))
     return int(event["seq"])
 
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -97,6 +97,13 @@ def schema_version(registry: QueryRegistry) -> str:
     return digest.hexdigest()[:16]
 
 
+class AuditPosition(NamedTuple):
+    """The number and hash of the audit trail's last event (0 and "" before the first)."""
+
+    seq: int
+    hash: str
+
+
 class Database:
     """Runs the registry's named queries on one database through one driver."""
 
@@ -117,6 +124,8 @@ class Database:
         self.results = results
         #: signs the audit trail (see :mod:`graph_service.db.audit`); None: plain hashes
         self.audit_key = audit_key
+        # the audit head each running write transaction read with the write lock
+        self._audit_heads: dict[int, AuditPosition] = {}
         # None: every transaction tries the server (and waits out the driver's retries)
         self.availability = availability
 
@@ -201,8 +210,14 @@ class Database:
         bump = self.registry["data_version_bump"].text
 
         def then_bump(tx: ManagedTransaction) -> T:
-            tx.run(bump).consume()
-            return work(tx)
+            head = tx.run(bump).single()
+            self._audit_heads[id(tx)] = AuditPosition(
+                int(head["seq"] or 0) if head else 0, str(head["hash"] or "") if head else ""
+            )
+            try:
+                return work(tx)
+            finally:
+                del self._audit_heads[id(tx)]
 
         with (
             self._reaching(),
@@ -213,6 +228,15 @@ class Database:
             return session.execute_write(
                 neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(then_bump)
             )
+
+    def audit_position(self, tx: ManagedTransaction) -> AuditPosition:
+        """The audit trail's last event as this write transaction found it when it took the
+        graph's write lock (see :func:`graph_service.db.audit.record`)."""
+        return self._audit_heads[id(tx)]
+
+    def audit_advanced(self, tx: ManagedTransaction, position: AuditPosition) -> None:
+        """The transaction appended the event at ``position``."""
+        self._audit_heads[id(tx)] = position
 
     def execute_read_kept(
         self, key: Hashable, work: Callable[[ManagedTransaction], T], label: str = ""
