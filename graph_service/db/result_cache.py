@@ -2,7 +2,8 @@
 
 A gap list over a city or a subdistrict's coverage summary reads a large part of the
 graph, and the graph changes far less often than organizers ask. Every write transaction
-the service runs ends by giving the graph a new *data version* (a random token on the
+the service runs begins by giving the graph a new *data version*, seen by readers once it
+commits (a random token on the
 schema meta node, see ``cypher/meta/data_version_bump.cypher``). An answer is kept with
 the version it was computed at — read inside the same transaction, so a cluster member
 that lags cannot label an old answer with a new version — and served again only while the
