@@ -123,8 +123,9 @@ def test_every_write_through_the_service_keeps_the_stored_areas_right(
 
 def test_two_writes_at_once_on_one_chain_both_count(demo: Database) -> None:
     """An organization is made to cover a unit while, in another transaction, the unit's
-    building is put in an area. Each refresh alone would miss the other's half; the lock
-    makes the later one wait for the earlier to commit, and then see it."""
+    building is put in an area. Each refresh alone would miss the other's half; every write
+    transaction holds the graph's write lock from its start (``Database.execute_write``),
+    so the later one waits for the earlier to commit, and then sees it."""
     db = demo
     _rows(db, """
         CREATE (:Entity:PartyOrg {id: 'PO-RACE', name: '竞态党支部', kind: 'branch'}),
@@ -137,21 +138,29 @@ def test_two_writes_at_once_on_one_chain_both_count(demo: Database) -> None:
                   from_id=ids[0], to_id=ids[1], props={})  # fmt: skip
         org_areas.refresh(db, tx, [ids[0]], scope=None)
 
-    def second() -> None:
-        with db.driver.session(database=db.database) as session, session.begin_transaction() as tx:
-            link(tx, RelKind.LOCATED_IN, (NodeKind.BUILDING, NodeKind.AREA),
-                 ("B-RACE", "A-JIANXIN"))  # fmt: skip
-            tx.commit()
+    linked, release = threading.Event(), threading.Event()
 
-    with db.driver.session(database=db.database) as session, session.begin_transaction() as tx:
+    def first_work(tx: Any) -> None:
         link(tx, RelKind.COVERS, (NodeKind.PARTY_ORG, NodeKind.UNIT), ("PO-RACE", "U-RACE"))
-        other = threading.Thread(target=second)
-        other.start()
-        other.join(timeout=2)
-        assert other.is_alive()  # waiting for the first transaction's lock
-        tx.commit()
+        linked.set()
+        release.wait(30)  # still open while the second write starts
+
+    def second() -> None:
+        db.execute_write(lambda tx: link(tx, RelKind.LOCATED_IN, (NodeKind.BUILDING,
+                                                                  NodeKind.AREA),
+                                         ("B-RACE", "A-JIANXIN")))  # fmt: skip
+
+    first = threading.Thread(target=lambda: db.execute_write(first_work))
+    first.start()
+    assert linked.wait(30)
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(timeout=2)
+    assert other.is_alive()  # waiting for the first transaction's lock
+    release.set()
+    first.join(timeout=60)
     other.join(timeout=60)
-    assert not other.is_alive()
+    assert not first.is_alive() and not other.is_alive()
     assert _stored(db)["PO-RACE"] == "A-JIANXIN"
     assert org_areas.stale(db) == []
 
