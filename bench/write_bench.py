@@ -27,7 +27,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+
+# the query bench beside this script (run as `python bench/write_bench.py`)
+from query_bench import children, cpu_seconds, percentiles
 
 from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
@@ -77,11 +79,6 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    q = statistics.quantiles(sorted(samples), n=100, method="inclusive")
-    return q[49] * 1000, q[94] * 1000, q[98] * 1000
-
-
 # ---- throughput: one client process each ------------------------------------------------
 
 
@@ -118,24 +115,6 @@ def cycle_writes(port: int, key: str, client: int, seconds: float, start_at: flo
                 raise RuntimeError(f"{method} {path}: {status} {answer}")
         i += 1
     return times
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
 
 
 # ---- races: threads behind a barrier -----------------------------------------------------
