@@ -1,0 +1,98 @@
+// Every label of the console in both languages, in one place. Chinese first; the choice
+// of English is kept in localStorage.
+import type { Ref } from 'vue'
+import { createI18n } from 'vue-i18n'
+
+const zh = {
+  app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
+  nav: { dashboard: '总览', gaps: '问题清单' },
+  role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
+  signIn: {
+    title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
+    bad: '账号或密码错误', slow: '尝试次数过多，请 {s} 秒后再试', needName: '请输入账号', needPassword: '请输入密码',
+    failed: '登录失败：{m}',
+  },
+  dash: {
+    area: '区域', date: '统计日期', rates: '覆盖率', organization: '组织覆盖', leadership: '班子覆盖',
+    team: '队伍覆盖', covered: '已覆盖 {c} / 应覆盖 {t}', none: '无对象', children: '本区域及下级区域',
+    gapCounts: '各类问题数', rule: '问题类别', total: '问题合计', trend: '近 12 个月覆盖率走势',
+    monthEnd: '月末', areaName: '区域', drill: '查看下级', thisArea: '（本级）',
+  },
+  gaps: {
+    title: '问题清单', rule: '问题规则', area: '区域', date: '统计日期', search: '按名称或编号查找',
+    name: '对象', kind: '类型', where: '所在区域', impact: '影响', related: '相关对象', why: '问题说明',
+    fix: '整改建议', total: '共 {n} 条', download: '下载', empty: '没有此类问题', searching: '正在查找全部问题…',
+  },
+  entity: {
+    fields: '基本信息', supporters: '支持者', graph: '支持网络', table: '支持关系', supporter: '支持者',
+    channel: '渠道', path: '支持路径', since: '起始', until: '截止', total: '共 {n} 条支持关系',
+    field: '字段', value: '值', outside: '（超出权限范围）', more: '仅显示前 {n} 条',
+  },
+  category: {
+    organization: '组织覆盖', leadership: '班子覆盖', team: '队伍覆盖', horizontal: '横向联动',
+    vertical: '纵向贯通', schedule: '时限管理',
+  },
+  kind: {
+    Area: '区域', Unit: '单位', Building: '楼宇', Park: '园区', PartyOrg: '党组织', Person: '人员',
+    Committee: '工委', Project: '项目', Meeting: '会议', ServicePost: '服务岗位', Station: '党群服务中心', '*': '多种',
+  },
+  common: { loading: '加载中…', error: '出错了：{m}', back: '返回', notFound: '未找到' },
+}
+
+type Messages = typeof zh
+
+const en: Messages = {
+  app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists' },
+  role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
+  signIn: {
+    title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
+    submit: 'Sign in', bad: 'Wrong account or password', slow: 'Too many attempts: try again in {s} s',
+    needName: 'Enter the account', needPassword: 'Enter the password', failed: 'Sign-in failed: {m}',
+  },
+  dash: {
+    area: 'Area', date: 'As of', rates: 'Coverage', organization: 'Organization', leadership: 'Leadership',
+    team: 'Team', covered: '{c} of {t} covered', none: 'nothing to cover', children: 'This area and its child areas',
+    gapCounts: 'Gaps of each kind', rule: 'Gap kind', total: 'All gaps', trend: 'Coverage over the last 12 month-ends',
+    monthEnd: 'Month-end', areaName: 'Area', drill: 'Open', thisArea: ' (this area)',
+  },
+  gaps: {
+    title: 'Gap lists', rule: 'Rule', area: 'Area', date: 'As of', search: 'Find by name or id',
+    name: 'Subject', kind: 'Kind', where: 'Where', impact: 'Impact', related: 'Related', why: 'Why a gap',
+    fix: 'What closes it', total: '{n} in all', download: 'Download', empty: 'No gaps of this kind',
+    searching: 'Searching every gap…',
+  },
+  entity: {
+    fields: 'Fields', supporters: 'Supporters', graph: 'Support network', table: 'Support paths',
+    supporter: 'Supporter', channel: 'Channel', path: 'Path', since: 'Since', until: 'Until',
+    total: '{n} supporting relationships', field: 'Field', value: 'Value', outside: '(outside your areas)',
+    more: 'the first {n} only',
+  },
+  category: {
+    organization: 'Organization', leadership: 'Leadership', team: 'Team', horizontal: 'Horizontal',
+    vertical: 'Vertical', schedule: 'Schedule',
+  },
+  kind: {
+    Area: 'Area', Unit: 'Unit', Building: 'Building', Park: 'Park', PartyOrg: 'Party organization',
+    Person: 'Person', Committee: 'Committee', Project: 'Project', Meeting: 'Meeting', ServicePost: 'Service post',
+    Station: 'Service centre', '*': 'Several',
+  },
+  common: { loading: 'Loading…', error: 'Error: {m}', back: 'Back', notFound: 'Not found' },
+}
+
+export type Locale = 'zh' | 'en'
+const saved = localStorage.getItem('console.locale')
+
+export const i18n = createI18n<[Messages], Locale>({
+  legacy: false,
+  locale: saved === 'en' ? 'en' : 'zh',
+  fallbackLocale: 'zh',
+  messages: { zh, en },
+})
+
+export function setLocale(locale: Locale): void {
+  // legacy: false makes it a ref (the generic type does not say so)
+  ;(i18n.global.locale as unknown as Ref<Locale>).value = locale
+  localStorage.setItem('console.locale', locale)
+  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en'
+}
