@@ -15,7 +15,8 @@ import typer
 from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 
-users_app = typer.Typer(help="API accounts and keys / API 账号与密钥.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts, API keys and passwords / 账号、API 密钥与密码.",
+                        no_args_is_help=True)  # fmt: skip
 
 
 def _settings() -> Settings:
@@ -74,10 +75,46 @@ def users_list(
     for row in rows:
         row["areas"] = ", ".join(row["areas"] or [])
         row["status"] = "revoked 已吊销" if row["revoked_at"] else "active 有效"
+        row["password"] = "set 已设置" if row.pop("has_password") else "-"
     columns = [("name", "账号 name"), ("role", "角色 role"), ("areas", "区域 areas"),
-               ("key_hint", "密钥 key"), ("status", "状态 status"),
+               ("key_hint", "密钥 key"), ("password", "密码 password"),
+               ("status", "状态 status"),
                ("created_at", "创建 created"), ("created_by", "创建人 by")]  # fmt: skip
     emit_rows(rows, columns, fmt, out, title="账号 Accounts")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="Account name")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Set or reset the password a person signs in to the console with; ends the account's
+    sessions. Asks twice (not echoed), or reads one line with --password-stdin."""
+    import getpass
+    import sys
+
+    from graph_service.cli_db import open_database
+    from graph_service.db.accounts import set_password
+    from graph_service.errors import GraphServiceError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"新密码 New password for '{name}': ")
+        if getpass.getpass("再输入一次 Again: ") != password:
+            raise _fail("两次输入的密码不一致 / the two passwords differ; nothing changed")
+    else:
+        raise _fail("标准输入不是终端：请用 --password-stdin / stdin is not a terminal: "
+                    "pass --password-stdin")  # fmt: skip
+    try:
+        with open_database(_settings()) as db:
+            ended = set_password(db, Principal.cli(), name, password)
+    except GraphServiceError as exc:
+        raise _fail(exc.detail) from exc
+    ended_note = f"; {ended} session(s) ended / 已结束 {ended} 个会话" if ended else ""
+    typer.echo(f"已设置 '{name}' 的密码 / password of '{name}' set{ended_note}")
 
 
 @users_app.command("revoke")
@@ -92,8 +129,8 @@ def users_revoke(name: Annotated[str, typer.Argument(help="Account name")]) -> N
             revoke_account(db, Principal.cli(), name)
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
-    typer.echo(f"revoked '{name}'; running APIs refuse its key within AUTH_CACHE_SECONDS "
-               "/ 已吊销")
+    typer.echo(f"revoked '{name}'; its console sessions ended, and running APIs refuse its key "
+               "within AUTH_CACHE_SECONDS / 已吊销")
 
 
 def audit(

@@ -97,6 +97,37 @@ class Settings(BaseSettings):
                     "within this time (0: look the key up on every request).",
     )  # fmt: skip
 
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0,
+        description="A console session (cookie gs_session) ends after this long without a "
+                    "request.",
+    )  # fmt: skip
+    session_lifetime_hours: float = Field(
+        default=12.0, gt=0,
+        description="A console session ends this long after sign-in, however busy.",
+    )  # fmt: skip
+    session_cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark the session cookies Secure (sent over https only). Unset: when the "
+                    "sign-in request came over https (behind a proxy: uvicorn's "
+                    "--proxy-headers).",
+    )  # fmt: skip
+    signin_free_failures: int = Field(
+        default=5, ge=1,
+        description="Wrong passwords for one account from one client before sign-in slows "
+                    "down: each further failure makes the next attempt wait (429 + "
+                    "Retry-After), twice as long each time.",
+    )  # fmt: skip
+    signin_delay_seconds: float = Field(
+        default=2.0, gt=0,
+        description="The first wait after SIGNIN_FREE_FAILURES wrong passwords; it doubles "
+                    "with each further failure, up to SIGNIN_MAX_DELAY_SECONDS.",
+    )  # fmt: skip
+    signin_max_delay_seconds: float = Field(
+        default=900.0, gt=0,
+        description="The longest wait between sign-in attempts after failures.",
+    )  # fmt: skip
+
     @field_validator("neo4j_password")
     @classmethod
     def _refuse_placeholders(cls, value: SecretStr) -> SecretStr:

@@ -11,13 +11,26 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from graph_service import __version__, logging_filters
-from graph_service.api import audit, entities, exports, gaps, health, imports, support
+from graph_service.api import (
+    accounts,
+    audit,
+    entities,
+    exports,
+    gaps,
+    health,
+    imports,
+    session,
+    support,
+)
 from graph_service.api.openapi_examples import keep_example_nulls
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
@@ -35,15 +48,21 @@ from graph_service.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
 
+#: where /docs and /redoc load swagger-ui's and redoc's files from: this service, never a CDN
+#: (on a government intranet a CDN is out of reach and the pages stayed white)
+DOCS_ASSETS = "/docs-assets"
+
 DESCRIPTION = """
 区域化党建组织网络服务：街道党工委、辖区单位、社区、楼宇园区党组织与联系包挂人员构成的网络。
 
 Organization-network service for regional party building: who supports which branch and
 through what, which buildings, parks and units are not covered, and who should cover them.
 
-认证 Authentication: send the API key from `graph-service users add` as `X-API-Key` (or
-`Authorization: Bearer`). Roles: admin; organizer and viewer, limited to their areas;
-service accounts for other systems. Only /health and /ready answer without a key.
+认证 Authentication: machine clients send the API key from `graph-service users add` as
+`X-API-Key` (or `Authorization: Bearer`); people sign in at `POST /session` and send the
+cookie `gs_session`, with the header `X-CSRF-Token` on every request other than GET and HEAD.
+Roles: admin; organizer and viewer, limited to their areas; service accounts for other
+systems. Only /health, /ready and /session answer without credentials.
 """
 
 
@@ -111,8 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if public_docs else None,
-        redoc_url="/redoc" if public_docs else None,
+        docs_url=None,  # served below, with local assets
+        redoc_url=None,
         openapi_url="/openapi.json" if public_docs else None,
     )
     app.state.settings = settings
@@ -124,12 +143,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_paths=("/imports",),
     )  # fmt: skip
     app.include_router(health.router)
+    app.include_router(session.router)  # signing in needs no credentials, only a password
     # every other route needs credentials, whatever its handler asks for
-    authenticated = [Depends(current_principal)]
+    authenticated: list[Any] = [Depends(current_principal)]
     for router in (imports.router, exports.router, support.router, gaps.router,
-                   audit.router, entities.router):  # fmt: skip
+                   audit.router, accounts.router, entities.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
-    if not public_docs:
+    app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_assets_dir()), name="docs-assets")
+    if public_docs:
+        _docs_pages(app, [])
+    else:
         _authenticated_docs(app, authenticated)
     return app
 
@@ -141,13 +164,42 @@ def _result_cache(settings: Settings) -> AnswerCache:
     return ResultCache(entries, seconds)
 
 
-def _authenticated_docs(app: FastAPI, authenticated: list[object]) -> None:
-    """/openapi.json and /docs behind an API key (DOCS_PUBLIC=false)."""
+def _docs_assets_dir() -> str:
+    """swagger-ui's and redoc's files as the fastapi-offline package ships them."""
+    import fastapi_offline
 
-    @app.get("/openapi.json", include_in_schema=False, dependencies=authenticated)  # type: ignore[arg-type]
+    return str(Path(fastapi_offline.__file__).parent / "static")
+
+
+def _docs_pages(app: FastAPI, dependencies: list[Any]) -> None:
+    """/docs (Swagger UI) and /redoc, loading every script, style and icon from
+    DOCS_ASSETS; no Google fonts, no validator badge (it would call validator.swagger.io)."""
+
+    @app.get("/docs", include_in_schema=False, dependencies=dependencies)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title=f"{app.title} · API 文档",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url=None, swagger_ui_parameters={"validatorUrl": None},
+        )  # fmt: skip
+
+    @app.get("/redoc", include_in_schema=False, dependencies=dependencies)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json", title=f"{app.title} · API 文档",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False,
+        )  # fmt: skip
+
+
+def _authenticated_docs(app: FastAPI, authenticated: list[Any]) -> None:
+    """/openapi.json, /docs and /redoc behind credentials (DOCS_PUBLIC=false); their
+    static files stay open: they hold nothing of the service's."""
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=authenticated)
     def openapi() -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    @app.get("/docs", include_in_schema=False, dependencies=authenticated)  # type: ignore[arg-type]
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title)
+    _docs_pages(app, authenticated)

@@ -258,6 +258,16 @@ def _other_rows() -> list[Row]:
         Row("POST", "/imports", _import_calls, _import_expect),
         Row("GET", "/audit", lambda s: [Call("GET", "/audit")],
             lambda role, side: {200} if role is Role.ADMIN else {403}),
+        Row("PUT", "/accounts/{name}/password",
+            lambda s: [Call("PUT", "/accounts/root/password", {"password": "新的足够长的密码"})],
+            lambda role, side: {204} if role is Role.ADMIN else {403}),
+        # signing in needs a password, not a key; with a key but no cookie, no session
+        Row("POST", "/session",
+            lambda s: [Call("POST", "/session", {"name": "root", "password": "不是这个密码"})],
+            lambda role, side: {401}),
+        Row("GET", "/session", lambda s: [Call("GET", "/session")], lambda role, side: {401}),
+        Row("DELETE", "/session", lambda s: [Call("DELETE", "/session")],
+            lambda role, side: {204}),
         Row("GET", "/health", lambda s: [Call("GET", "/health")], list_expect),
         Row("GET", "/ready", lambda s: [Call("GET", "/ready")], list_expect),
     ]  # fmt: skip
@@ -330,7 +340,7 @@ def test_authorization_matrix(world: World, role: Role) -> None:
 
 
 def test_nothing_but_health_ready_and_docs_answers_without_a_key(world: World) -> None:
-    open_paths = {"/health", "/ready"}
+    open_paths = {"/health", "/ready", "/session"}  # /session: tests/test_sessions.py
     operations = _operations(world.client.app)
     assert len(operations) > 150
     for method, path in sorted(operations):

@@ -140,6 +140,11 @@ def test_every_json_body_has_examples_its_own_model_accepts(
             continue
         examples = _examples(content["application/json"])
         assert examples, f"{method.upper()} {route.path_format} has no example"
+        if route.path_format == "/session":  # signing in: no record, a password
+            assert route.body_field is not None
+            for value in examples:
+                TypeAdapter(route.body_field.field_info.annotation).validate_python(value)
+            continue
         table = _table(route)
         for value in examples:
             if method == "post":

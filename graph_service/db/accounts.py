@@ -1,4 +1,6 @@
-"""Accounts and their API keys (stored as :Account nodes, outside the domain graph)."""
+"""Accounts, their API keys and passwords (stored as :Account nodes, outside the domain
+graph). Revoking an account or setting its password ends its console sessions in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from graph_service.auth.keys import key_digest, key_hint, new_key
+from graph_service.auth.passwords import check_policy, hash_password, verify_password
 from graph_service.auth.principal import Principal, Role
 from graph_service.db import audit
 from graph_service.db.database import Database
@@ -68,7 +71,9 @@ def revoke_account(db: Database, who: Principal, name: str) -> dict[str, Any]:
         rows = db.run_in(tx, "account_revoke", name=name)
         if not rows:
             raise NotFound(f"no account named '{name}' / 账号不存在")
-        audit.record(db, tx, who, audit.Change("account.revoke", kind="Account", target=name))
+        ended = db.run_in(tx, "sessions_end_for_account", account=name)[0]["ended"]
+        audit.record(db, tx, who, audit.Change("account.revoke", kind="Account", target=name,
+                                               details={"sessions_ended": ended}))  # fmt: skip
         return {k: _native(v) for k, v in rows[0].items()}
 
     return db.execute_write(work, "account_revoke")
@@ -86,6 +91,35 @@ def principal_for_digest(db: Database, digest: str) -> Principal | None:
     """The principal of the key with this digest, or None (unknown or revoked key)."""
     rows = db.read("account_by_key", key_digest=digest)
     if not rows:
+        return None
+    row = rows[0]
+    return Principal(name=row["name"], role=Role(row["role"]), areas=tuple(row["areas"] or ()))
+
+
+def set_password(db: Database, who: Principal, name: str, password: str) -> int:
+    """Set (or reset) an account's password; end its console sessions. Returns how many
+    ended. The trail records that it was set, never the password or its hash."""
+    who.require_admin()
+    check_policy(name, password)
+    hashed = hash_password(password)  # before the transaction: argon2 takes a while
+
+    def work(tx: ManagedTransaction) -> int:
+        if not db.run_in(tx, "account_set_password", name=name, password_hash=hashed):
+            raise NotFound(f"账号不存在或已吊销 / no active account named '{name}'")
+        ended = int(db.run_in(tx, "sessions_end_for_account", account=name)[0]["ended"])
+        audit.record(db, tx, who, audit.Change("account.password", kind="Account", target=name,
+                                               details={"sessions_ended": ended}))  # fmt: skip
+        return ended
+
+    return db.execute_write(work, "account_set_password")
+
+
+def principal_for_password(db: Database, name: str, password: str) -> Principal | None:
+    """The principal of the active account ``name`` if ``password`` is its password, else
+    None; as slow for an unknown name as for a wrong password."""
+    rows = db.read("account_for_signin", name=name) if ACCOUNT_NAME.match(name) else []
+    hashed = rows[0]["password_hash"] if rows else None
+    if not verify_password(password, hashed) or not rows:
         return None
     row = rows[0]
     return Principal(name=row["name"], role=Role(row["role"]), areas=tuple(row["areas"] or ()))
