@@ -10,18 +10,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from graph_service.auth.principal import Principal, Role
+from graph_service.auth.principal import Principal
+from graph_service.cli_config import cli_settings, local_server
 from graph_service.cli_users import audit as audit_command
-from graph_service.cli_users import users_app
+from graph_service.cli_users import first_admin, users_app
 from graph_service.config import Settings
-from graph_service.neo4j_server.manager import LocalNeo4j, Neo4jServerError
-
-if TYPE_CHECKING:
-    from graph_service.db.database import Database
+from graph_service.neo4j_server.manager import Neo4jServerError
 
 app = typer.Typer(
     help="区域化党建组织网络服务 · Regional party-building network service.",
@@ -59,30 +57,6 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     uvicorn.run("graph_service.main:create_app", factory=True, host=host, port=port,
                 workers=workers)  # fmt: skip
 BoltPortOpt = Annotated[int | None, typer.Option("--port", help="Bolt port of the server.")]
-
-
-def cli_settings() -> Settings:
-    """Settings from the environment; without a password, the running local server's."""
-    settings = Settings()
-    if not settings.neo4j_password.get_secret_value():
-        server = local_server(settings)
-        if server.is_running():
-            info = server.info()
-            settings = settings.model_copy(
-                update={"neo4j_uri": info.uri, "neo4j_user": info.user,
-                        "neo4j_password": info.password_secret()}
-            )  # fmt: skip
-    return settings
-
-
-def local_server(settings: Settings, bolt_port: int | None = None) -> LocalNeo4j:
-    return LocalNeo4j(
-        home=settings.data_dir / "neo4j",
-        cache_dir=settings.cache_dir,
-        bolt_port=bolt_port,
-        heap=os.environ.get("GRAPH_SERVICE_NEO4J_HEAP", "1g"),
-        pagecache=os.environ.get("GRAPH_SERVICE_NEO4J_PAGECACHE", "512m"),
-    )
 
 
 def _fail(message: str) -> typer.Exit:
@@ -167,21 +141,6 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt
     _serve(Settings(), host, port, workers)
 
 
-def _first_admin(db: Database, key_file: Path) -> str | None:
-    """With no admin account yet, make one named ``admin`` and keep its key in a 0600
-    file beside the local database; say where (and how to make others)."""
-    from graph_service.db.accounts import add_account, admin_count
-
-    if admin_count(db):
-        return None
-    key = add_account(db, Principal.cli(), "admin", Role.ADMIN)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    key_file.touch(mode=0o600)
-    key_file.write_text(key + "\n")
-    return (f"First admin account 'admin' created; its API key is in {key_file} "
-            "(send it as X-API-Key). More: graph-service users add NAME --role …")  # fmt: skip
-
-
 @app.command()
 def run(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt = 1) -> None:
     """Start the local Neo4j, load the demo region if empty, serve the API; stop all on exit."""
@@ -202,10 +161,11 @@ def run(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt =
         with open_database(settings) as db:
             if load_demo(db, only_if_empty=True) is not None:
                 typer.echo("Loaded the Erqi Xincun demo region / 已载入二七新村街道示例数据")
-            key_note = _first_admin(db, base.data_dir / "admin.key")
-        typer.echo(f"API on http://{host}:{port}  (docs: /docs)")
-        if key_note:
-            typer.echo(key_note)
+            sign_in = first_admin(db, base.data_dir)
+        typer.echo(f"控制台 Console: http://{host}:{port}/   "
+                   f"API 文档 docs: http://{host}:{port}/docs")
+        for line in sign_in:
+            typer.echo(line)
         _serve(settings, host, port, workers)
     finally:
         server.stop()

@@ -8,26 +8,58 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph_service.auth.principal import Principal, Role
+from graph_service.cli_config import cli_settings
 from graph_service.config import Settings
+
+if TYPE_CHECKING:
+    from graph_service.db.database import Database
 
 users_app = typer.Typer(help="Accounts, API keys and passwords / 账号、API 密钥与密码.",
                         no_args_is_help=True)  # fmt: skip
 
 
 def _settings() -> Settings:
-    from graph_service.cli import cli_settings  # the CLI module imports this one
-
     return cli_settings()
 
 
 def _fail(message: str) -> typer.Exit:
     typer.secho(message, fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
+
+
+def first_admin(db: Database, data_dir: Path) -> list[str]:
+    """What ``graph-service run`` tells about signing in. With no admin account yet, make
+    one named ``admin`` with an API key (kept in DATA_DIR/admin.key, 0600) and a random
+    password, shown here once."""
+    import secrets
+
+    from graph_service.db.accounts import add_account, admin_count, list_accounts, set_password
+
+    if not admin_count(db):
+        key = add_account(db, Principal.cli(), "admin", Role.ADMIN)
+        key_file = data_dir / "admin.key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(key + "\n")
+        password = secrets.token_urlsafe(12)
+        set_password(db, Principal.cli(), "admin", password)
+        return [
+            f"首个管理员 First admin: 账号 name 'admin', 密码 password {password}",
+            "  (只显示这一次 shown once; 修改 change it: graph-service users passwd admin)",
+            f"  API 密钥 key: {key_file} (X-API-Key); more accounts: graph-service users add",
+        ]
+    signed = [
+        row["name"] for row in list_accounts(db)
+        if row["role"] == "admin" and not row["revoked_at"] and row["has_password"]
+    ]  # fmt: skip
+    if signed:
+        return [f"以管理员账号登录 Sign in as an admin: {', '.join(signed)}"]
+    return ["尚无管理员设置密码 No admin has a password yet: graph-service users passwd NAME"]
 
 
 @users_app.command("add")

@@ -7,6 +7,7 @@ Real app, real Neo4j (tests/conftest.py), the mirrored region of tests/access_wo
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -323,3 +324,23 @@ def test_the_passwd_command(client: TestClient, region: Region) -> None:
     listed = _cli(region.settings, "users", "list", "--format", "json")
     assert "命令行设置的密码" not in listed.stdout and "argon2" not in listed.stdout
 
+
+def test_the_first_admin_gets_a_password_shown_once(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """What `graph-service run` prints on an empty database: the admin and its password."""
+    from graph_service.cli_users import first_admin
+
+    lines = first_admin(db, tmp_path)
+    password = re.search(r"'admin', 密码 password (\S+)", lines[0])
+    assert password, lines
+    key_file = tmp_path / "admin.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600 and str(key_file) in "\n".join(lines)
+    with TestClient(create_app(settings)) as client:
+        signed = _sign_in(client, "admin", password.group(1))
+        assert signed.status_code == 200 and signed.json()["role"] == "admin"
+        key = {"X-API-Key": key_file.read_text().strip()}
+        assert client.get("/audit", headers=key).status_code == 200
+    again = first_admin(db, tmp_path)  # the next start: no new account, no password shown
+    assert again == ["以管理员账号登录 Sign in as an admin: admin"]
+    assert password.group(1) not in "\n".join(again)
