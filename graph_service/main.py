@@ -23,6 +23,7 @@ from graph_service import __version__, logging_filters
 from graph_service.api import (
     accounts,
     audit,
+    console,
     entities,
     exports,
     gaps,
@@ -31,6 +32,7 @@ from graph_service.api import (
     session,
     support,
 )
+from graph_service.api.console import console_router
 from graph_service.api.openapi_examples import keep_example_nulls
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
@@ -144,11 +146,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # fmt: skip
     app.include_router(health.router)
     app.include_router(session.router)  # signing in needs no credentials, only a password
+    app.include_router(console.console_router())  # the console's files: no data, no credentials
     # every other route needs credentials, whatever its handler asks for
     authenticated: list[Any] = [Depends(current_principal)]
     for router in (imports.router, exports.router, support.router, gaps.router,
                    audit.router, accounts.router, entities.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
+    # the web console's pages (their data comes from the API above, with the session cookie)
+    app.include_router(console_router())
     app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_assets_dir()), name="docs-assets")
     if public_docs:
         _docs_pages(app, [])
