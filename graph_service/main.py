@@ -23,7 +23,6 @@ from graph_service import __version__, logging_filters
 from graph_service.api import (
     accounts,
     audit,
-    console,
     entities,
     exports,
     gaps,
@@ -146,7 +145,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # fmt: skip
     app.include_router(health.router)
     app.include_router(session.router)  # signing in needs no credentials, only a password
-    app.include_router(console.console_router())  # the console's files: no data, no credentials
     # every other route needs credentials, whatever its handler asks for
     authenticated: list[Any] = [Depends(current_principal)]
     for router in (imports.router, exports.router, support.router, gaps.router,
