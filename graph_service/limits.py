@@ -1,4 +1,8 @@
-"""Limits on what comes in and what is echoed back.
+"""Limits on what comes in and what is echoed back, each defined once.
+
+Pages: every list the API answers (entities, links, gap pages, the audit trail,
+supporters) takes ``limit`` up to :data:`MAX_PAGE` rows, and the entity and gap lists
+``skip`` up to :data:`MAX_SKIP`.
 
 Request bodies: a declared ``Content-Length`` over the limit is answered 413 at once; a
 body without one (chunked) is counted as it streams and cut off with 413 when it passes
@@ -6,32 +10,24 @@ the limit. Uploads to ``/imports`` have a limit of their own (files of thousands
 
 Echoes: an input value repeated in an answer (problem details, an import report, a log
 line) is clipped to :data:`MAX_ECHO_CHARS` by :func:`clip`, so a 5 MB value cannot come
-back as a 20 MB error.
+back as a 20 MB error (both defined in :mod:`graph_service.domain.echo`, which the file
+formats of :mod:`loaders` use too).
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_service.domain.echo import MAX_ECHO_CHARS as MAX_ECHO_CHARS
+from graph_service.domain.echo import clip as clip
 from graph_service.errors import PayloadTooLarge
 
-MAX_ECHO_CHARS = 200
-
-
-def clip(value: object, limit: int = MAX_ECHO_CHARS) -> str:
-    """An input value as text fit to echo, at most ``limit`` characters long: the value
-    itself, or its beginning, an ellipsis and its length.
-
-    >>> clip("建新社区")
-    '建新社区'
-    >>> clip("x" * 5_000_000, 30)
-    'xxxxxxxxxxx…(5000000 chars/字符)'
-    """
-    text = value if isinstance(value, str) else str(value)
-    if len(text) <= limit:
-        return text
-    tail = f"…({len(text)} chars/字符)"
-    return text[: max(limit - len(tail), 0)] + tail
+#: The largest page (``limit``) of any list route. 1,000: what the supporters route and
+#: the gap repository (``db/gaps.py``) have always allowed; the other lists allowed 500, so
+#: every request that was answered still is.
+MAX_PAGE = 1_000
+#: The most rows an entity or gap list may pass over (``skip``).
+MAX_SKIP = 10_000_000
 
 
 class BodySizeLimit:

@@ -2,8 +2,9 @@
 list, as the API sends them and the CLI writes them.
 
 A cell holding text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return first: names come from anyone's import) is sent with a leading
-apostrophe; numbers stay numbers, so a report's columns add up in Excel."""
+or a carriage return first, after any apostrophes: names come from anyone's import) is sent
+with a leading apostrophe, by the same rule as the exports (:func:`loaders.cells.neutralise`);
+numbers stay numbers, so a report's columns add up in Excel."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from graph_service.domain.gaps import RULES
 from graph_service.errors import InvalidInput
 from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary, GapPage
+from loaders.cells import neutralise
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows of a worksheet below its header (Excel's limit is 1,048,576 rows in all).
@@ -30,7 +32,7 @@ def safe_cell(value: Cell | None) -> Cell:
         return ""
     if isinstance(value, int):
         return value
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return neutralise(value)
 
 
 def sheet_title(text: str) -> str:

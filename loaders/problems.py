@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph_service.limits import clip
+from graph_service.domain.echo import clip
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Problem:
 
 
 def shown_value(value: Any) -> str | None:
-    """A cell's value as a problem shows it: clipped (graph_service.limits.clip)."""
+    """A cell's value as a problem shows it: clipped (graph_service.domain.echo.clip)."""
     if value is None:
         return None
     return clip(value)

@@ -39,8 +39,8 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from graph_service.domain.echo import clip
 from graph_service.domain.tables import TABLES, Table, suggest_table, table_named
-from graph_service.limits import clip
 from loaders.cells import unneutralise
 from loaders.problems import Problem, shown_value
 from loaders.rows import RawRow, RawTable

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from graph_service.api.security import PrincipalDep
 from graph_service.db import audit as trail
 from graph_service.deps import DatabaseDep
+from graph_service.limits import MAX_PAGE
 
 # the largest integer Cypher holds: a larger one cannot even be sent to Neo4j
 SEQ_MAX = 2**63 - 1
@@ -49,7 +50,7 @@ def list_audit(
     before_seq: Annotated[
         int | None, Query(ge=1, le=SEQ_MAX, description="Page: events below this seq")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> list[AuditEvent]:
     """Who changed what and when, through the API, imports and the CLI, newest first:
     before and after of each write (personal values masked), hash-chained so that an

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.limits import MAX_PAGE
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,12 @@ def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
         "list": RouteDoc(
             f"List {doc.many} / {zh}列表",
             f"{what}\n\n"
-            f"A page of {doc.many} in id order (`skip`, `limit` up to 500); `total` counts "
-            f"every match. {kind_filter} `name` filters by a part of the Chinese or English "
-            "name. Organizers and viewers see only what lies inside their areas.\n\n"
-            f"按编号排序分页列出{zh}（skip、limit，每页至多 500 条），total 为符合条件的总数；"
+            f"A page of {doc.many} in id order (`skip`, `limit` up to {MAX_PAGE:,}); "
+            f"`total` counts every match. {kind_filter} `name` filters by a part of the "
+            "Chinese or English name. Organizers and viewers see only what lies inside "
+            "their areas.\n\n"
+            f"按编号排序分页列出{zh}（skip、limit，每页至多 {MAX_PAGE:,} 条），"
+            "total 为符合条件的总数；"
             f"{kind_filter_zh}name 按名称（中文或英文）的一部分筛选。组织员和查看者只看到其"
             "负责区域内的数据。",
         ),
@@ -254,9 +257,9 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
         "list": RouteDoc(
             f"List {name} relationships / {spec.zh}关系列表",
             f"{what}\n\n"
-            "A page of them (`skip`, `limit` up to 500), optionally only those from `from_id` "
-            "or to `to_id`; `total` counts every match. Organizers and viewers see only those "
-            "inside their areas.\n\n"
+            f"A page of them (`skip`, `limit` up to {MAX_PAGE:,}), optionally only those from "
+            "`from_id` or to `to_id`; `total` counts every match. Organizers and viewers see "
+            "only those inside their areas.\n\n"
             "分页列出该类关系，可按起点 from_id 或终点 to_id 筛选，total 为符合条件的总数；"
             "组织员和查看者只看到其负责区域内的关系。",
         ),

@@ -24,6 +24,7 @@ from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import InvalidInput
+from graph_service.limits import MAX_PAGE, MAX_SKIP
 
 router = APIRouter()
 
@@ -31,9 +32,7 @@ REL_BY_KEY = {table.key: rel.value for rel, table in REL_TABLES.items()}
 LinkType = StrEnum("LinkType", {key: key for key in REL_BY_KEY})  # type: ignore[misc]
 
 T = TypeVar("T")
-MAX_PAGE = 500
-
-Skip = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip / 跳过行数")]
+Skip = Annotated[int, Query(ge=0, le=MAX_SKIP, description="Rows to skip / 跳过行数")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页行数")]
 CHANGES = "Fields to change (English field names) / 要修改的字段"
 ID = "Id / 编号"

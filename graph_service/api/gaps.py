@@ -16,12 +16,14 @@ from graph_service.api.query_types import AsOf, day
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import ReadsDep
-from graph_service.domain.gaps import RULES
+from graph_service.domain.gaps import DECLARED
+from graph_service.limits import MAX_PAGE, MAX_SKIP
 from graph_service.schemas.gaps import CoverageSummary, GapPage, GapRuleOut
 
 router = APIRouter(tags=["gaps · 覆盖缺口"])
 
-GapCode = StrEnum("GapCode", {rule.code: rule.code for rule in RULES})  # type: ignore[misc]
+# every declared rule: a deployment's rules file may turn on one that ships off
+GapCode = StrEnum("GapCode", {rule.code: rule.code for rule in DECLARED})  # type: ignore[misc]
 
 Area = Annotated[
     str | None,
@@ -40,15 +42,16 @@ def _attachment(body: bytes, media: str, *parts: str) -> Response:
 
 
 @router.get("/gaps", summary="The gap catalogue / 问题规则目录")
-def list_rules() -> list[GapRuleOut]:
-    """Every coverage-gap rule: its code, category (organization, leadership, team,
+def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
+    """Every coverage-gap rule that is on in this deployment (its rules file may turn some
+    off): its code, category (organization, leadership, team,
     horizontal, vertical, schedule), what it is about, why it counts as a gap and what
     would close it, in English and Chinese. The codes are those of ``/gaps/{code}`` and
     ``/gaps/counts``.
 
     全部覆盖缺口规则：编号、类别（组织、班子、队伍、横向、纵向、时限）、对象类型、问题说明与
     整改建议（中英文）。编号用于 /gaps/{code} 与 /gaps/counts。"""
-    return [GapRuleOut.of(rule) for rule in RULES]
+    return [GapRuleOut.of(rule) for rule in reads.registry.rules.enabled]
 
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
@@ -93,8 +96,8 @@ async def gap_list(
         list[str] | None,
         Query(max_length=20, description="Subject kinds counted (REACH_UNIT_UNTIED …)"),
     ] = None,
-    skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     format: Annotated[
         str,
         Query(pattern="^(json|csv|xlsx)$",

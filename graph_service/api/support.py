@@ -12,6 +12,7 @@ from graph_service.api.query_types import AsOf, day
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep, ReadsDep
+from graph_service.limits import MAX_PAGE
 from graph_service.schemas.support import Candidates, Portfolio, SharedSupporters, Supporters
 
 router = APIRouter(tags=["support"])
@@ -37,7 +38,7 @@ async def get_supporters(
     reads: ReadsDep, who: PrincipalDep,
     entity_id: Annotated[str, _entity_id("A-JIANXIN", "建新社区")], as_of: AsOf = None,
     skip: Annotated[int, Query(ge=0, le=repo.MAX_SKIP, description="Pass over / 跳过条数")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Page size / 每页条数")] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页条数")] = 100,
 ) -> Response:  # fmt: skip
     """The supporters of a branch, building, park, community or unit: instructors, liaison
     officers, covering organizations, paired organs, committee member units, claiming units,

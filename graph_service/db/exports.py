@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j.spatial import Point
-from neo4j.time import Date, DateTime, Duration, Time
+from neo4j.time import Duration
 
 from graph_service.db import org_areas
 from graph_service.db.database import Database
+from graph_service.db.records import native
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.errors import NotFound
 
@@ -41,13 +42,11 @@ def require_area(db: Database, area_id: str) -> None:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Date | DateTime | Time):
-        return value.to_native()
-    if isinstance(value, Duration):
+    if isinstance(value, Duration):  # no Python twin: its ISO text
         return str(value)
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    return value
+    return native(value)
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:

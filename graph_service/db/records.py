@@ -7,6 +7,9 @@ of ``isinstance`` checks against the driver's graph types and the abstract ``Seq
 nearly all strings, numbers, booleans, nulls, lists, maps and temporal values: those are
 copied (or kept) here as ``data()`` does. A record holding anything else (a node, a
 relationship, a path) is left to ``data()`` itself, so the result is always the same.
+
+:func:`native` turns the driver's temporal values into Python's (``neo4j.time.Date`` →
+``datetime.date`` …), the one place the repositories do it.
 """
 
 from __future__ import annotations
@@ -44,3 +47,21 @@ def record_dict(record: Record) -> dict[str, Any]:
         return dict(zip(record.keys(), map(_plain, record), strict=True))
     except _GraphValue:
         return record.data()
+
+
+def native(value: Any) -> Any:
+    """The driver's temporal values (``Date``, ``DateTime``, ``Time``) as Python's
+    (``datetime.date``, ``datetime.datetime``, ``datetime.time``), inside lists and maps
+    too; anything else as it is (a ``Duration`` has no Python twin and stays one).
+
+    >>> from neo4j.time import Date
+    >>> native({"since": Date(2024, 5, 24), "ids": ["U-1"], "n": 3})
+    {'since': datetime.date(2024, 5, 24), 'ids': ['U-1'], 'n': 3}
+    """
+    if isinstance(value, Date | DateTime | Time):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(item) for item in value]
+    if isinstance(value, dict):
+        return {key: native(item) for key, item in value.items()}
+    return value

@@ -10,6 +10,7 @@ from typing import Any
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database, Record
 from graph_service.db.plans import ID_LENGTHS, Plan, PlanningSteps, no_id, step
+from graph_service.db.records import native
 from graph_service.db.scope import visible_ids_plan
 from graph_service.domain.kinds import AssignmentRole, OrgKind
 from graph_service.errors import InvalidInput, NotFound
@@ -35,8 +36,8 @@ MAX_CANDIDATES = 500
 
 
 def _date(value: Any) -> dt.date | None:
-    native: dt.date | None = value.to_native() if hasattr(value, "to_native") else value
-    return native
+    date: dt.date | None = native(value)
+    return date
 
 
 def _entity_plan(who: Principal, entity_id: str) -> Plan[EntityRef]:
