@@ -26,7 +26,7 @@ from graph_service.config import Settings
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.neo4j_server.manager import LocalNeo4j, free_port
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 
 def run_export(env: dict[str, str], out: Path, fmt: str, area: str | None) -> dict[str, float]:

@@ -56,7 +56,7 @@ from graph_service.db.registry import QueryRegistry
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import NodeKind
 from graph_service.neo4j_server.manager import LocalNeo4j, free_port
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 CLIENTS = 8
 SUPPORTERS_PAGE = 100  # the API's default page of supporters

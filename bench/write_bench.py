@@ -48,7 +48,7 @@ from graph_service.db.accounts import add_account
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.neo4j_server.manager import LocalNeo4j, free_port
-from loaders.demo import load_demo
+from graph_service.services.demo import load_demo
 
 CLIENTS = 8
 AUDIT_KEY = os.urandom(16).hex()

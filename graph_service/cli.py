@@ -156,7 +156,7 @@ def run(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt =
                     "neo4j_password": info.password_secret()}
         )  # fmt: skip
         from graph_service.cli_db import open_database
-        from loaders.demo import load_demo
+        from graph_service.services.demo import load_demo
 
         with open_database(settings) as db:
             if load_demo(db, only_if_empty=True) is not None:
@@ -213,7 +213,7 @@ def load(
     from graph_service.cli_db import open_database
     from graph_service.cli_output import print_report, progress_bar
     from graph_service.errors import DatabaseUnavailable, GraphServiceError
-    from loaders.importer import import_files
+    from graph_service.services.imports import import_files
 
     missing = [str(f) for f in files if not f.exists()]
     if missing:
@@ -253,7 +253,7 @@ def demo(
     """Load the Erqi Xincun (二七新村街道) demo region."""
     from graph_service.cli_db import open_database
     from graph_service.cli_output import print_report
-    from loaders.demo import load_demo
+    from graph_service.services.demo import load_demo
 
     with open_database(cli_settings()) as db:
         report = load_demo(db, only_if_empty=not force)
@@ -304,7 +304,7 @@ def export(
     from graph_service.cli_db import open_database
     from graph_service.db import audit
     from graph_service.errors import GraphServiceError
-    from loaders.exporters import export_graph
+    from graph_service.services.exports import export_graph
 
     try:
         with open_database(cli_settings()) as db:

@@ -1,3 +1,5 @@
-"""Importers and exporters of the organization graph: readers (CSV, XLSX, JSON, YAML), row
-validation, batched upsert with an import report, exporters, the demo region and the region
-generator."""
+"""File formats and test data of the organization graph, depending on the domain only:
+readers (CSV, XLSX, JSON, YAML), rows and the import report's problems, spreadsheet cells,
+the formats' writers (exporters), the XLSX template; the demo bundle, the region generator
+and its ground-truth evaluator. The services that read and write Neo4j with them are in
+:mod:`graph_service.services`."""

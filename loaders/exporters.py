@@ -1,6 +1,8 @@
-"""Exports of the graph, or of one area's part of it, in the import format.
+"""The export formats: tables of rows written as CSV, XLSX, JSON or GraphML.
 
-Every format holds the tables of :mod:`graph_service.domain.tables` and nothing else, so
+What is exported (the graph, or one area's part of it) and how it is read from Neo4j is
+:mod:`graph_service.services.exports`; this module only writes rows it is given. Every
+format holds the tables of :mod:`graph_service.domain.tables` and nothing else, so
 an export imported into an empty database and exported again gives the same files:
 
 ``csv``
@@ -44,29 +46,8 @@ characters (``'=x``) gets one more, so the round trip is exact. Both directions 
 :func:`loaders.cells.neutralise` and :func:`loaders.cells.unneutralise`. JSON and GraphML
 are not neutralised.
 
-**An area's export** (``area=<area id>``) holds:
-
-1. the area and every area ``PART_OF`` it, at any depth;
-2. every node with a chain of ``LOCATED_IN`` relationships (through buildings and parks)
-   ending at one of those areas: units, buildings, parks, party organizations,
-   committees, stations, service posts;
-3. every party organization that ``COVERS``, is ``ESTABLISHED_IN`` or ``LEADS`` a node of
-   (2), e.g. a building branch with no location of its own;
-4. every person, project and meeting joined by any relationship, either way, to a node of
-   (1)–(3): officers assigned there, members of its organizations, registered members
-   and volunteers, projects claimed by its units or serving its areas, meetings of its
-   committees;
-5. every relationship whose two ends are both exported.
-
-So a member unit located outside the area (a district organ on a subdistrict's big
-working committee) is not exported, nor its ``MEMBER_UNIT_OF`` relationship; the area's
-parent areas are not exported either. An unknown area id raises
-:class:`~graph_service.errors.NotFound`.
-
-Everything is streamed from Neo4j a page at a time (see :mod:`graph_service.db.exports`).
-
->>> export_graph(db, "xlsx", Path("region.xlsx"), area="A-EQ")     # doctest: +SKIP
-PosixPath('region.xlsx')
+>>> write_json([], Path("empty.json"))                             # doctest: +SKIP
+PosixPath('empty.json')
 """
 
 from __future__ import annotations
@@ -75,7 +56,7 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from itertools import chain
 from pathlib import Path
@@ -83,12 +64,8 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
-from graph_service.db import exports as repo
-from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.domain.personal import PERSONAL_FIELDS
 from graph_service.domain.tables import NODE_TABLES, TABLES, Table
-from graph_service.errors import InvalidInput
 from loaders.cells import neutralise
 
 if TYPE_CHECKING:  # networkx is slow to import; only the GraphML export needs it
@@ -99,48 +76,27 @@ JSON_FORMAT = "regional-party-network"
 JSON_VERSION = 1
 
 Row = dict[str, Any]
+#: The tables to write, in the order of :data:`~graph_service.domain.tables.TABLES`, each
+#: with its rows (every column's field, in column order, None where there is no value). The
+#: writers leave a table with no rows out of the file.
+Tables = Iterable[tuple[Table, Iterator[Row]]]
 
 
-# ---- rows of the import format ---------------------------------------------------------------
+class SheetFull(ValueError):
+    """A table has more rows than an Excel sheet holds."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        super().__init__(
+            f"table {table.key} has more than {XLSX_MAX_ROWS - 1:,} rows, more than an Excel "
+            f"sheet holds: export it as csv or json, or one area at a time / "
+            f"{table.key} 超过 Excel 工作表行数上限，请导出为 csv 或 json，或按区域导出"
+        )
 
 
-def table_rows(
-    db: Database,
-    table: Table,
-    *,
-    within: repo.AreaExport | None = None,
-    page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Iterator[Row]:
-    """The rows of one table, streamed in export order: every column's field, in column
-    order, None where the graph holds no value. Persons' phone, ID number and home address
-    are left empty unless ``personal``. ``within``: the rows of an area's export only
-    (:func:`graph_service.db.exports.area_export`)."""
-    fields = [column.field for column in table.columns]
-    if not personal and table.kind is NodeKind.PERSON:
-        fields = [field for field in fields if field not in PERSONAL_FIELDS]
-    if isinstance(table.kind, NodeKind):
-        found = repo.node_rows(db, table.kind, within=within, page_size=page_size)
-    else:
-        found = repo.relationship_rows(db, table.kind, within=within, page_size=page_size)
-    for props in found:
-        yield {column.field: props.get(column.field) if column.field in fields else None
-               for column in table.columns}  # fmt: skip
-
-
-def _within(db: Database, area: str | None) -> repo.AreaExport | None:
-    """The nodes of ``area``'s export (the area is not checked here, see
-    :func:`graph_service.db.exports.require_area`), or None: the whole graph."""
-    return None if area is None else repo.area_export(db, area)
-
-
-def _non_empty_tables(
-    db: Database, area: str | None, page_size: int, personal: bool = False
-) -> Iterator[tuple[Table, Iterator[Row]]]:
+def _with_rows(tables: Tables) -> Iterator[tuple[Table, Iterator[Row]]]:
     """Each table that has rows, with its rows (the first one fetched to know)."""
-    within = _within(db, area)
-    for table in TABLES:
-        rows = table_rows(db, table, within=within, page_size=page_size, personal=personal)
+    for table, rows in tables:
         first = next(rows, None)
         if first is not None:
             yield table, chain([first], rows)
@@ -187,11 +143,8 @@ def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
         partial.unlink(missing_ok=True)
 
 
-def export_csv(
-    db: Database, folder: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Path:
-    """Write one ``<table key>.csv`` per non-empty table into ``folder``; return it.
+def write_csv(tables: Tables, folder: Path) -> Path:
+    """Write one ``<table key>.csv`` per table that has rows into ``folder``; return it.
 
     Every table is written to a temporary file first and the files are renamed into place
     only once all are written, so an export that fails part way leaves the folder as it
@@ -199,7 +152,7 @@ def export_csv(
     folder.mkdir(parents=True, exist_ok=True)
     partials: dict[str, Path] = {}
     try:
-        for table, rows in _non_empty_tables(db, area, page_size, personal):
+        for table, rows in _with_rows(tables):
             partial = folder / f".{table.key}.csv.partial"
             partials[table.key] = partial
             with partial.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -218,16 +171,14 @@ def export_csv(
     return folder
 
 
-def export_xlsx(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Path:
-    """Write one sheet per non-empty table into the workbook ``path``; return it."""
+def write_xlsx(tables: Tables, path: Path) -> Path:
+    """Write one sheet per table into the workbook ``path``; return it. Raises
+    :class:`SheetFull` (and leaves ``path`` as it was) for a table longer than a sheet."""
 
     def write(target: Path) -> None:
         workbook = Workbook(write_only=True)
         try:
-            for table, rows in _non_empty_tables(db, area, page_size, personal):
+            for table, rows in _with_rows(tables):
                 _append_sheet(workbook, table, rows)
             if not workbook.worksheets:
                 _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
@@ -263,19 +214,11 @@ def _append_sheet(workbook: Workbook, table: Table, rows: Iterator[Row]) -> None
     sheet.append([column.header for column in table.columns])
     for number, row in enumerate(rows, start=2):
         if number > XLSX_MAX_ROWS:
-            raise InvalidInput(
-                f"table {table.key} has more than {XLSX_MAX_ROWS - 1:,} rows, more than an Excel "
-                f"sheet holds: export it as csv or json, or one area at a time / "
-                f"{table.key} 超过 Excel 工作表行数上限，请导出为 csv 或 json，或按区域导出",
-                field="format",
-            )
+            raise SheetFull(table)
         sheet.append([_xlsx_cell(value) for value in row.values()])
 
 
-def export_json(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Path:
+def write_json(tables: Tables, path: Path) -> Path:
     """Write the JSON document (see the module docstring) to ``path``; return it.
 
     The text equals ``json.dumps(document, ensure_ascii=False, indent=1) + "\\n"``, but it
@@ -291,7 +234,7 @@ def export_json(
             out.write(f' "format": {dump(JSON_FORMAT)},\n "version": {JSON_VERSION},\n')
             out.write(' "tables": {')
             first_table = True
-            for table, rows in _non_empty_tables(db, area, page_size, personal):
+            for table, rows in _with_rows(tables):
                 out.write("\n" if first_table else ",\n")
                 first_table = False
                 out.write(f"  {dump(table.key)}: [")
@@ -305,11 +248,8 @@ def export_json(
     return path
 
 
-def to_networkx(
-    db: Database, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False
-) -> nx.MultiDiGraph:
-    """The graph (or an area's export) as a networkx ``MultiDiGraph``, in export order.
+def to_networkx(tables: Tables) -> nx.MultiDiGraph:
+    """The tables as a networkx ``MultiDiGraph``, in their order.
 
     Nodes are keyed by ``id``, edges by ``TYPE:from_id->to_id``; attributes are those of
     the GraphML export (see the module docstring).
@@ -317,13 +257,12 @@ def to_networkx(
     import networkx as nx
 
     graph = nx.MultiDiGraph()
-    within = _within(db, area)
-    for table in TABLES:
+    for table, rows in tables:
         if isinstance(table.kind, NodeKind):
-            for row in table_rows(db, table, within=within, page_size=page_size, personal=personal):
+            for row in rows:
                 graph.add_node(row["id"], **_node_attributes(table.kind, row))
         else:
-            for row in table_rows(db, table, within=within, page_size=page_size, personal=personal):
+            for row in rows:
                 graph.add_edge(
                     row["from_id"],
                     row["to_id"],
@@ -349,43 +288,22 @@ def _edge_attributes(rel: RelKind, row: Row) -> dict[str, Any]:
     return attributes
 
 
-def export_graphml(
-    db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Path:
-    """Write the graph (or an area's export) as GraphML to ``path``; return it."""
+def write_graphml(tables: Tables, path: Path) -> Path:
+    """Write the tables as GraphML to ``path``; return it. The graph is built in memory
+    first (networkx's writer needs it whole)."""
     import networkx as nx
 
-    graph = to_networkx(db, area=area, page_size=page_size, personal=personal)
+    graph = to_networkx(tables)
     _replace_atomically(
         path, lambda target: nx.write_graphml(graph, target, encoding="utf-8", prettyprint=True)
     )
     return path
 
 
-_WRITERS: dict[str, Callable[..., Path]] = {
-    "csv": export_csv,
-    "xlsx": export_xlsx,
-    "json": export_json,
-    "graphml": export_graphml,
+#: Each format's writer: the tables and where to write them (a folder for csv).
+WRITERS: dict[str, Callable[[Tables, Path], Path]] = {
+    "csv": write_csv,
+    "xlsx": write_xlsx,
+    "json": write_json,
+    "graphml": write_graphml,
 }
-
-
-def export_graph(
-    db: Database, fmt: str, out: Path, *, area: str | None = None, personal: bool = False
-) -> Path:
-    """Export the whole graph, or the export of ``area`` (see the module docstring).
-
-    ``fmt`` is ``csv`` (``out`` is a folder), ``xlsx``, ``json`` or ``graphml`` (``out``
-    is a file). Returns what was written. Raises :class:`InvalidInput` for an unknown
-    format and :class:`NotFound` for an unknown area, before anything is written.
-    """
-    name = fmt.strip().lower().lstrip(".")
-    if name not in _WRITERS:
-        raise InvalidInput(
-            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)} / 导出格式无效",
-            field="format",
-        )
-    if area is not None:
-        repo.require_area(db, area)
-    return _WRITERS[name](db, out, area=area, personal=personal)

@@ -179,7 +179,7 @@ def session_database(neo4j_server: Neo4jUnderTest) -> Iterator[Database]:
 def demo_database(session_database: Database) -> Database:
     """The session's database holding only the demo region, loaded once for a module whose
     tests may change it (the test modules after it start from a wiped database)."""
-    from loaders.demo import load_demo
+    from graph_service.services.demo import load_demo
 
     session_database.wipe()
     session_database.ensure_schema()

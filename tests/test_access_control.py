@@ -34,7 +34,7 @@ from graph_service.config import Settings
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 from tests.access_world import NODE_STEMS, REL_ENDS, node_id, secrets_of, side_rows, write_bundle
 
 AS_OF = "2026-06-30"

@@ -28,7 +28,8 @@ from graph_service.db.result_cache import ResultCache
 from graph_service.db.support import supporters, supporters_plan
 from graph_service.domain.kinds import NodeKind
 from graph_service.errors import NotFound
-from loaders.demo import DEMO_AS_OF, load_demo
+from graph_service.services.demo import load_demo
+from loaders.demo import DEMO_AS_OF
 
 ADMIN = Principal.cli()
 # a read: (what, id) — an entity read of a unit, or the supporters of an entity

@@ -25,8 +25,9 @@ from graph_service.db.accounts import add_account, revoke_account
 from graph_service.db.database import Database
 from graph_service.db.result_cache import ResultCache, SharedResultCache
 from graph_service.main import create_app
-from loaders.demo import DEMO_AS_OF, load_demo
-from loaders.importer import import_files
+from graph_service.services.demo import load_demo
+from graph_service.services.imports import import_files
+from loaders.demo import DEMO_AS_OF
 
 AS_OF = DEMO_AS_OF.isoformat()
 UNCOVERED = ("/gaps/ORG_BUILDING_UNCOVERED", {"as_of": AS_OF, "area": "A-ERQI"})

@@ -25,7 +25,7 @@ from graph_service.db import support
 from graph_service.db.database import Database
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 AS_OF = dt.date(2026, 6, 30)
 ADMIN = Principal.cli()

@@ -14,7 +14,7 @@ import pytest
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.neo4j_server.manager import free_port
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 from tests.test_import_interrupted import AREAS, make_bundle
 from tests.test_import_spool import start_load, wait_for_entities_over
 

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.demo import DEMO_AS_OF, load_demo
+from graph_service.services.demo import load_demo
+from loaders.demo import DEMO_AS_OF
 
 MEMBER_UNITS = {
     "济南市科学技术协会",

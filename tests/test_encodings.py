@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 # Chinese characters whose GB18030 bytes are valid UTF-8 (of the 1,920), in unit names.
 TREACHEROUS = ["伟业专为", "一为业专伟", "元平农业", "太平庄", "协同印刷"]

@@ -4,6 +4,7 @@ same files, in every format, for the whole graph and for one area's part of it."
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,11 @@ from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES
 from graph_service.errors import DatabaseUnavailable, InvalidInput, NotFound
+from graph_service.reports import safe_cell, table_bytes
+from graph_service.services.exports import export_csv, export_graph, export_json, to_networkx
+from graph_service.services.imports import import_files
 from loaders import exporters
 from loaders.cells import FORMULA_STARTS, neutralise, unneutralise
-from loaders.exporters import export_csv, export_graph, export_json, to_networkx
-from loaders.importer import import_files
 from tests.graph_snapshot import snapshot
 
 # ---- a small region touching every table -----------------------------------------------------
@@ -241,6 +243,31 @@ def test_neutralise_round_trips_and_never_starts_a_formula(text: str) -> None:
 def test_neutralise_examples(text: str, safe: str) -> None:
     assert neutralise(text) == safe
     assert unneutralise(safe) == text
+
+
+@given(st.text())
+def test_reports_neutralise_cells_by_the_same_rule(text: str) -> None:
+    """One rule for every CSV/XLSX the service writes: a report's cell is the export's."""
+    assert safe_cell(text) == neutralise(text)
+    body, _ = table_bytes(["名称 name"], [[text]], "csv", "report")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert unneutralise(rows[1][0]) == text  # an apostrophe before a formula is kept, too
+
+
+def test_the_format_writers_write_the_rows_they_are_given(tmp_path: Path) -> None:
+    """loaders.exporters needs no database: a table without rows is left out."""
+    areas, units = NODE_TABLES[NodeKind.AREA], NODE_TABLES[NodeKind.UNIT]
+    row = {c.field: None for c in units.columns} | {"id": "U-1", "name": "=1+1"}
+
+    def tables() -> exporters.Tables:
+        return iter([(areas, iter([])), (units, iter([dict(row)]))])
+
+    document = json.loads(exporters.write_json(tables(), tmp_path / "t.json").read_text())
+    assert document["tables"] == {"units": [{"id": "U-1", "name": "=1+1"}]}
+    folder = exporters.write_csv(tables(), tmp_path / "csv")
+    assert [p.name for p in folder.iterdir()] == ["units.csv"]
+    assert "'=1+1" in (folder / "units.csv").read_text(encoding="utf-8-sig")
+    assert list(exporters.to_networkx(tables()).nodes) == ["U-1"]
 
 
 # ---- round trips ---------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from graph_service.db.gaps import MAX_LIMIT, count_gaps, coverage_summary, list_
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import OrgKind
 from graph_service.errors import InvalidInput, NotFound
+from graph_service.services.imports import import_files
 from loaders.generator import generate
-from loaders.importer import import_files
 
 ADMIN = Principal.cli()
 

@@ -24,7 +24,8 @@ from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.domain.gaps import RULES
 from graph_service.main import create_app
 from graph_service.reports import GAP_COLUMNS
-from loaders.demo import DEMO_AS_OF, load_demo
+from graph_service.services.demo import load_demo
+from loaders.demo import DEMO_AS_OF
 
 AS_OF = DEMO_AS_OF.isoformat()
 

@@ -26,7 +26,7 @@ from graph_service.db.database import Database
 from graph_service.db.registry import QueryRegistry
 from graph_service.errors import QueryTimedOut
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 from tests.access_world import ADDRESS, ID_NUMBER, PHONE, write_bundle
 
 INJECTIONS = [

@@ -36,7 +36,7 @@ from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
 from graph_service.limits import MAX_ECHO_CHARS, clip
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 from loaders.problems import Problem
 from loaders.readers import read_tables
 from loaders.rows import RawTable

@@ -16,8 +16,8 @@ import pytest
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.errors import DatabaseUnavailable
-from loaders import importer
-from loaders.importer import import_files
+from graph_service.services import imports as importer
+from graph_service.services.imports import import_files
 from tests.conftest import Neo4jUnderTest
 from tests.graph_snapshot import snapshot
 

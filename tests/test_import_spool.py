@@ -17,7 +17,7 @@ import pytest
 
 from graph_service.config import Settings
 from graph_service.db.database import Database
-from loaders.importer import (
+from graph_service.services.imports import (
     SPOOL_LOCK,
     SPOOL_PREFIX,
     UPLOAD_PREFIX,

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from graph_service.db.database import Database
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 from tests.graph_snapshot import provenance_times, snapshot
 
 

@@ -31,8 +31,8 @@ from graph_service.domain.models import NODE_MODELS, REL_MODELS
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES, Table
 from graph_service.main import create_app
 from graph_service.problems import Problem
+from graph_service.services.imports import import_files
 from loaders.demo import DEMO_AS_OF
-from loaders.importer import import_files
 from tests.conftest import Neo4jUnderTest
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

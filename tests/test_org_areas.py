@@ -30,9 +30,9 @@ from graph_service.db.exports import node_rows
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import REL_MODELS
 from graph_service.errors import Conflict
-from loaders.demo import load_demo
-from loaders.exporters import export_json
-from loaders.importer import import_files
+from graph_service.services.demo import load_demo
+from graph_service.services.exports import export_json
+from graph_service.services.imports import import_files
 
 ADMIN = Principal.cli()
 AREA_RELS = sorted(org_areas.AREA_RELS)

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 NOT_DATES = ["0", "1", "20260630", "2026-6-30", "2026-02-30", "2026-06-30T00:00", "", "today"]
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.main import create_app
-from loaders.importer import import_files
+from graph_service.services.imports import import_files
 
 REGION = {
     "format": "regional-party-network",

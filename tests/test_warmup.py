@@ -24,7 +24,8 @@ from graph_service.db.support import candidates, portfolio, supporters
 from graph_service.db.warmup import default_steps, lock_file, warm_plans
 from graph_service.domain.models import ID_PATTERN
 from graph_service.main import create_app
-from loaders.demo import DEMO_AS_OF, load_demo
+from graph_service.services.demo import load_demo
+from loaders.demo import DEMO_AS_OF
 
 ADMIN = Principal.cli()
 

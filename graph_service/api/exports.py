@@ -15,7 +15,7 @@ from graph_service.api.security import PrincipalDep
 from graph_service.db import audit
 from graph_service.db.scope import scoped_area
 from graph_service.deps import DatabaseDep
-from loaders.exporters import export_graph
+from graph_service.services.exports import export_graph
 
 router = APIRouter(tags=["exports · 导出"])
 

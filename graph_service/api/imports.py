@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 
 from graph_service.api.security import PrincipalDep
-from graph_service.deps import DatabaseDep
-from graph_service.errors import InvalidInput
+from graph_service.deps import DatabaseDep, SettingsDep
+from graph_service.errors import InvalidInput, PayloadTooLarge
 from graph_service.schemas.imports import ImportReportOut
-from loaders.importer import UPLOAD_PREFIX, Source, import_files, import_folder
+from graph_service.services.imports import UPLOAD_PREFIX, Source, import_files, import_folder
 
 router = APIRouter(tags=["imports"])
 
-MAX_UPLOAD_BYTES = 200 * 2**20
 SUFFIXES = {".csv", ".xlsx", ".json", ".yaml", ".yml"}
 
 
@@ -28,6 +27,7 @@ SUFFIXES = {".csv", ".xlsx", ".json", ".yaml", ".yml"}
 def create_import(
     db: DatabaseDep,
     who: PrincipalDep,
+    settings: SettingsDep,
     files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSON or YAML files")],
     dry_run: Annotated[bool, Query(description="Validate only / 仅校验")] = False,
     partial: Annotated[bool, Query(description="Write the good rows / 仅写入有效行")] = False,
@@ -80,8 +80,11 @@ def create_import(
             with path.open("wb") as out:
                 while chunk := upload.file.read(1 << 20):
                     size += len(chunk)
-                    if size > MAX_UPLOAD_BYTES:
-                        raise InvalidInput(f"{name}: larger than {MAX_UPLOAD_BYTES >> 20} MiB")
+                    if size > settings.max_upload_bytes:  # MAX_UPLOAD_BYTES, as the middleware
+                        raise PayloadTooLarge(
+                            f"{name}: larger than {settings.max_upload_bytes:,} bytes / "
+                            f"文件超过 {settings.max_upload_bytes:,} 字节"
+                        )
                     out.write(chunk)
             sources.append(Source(path, name))
         report = import_files(db, sources, dry_run=dry_run, partial=partial, who=who)

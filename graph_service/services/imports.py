@@ -1,4 +1,7 @@
-"""The import: validate everything first, then upsert in batches.
+"""The import service: validate everything first, then upsert in batches.
+
+The file formats are read by :mod:`loaders.readers`; this module adds what makes it a
+service: the database's ids, the principal's scope, the transactions and the audit trail.
 
 Phases, each streaming so memory stays flat as files grow:
 
