@@ -38,6 +38,14 @@ def released_together(calls: list[Callable[[], Any]]) -> list[Any]:
         return list(pool.map(run, calls))
 
 
+def as_processes(db: Database, count: int) -> list[Database]:
+    """``count`` databases over the same server, as ``count`` API processes have: each
+    orders only its own writes, so the writers meet in Neo4j's lock, as writers on several
+    processes or machines do."""
+    return [Database(db.driver, db.registry, db.database, audit_key=db.audit_key)
+            for _ in range(count)]  # fmt: skip
+
+
 def _node(db: Database, node_kind: NodeKind, **fields: Any) -> None:
     entities.create_node(db, ROOT, NODE_MODELS[node_kind].model_validate(fields))
 
@@ -63,7 +71,8 @@ def test_concurrent_creates_of_one_relationship_make_exactly_one(region: Databas
         model = REL_MODELS[RelKind.ASSIGNED_TO].model_validate(
             {"from_id": f"P-{i}", "to_id": "B-1", "role": "liaison"})  # fmt: skip
         outcomes = released_together(
-            [lambda model=model: entities.create_relationship(region, ROOT, model)] * 8)
+            [lambda model=model, each=each: entities.create_relationship(each, ROOT, model)
+             for each in as_processes(region, 8)])  # fmt: skip
         assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
         assert all(isinstance(o, Conflict) for o in outcomes if isinstance(o, Exception))
         stored = _count(region, "MATCH (:Person {id: $p})-[r:ASSIGNED_TO]->(:Building {id: 'B-1'}) "
@@ -80,9 +89,10 @@ def test_concurrent_updates_of_different_fields_all_hold(region: Database) -> No
     for i in range(ROUNDS):
         node_id = f"U-{i}"
         outcomes = released_together([
-            (lambda field=field, value=value, node_id=node_id: entities.update_node(
-                region, ROOT, NodeKind.UNIT, node_id, {field: value}))
-            for field, value in fields.items()
+            (lambda field=field, value=value, node_id=node_id, each=each: entities.update_node(
+                each, ROOT, NodeKind.UNIT, node_id, {field: value}))
+            for (field, value), each in zip(fields.items(), as_processes(region, len(fields)),
+                                            strict=True)
         ])  # fmt: skip
         assert not [o for o in outcomes if isinstance(o, Exception)]
         stored = entities.get_node(region, ROOT, NodeKind.UNIT, node_id).model_dump()
@@ -101,9 +111,9 @@ def test_concurrent_updates_of_one_relationship_all_hold(region: Database) -> No
     changes = [{"since": "2025-01-01"}, {"until": "2027-12-31"}, {"role": "instructor"},
                {"illustrative": True}]  # fmt: skip
     outcomes = released_together([
-        (lambda change=change: entities.update_relationship(
-            region, ROOT, RelKind.ASSIGNED_TO, "P-0", "B-1", change))
-        for change in changes
+        (lambda change=change, each=each: entities.update_relationship(
+            each, ROOT, RelKind.ASSIGNED_TO, "P-0", "B-1", change))
+        for change, each in zip(changes, as_processes(region, len(changes)), strict=True)
     ])  # fmt: skip
     assert not [o for o in outcomes if isinstance(o, Exception)]
     stored = entities.get_relationship(region, ROOT, RelKind.ASSIGNED_TO, "P-0", "B-1")

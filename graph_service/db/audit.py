@@ -37,7 +37,7 @@ from neo4j import ManagedTransaction
 
 from graph_service.auth.principal import Principal
 from graph_service.config import Settings
-from graph_service.db.database import AuditPosition, Database
+from graph_service.db.database import Database
 from graph_service.domain.personal import masked
 
 
@@ -91,7 +91,9 @@ def record(db: Database, tx: ManagedTransaction, who: Principal, change: Change)
     """Append one event inside the caller's write transaction; return its number.
 
     The transaction holds the graph's write lock since it began (``execute_write``), and
-    read the trail's head as it took it: no other event can come between."""
+    read the trail's head as it took it: no other event can come between. The event is
+    stored with the transaction's next statement, or as it ends (see
+    :meth:`Database.carry_audit`): record it before the write's last statement."""
     head = db.audit_position(tx)
     event: dict[str, Any] = {
         "seq": head.seq + 1,
@@ -112,8 +114,7 @@ def record(db: Database, tx: ManagedTransaction, who: Principal, change: Change)
     event = {k: v for k, v in event.items() if v is not None}
     digest = _digest(head.hash, event, db.audit_key)
     head_mac = _head_mac(db.audit_key, event["seq"], digest) if db.audit_key else None
-    db.run_in(tx, "audit_append", event=event, hash=digest, head_mac=head_mac)
-    db.audit_advanced(tx, AuditPosition(event["seq"], digest))
+    db.carry_audit(tx, event, digest, head_mac)
     return int(event["seq"])
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple, TypeVar
 
@@ -104,6 +106,26 @@ class AuditPosition(NamedTuple):
     hash: str
 
 
+class Fetch(NamedTuple):
+    """The entities a write names, read with the write lock (see :meth:`Database.execute_write`),
+    as the area scope ``scope`` sees them (None: everything)."""
+
+    ids: Sequence[str]
+    scope: Sequence[str] | None
+
+
+@dataclass
+class _Writing:
+    """What one running write transaction holds: the audit head it read with the write lock
+    (moved on by each event it appends), the entities it named, and the event waiting for
+    the transaction's next statement to carry it (see :meth:`Database.run_in`)."""
+
+    head: AuditPosition
+    fetched: dict[str, Record]
+    pending: dict[str, Any] | None = None
+    fetch_scope: Sequence[str] | None = None
+
+
 class Database:
     """Runs the registry's named queries on one database through one driver."""
 
@@ -124,8 +146,10 @@ class Database:
         self.results = results
         #: signs the audit trail (see :mod:`graph_service.db.audit`); None: plain hashes
         self.audit_key = audit_key
-        # the audit head each running write transaction read with the write lock
-        self._audit_heads: dict[int, AuditPosition] = {}
+        # each running write transaction's state (see _Writing)
+        self._writing: dict[int, _Writing] = {}
+        # this process's writes wait here, not in Neo4j's lock manager (see execute_write)
+        self._write_turn = threading.RLock()
         # None: every transaction tries the server (and waits out the driver's retries)
         self.availability = availability
 
@@ -195,7 +219,9 @@ class Database:
                 neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(work)
             )
 
-    def execute_write(self, work: Callable[[ManagedTransaction], T], label: str = "") -> T:
+    def execute_write(
+        self, work: Callable[[ManagedTransaction], T], label: str = "", fetch: Fetch | None = None
+    ) -> T:
         """Run a transaction function routed as a write, serialised with every other write.
 
         It starts by giving the graph a new data version (see
@@ -206,37 +232,77 @@ class Database:
         every write ends on the same two nodes anyway (the data version, the audit trail's
         head), which writers holding other locks first took in different orders: Neo4j
         found the deadlocks and the driver ran the transactions again, seconds later.
+
+        Writes run one at a time, so what counts is how long each holds the lock: that
+        statement also reads the entities ``fetch`` names (see :meth:`fetched`), and an
+        audit event travels with the statement after it (:meth:`carry_audit`), which
+        saves a write two of its round trips to Neo4j. Within one process, writes wait
+        for their turn before they reach Neo4j: waiting there costs it CPU the writer
+        holding the lock would use.
         """
         bump = self.registry["data_version_bump"].text
+        ids = list(dict.fromkeys(fetch.ids)) if fetch else []
+        scope = list(fetch.scope) if fetch and fetch.scope is not None else None
 
-        def then_bump(tx: ManagedTransaction) -> T:
-            head = tx.run(bump).single()
-            self._audit_heads[id(tx)] = AuditPosition(
-                int(head["seq"] or 0) if head else 0, str(head["hash"] or "") if head else ""
+        def locked(tx: ManagedTransaction) -> T:
+            head = tx.run(bump, ids=ids, scope=scope).single()
+            state = _Writing(
+                head=AuditPosition(int(head["seq"] or 0), str(head["hash"] or ""))
+                if head
+                else AuditPosition(0, ""),
+                fetched={node["id"]: dict(node) for node in (head["nodes"] if head else [])},
+                fetch_scope=scope,
             )
+            self._writing[id(tx)] = state
             try:
-                return work(tx)
+                answer = work(tx)
+                if state.pending is not None:  # no statement came after the event
+                    tx.run(self.registry["audit_append"].text, self._pending_params(state))
+                return answer
             finally:
-                del self._audit_heads[id(tx)]
+                del self._writing[id(tx)]
 
         with (
+            self._write_turn,
             self._reaching(),
             self.driver.session(
                 database=self.database, default_access_mode=neo4j.WRITE_ACCESS
             ) as session,
         ):
             return session.execute_write(
-                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(then_bump)
+                neo4j.unit_of_work(timeout=self.timeout, metadata={"query": label})(locked)
             )
+
+    def fetched(self, tx: ManagedTransaction) -> Mapping[str, Record]:
+        """The entities the write transaction named in ``fetch``, by id, read with the
+        write lock: ``kind``, ``visible`` (in the fetch's scope), ``props``, ``latitude``
+        and ``longitude`` as node_get gives them. An id that does not exist is absent."""
+        return self._writing[id(tx)].fetched
 
     def audit_position(self, tx: ManagedTransaction) -> AuditPosition:
         """The audit trail's last event as this write transaction found it when it took the
-        graph's write lock (see :func:`graph_service.db.audit.record`)."""
-        return self._audit_heads[id(tx)]
+        graph's write lock, moved on by the events it appended since (see
+        :func:`graph_service.db.audit.record`)."""
+        return self._writing[id(tx)].head
 
-    def audit_advanced(self, tx: ManagedTransaction, position: AuditPosition) -> None:
-        """The transaction appended the event at ``position``."""
-        self._audit_heads[id(tx)] = position
+    def carry_audit(
+        self, tx: ManagedTransaction, event: dict[str, Any], digest: str, head_mac: str | None
+    ) -> None:
+        """Append an audit event with the transaction's next statement (or at its end).
+
+        An event already waiting is appended first, on its own: events are appended in the
+        order they are given."""
+        state = self._writing[id(tx)]
+        if state.pending is not None:
+            tx.run(self.registry["audit_append"].text, self._pending_params(state))
+        state.pending = {"event": event, "hash": digest, "head_mac": head_mac}
+        state.head = AuditPosition(int(event["seq"]), digest)
+
+    @staticmethod
+    def _pending_params(state: _Writing) -> dict[str, Any]:
+        pending, state.pending = state.pending, None
+        assert pending is not None
+        return pending
 
     def execute_read_kept(
         self, key: Hashable, work: Callable[[ManagedTransaction], T], label: str = ""
@@ -278,6 +344,11 @@ class Database:
         if set(params) != set(query.params):
             raise ValueError(f"query {name} takes {sorted(query.params)}, got {sorted(params)}")
         text = self._text(query, placeholders or {})
+        state = self._writing.get(id(tx))
+        if state is not None and state.pending is not None:
+            pending = self._pending_params(state)
+            text = self.registry["audit_append_first"].text + "\n" + text
+            params = params | {f"audit_{key}": value for key, value in pending.items()}
         return [record_dict(record) for record in tx.run(text, params)]
 
     def run_requests(

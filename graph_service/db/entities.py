@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from graph_service.auth.principal import Principal
 from graph_service.db import audit, org_areas
-from graph_service.db.database import Database
+from graph_service.db.database import Database, Fetch
 from graph_service.db.plans import Plan, step
-from graph_service.db.scope import visible_ids, visible_ids_plan, visible_kinds
+from graph_service.db.scope import visible_ids, visible_ids_plan
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
 from graph_service.domain.personal import masked
@@ -93,10 +93,21 @@ def _stored_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[dict
     return _fields_of(rows[0])
 
 
-def _stored_node(
-    db: Database, tx: ManagedTransaction, who: Principal, kind: NodeKind, node_id: str
+def _fetched_node(
+    db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: str
 ) -> dict[str, Any]:
-    return db.run_plan_in(tx, _stored_node_plan(who, kind, node_id))
+    """A node the write transaction fetched with its lock (``Fetch([node_id], who.scope)``):
+    its fields, or not found unless it exists, is a ``kind`` and lies in the scope."""
+    node = db.fetched(tx).get(node_id)
+    if node is None or node["kind"] != kind.value or not node["visible"]:
+        raise _not_found(kind, node_id)
+    return _fields_of(node)
+
+
+def _fetched_kinds(db: Database, tx: ManagedTransaction, ids: list[str]) -> dict[str, NodeKind]:
+    """The kind of each of ``ids`` that the write transaction fetched and may see."""
+    fetched = db.fetched(tx)
+    return {i: NodeKind(fetched[i]["kind"]) for i in ids if i in fetched and fetched[i]["visible"]}
 
 
 def get_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[NodeIn]:
@@ -136,19 +147,25 @@ def create_node(
     kind = model.kind_of_node
 
     def work(tx: ManagedTransaction) -> None:
-        existing = db.run_in(tx, "entity_exists", id=model.id)
-        if existing:
-            extra = {"existing": existing[0]} if who.scope is None else {}
+        if model.id in db.fetched(tx):
+            existing = db.run_in(tx, "entity_exists", id=model.id)
+            extra = {"existing": existing[0]} if who.scope is None and existing else {}
             raise Conflict(f"id '{model.id}' is already used / 编号已被使用", **extra)
         linked: dict[str, Any] | None = None
         if link is not None:
             rel, other_id = link
-            other_kind = visible_kinds(db, tx, who, [other_id]).get(other_id)
+            other_kind = _fetched_kinds(db, tx, [other_id]).get(other_id)
             if other_kind is None:
                 raise NotFound(f"no node with id '{other_id}' (link_to) / 编号 {other_id} 不存在")
             other = other_kind
             outgoing = _link_direction(kind, rel, other)
             linked = {"type": rel.value, "to" if outgoing else "from": other_id}
+        audit.record(db, tx, who, audit.Change(
+            "node.create", kind=kind.value, target=model.id,
+            targets=[model.id] + ([link[1]] if link else []),
+            after=model.model_dump(mode="json", exclude_none=True),
+            details={"link": linked} if linked else None,
+        ))  # fmt: skip
         db.run_in(tx, "node_create", placeholders={"label": kind},
                   props=model.graph_properties(), location=model.location())  # fmt: skip
         if link is not None:
@@ -166,15 +183,10 @@ def create_node(
                 "link and link_to placing it inside them (e.g. link=located_in&link_to=<a "
                 "building of your area>) / 新建节点须同时关联到您负责的区域内"
             )
-        audit.record(db, tx, who, audit.Change(
-            "node.create", kind=kind.value, target=model.id,
-            targets=[model.id] + ([link[1]] if link else []),
-            after=model.model_dump(mode="json", exclude_none=True),
-            details={"link": linked} if linked else None,
-        ))  # fmt: skip
 
+    fetch = Fetch([model.id] + ([link[1]] if link else []), who.scope)
     try:
-        db.execute_write(work, "node_create")
+        db.execute_write(work, "node_create", fetch)
     except ConstraintError as exc:  # a concurrent create won the race
         raise Conflict(f"id '{model.id}' is already used / 编号已被使用") from exc
     return _shown(who, model)
@@ -191,15 +203,13 @@ def update_node(
     model_class = NODE_MODELS[kind]
 
     def work(tx: ManagedTransaction) -> NodeIn:
-        fields = _stored_node(db, tx, who, kind, node_id)
+        fields = _fetched_node(db, tx, kind, node_id)
         before = model_class.model_validate(fields)
         fields.update(changes)
         try:
             model = model_class.model_validate(fields)
         except ValidationError as error:
             raise _invalid(error) from error
-        db.run_in(tx, "node_replace", placeholders={"label": kind}, id=node_id,
-                  props=model.graph_properties(), location=model.location())  # fmt: skip
         old = before.model_dump(mode="json", exclude_none=True)
         new = model.model_dump(mode="json", exclude_none=True)
         changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
@@ -207,9 +217,11 @@ def update_node(
             "node.update", kind=kind.value, target=node_id, targets=[node_id],
             before={k: old.get(k) for k in changed}, after={k: new.get(k) for k in changed},
         ))  # fmt: skip
+        db.run_in(tx, "node_replace", placeholders={"label": kind}, id=node_id,
+                  props=model.graph_properties(), location=model.location())  # fmt: skip
         return model
 
-    return _shown(who, db.execute_write(work, "node_update"))
+    return _shown(who, db.execute_write(work, "node_update", Fetch([node_id], who.scope)))
 
 
 def delete_node(
@@ -226,7 +238,7 @@ def delete_node(
     who.require_write()
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
-        fields = _stored_node(db, tx, who, kind, node_id)
+        fields = _fetched_node(db, tx, kind, node_id)
         counted = db.run_in(tx, "node_relationship_counts", id=node_id, scope=who.scope)
         attached = [{k: r[k] for k in ("type", "direction", "count")} for r in counted]
         total = sum(int(r["count"]) for r in attached)
@@ -248,17 +260,17 @@ def delete_node(
                 relationships_outside=outside,
             )
         sources = org_areas.sources_of(db, tx, node_id)
-        db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
-        org_areas.refresh(db, tx, sources, scope=who.scope)
         audit.record(db, tx, who, audit.Change(
             "node.delete", kind=kind.value, target=node_id, targets=[node_id],
             before=NODE_MODELS[kind].model_validate(fields).model_dump(mode="json",
                                                                        exclude_none=True),
             details={"relationships_deleted": attached},
         ))  # fmt: skip
+        db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
+        org_areas.refresh(db, tx, sources, scope=who.scope)
         return {"deleted": node_id, "kind": kind.value, "relationships_deleted": attached}
 
-    return db.execute_write(work, "node_delete")
+    return db.execute_write(work, "node_delete", Fetch([node_id], who.scope))
 
 
 def list_nodes(
@@ -325,8 +337,9 @@ def lucene_escape(text: str) -> str:
 def _ends(
     db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> tuple[NodeKind, NodeKind]:
-    """The kinds of both ends; NotFound unless both exist inside the principal's scope."""
-    seen = visible_kinds(db, tx, who, [from_id, to_id])
+    """The kinds of both ends (fetched with the write lock); NotFound unless both exist
+    inside the principal's scope."""
+    seen = _fetched_kinds(db, tx, [from_id, to_id])
     kinds = []
     for end_id, allowed, side in ((from_id, rel.spec.sources, "from_id"),
                                   (to_id, rel.spec.targets, "to_id")):  # fmt: skip
@@ -353,6 +366,18 @@ def _stored_rel(
     return REL_MODELS[rel].model_validate(fields)
 
 
+def _fetched_rel(
+    db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
+) -> RelIn:
+    """A stored relationship whose ends the write transaction fetched with its lock; not
+    found unless it exists and both ends lie in the scope."""
+    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+    if not rows or len(_fetched_kinds(db, tx, [from_id, to_id])) < len({from_id, to_id}):
+        raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
+    fields = rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
+    return REL_MODELS[rel].model_validate(fields)
+
+
 def get_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
 ) -> RelIn:
@@ -369,19 +394,19 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
                      to_id=model.to_id):  # fmt: skip
             raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
                            "exists / 关系已存在")  # fmt: skip
+        audit.record(db, tx, who, audit.Change(
+            "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
+            targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
+                                                                         exclude_none=True),
+        ))  # fmt: skip
         db.run_in(tx, "rel_create",
                   placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
                   from_id=model.from_id, to_id=model.to_id,
                   props=model.graph_properties())  # fmt: skip
         if rel in org_areas.AREA_RELS:
             org_areas.refresh(db, tx, [model.from_id], scope=who.scope)
-        audit.record(db, tx, who, audit.Change(
-            "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
-            targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
-                                                                         exclude_none=True),
-        ))  # fmt: skip
 
-    db.execute_write(work, "rel_create")
+    db.execute_write(work, "rel_create", Fetch([model.from_id, model.to_id], who.scope))
     return model
 
 
@@ -391,22 +416,22 @@ def update_relationship(
     who.require_write()
 
     def work(tx: ManagedTransaction) -> RelIn:
-        current = _stored_rel(db, tx, who, rel, from_id, to_id)
+        current = _fetched_rel(db, tx, rel, from_id, to_id)
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
             model = REL_MODELS[rel].model_validate(fields)
         except ValidationError as error:
             raise _invalid(error) from error
-        db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
-                  props=model.graph_properties())  # fmt: skip
         audit.record(db, tx, who, audit.Change(
             "rel.update", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
             after=model.model_dump(mode="json", exclude_none=True),
         ))  # fmt: skip
+        db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
+                  props=model.graph_properties())  # fmt: skip
         return model
 
-    return db.execute_write(work, "rel_update")
+    return db.execute_write(work, "rel_update", Fetch([from_id, to_id], who.scope))
 
 
 def delete_relationship(
@@ -415,16 +440,16 @@ def delete_relationship(
     who.require_write()
 
     def work(tx: ManagedTransaction) -> None:
-        current = _stored_rel(db, tx, who, rel, from_id, to_id)
-        db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
-        if rel in org_areas.AREA_RELS:
-            org_areas.refresh(db, tx, [from_id], scope=who.scope)
+        current = _fetched_rel(db, tx, rel, from_id, to_id)
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
         ))  # fmt: skip
+        db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+        if rel in org_areas.AREA_RELS:
+            org_areas.refresh(db, tx, [from_id], scope=who.scope)
 
-    db.execute_write(work, "rel_delete")
+    db.execute_write(work, "rel_delete", Fetch([from_id, to_id], who.scope))
 
 
 def list_relationships(

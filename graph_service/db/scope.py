@@ -12,7 +12,6 @@ from neo4j import ManagedTransaction
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.plans import Plan, step
-from graph_service.domain.kinds import NodeKind
 from graph_service.errors import InvalidInput, NotFound
 
 
@@ -25,18 +24,6 @@ def visible_ids_plan(who: Principal, ids: list[str]) -> Plan[set[str]]:
 def visible_ids(db: Database, tx: ManagedTransaction, who: Principal, ids: list[str]) -> set[str]:
     """Which of ``ids`` exist and lie in the principal's scope."""
     return db.run_plan_in(tx, visible_ids_plan(who, ids))
-
-
-def visible_kinds(
-    db: Database, tx: ManagedTransaction, who: Principal, ids: list[str]
-) -> dict[str, NodeKind]:
-    """The kind of each of ``ids`` that exists and lies in the principal's scope, in one
-    query (an unscoped principal's skips the scope test)."""
-    if who.scope is None:
-        rows = db.run_in(tx, "entity_labels", ids=ids)
-        return {row["id"]: NodeKind(row["label"]) for row in rows}
-    rows = db.run_in(tx, "visible_kinds", ids=ids, scope=who.scope)
-    return {row["id"]: NodeKind(row["kind"]) for row in rows}
 
 
 def scoped_area_plan(who: Principal, area: str | None) -> Plan[str | None]:
