@@ -51,7 +51,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph_service.domain.gaps import MEETING_PERIOD_DAYS, RULES
+from graph_service.domain.gaps import (
+    DECLARED,
+    MEETING_PERIOD_DAYS,
+    RuleSettings,
+    load_rule_settings,
+)
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES
 from loaders.ground_truth import GapEvaluator, GapSets
@@ -1192,14 +1197,20 @@ _UNIT_WEIGHTS = tuple(weight for _, weight in _UNIT_KINDS)
 # ---- entry points ----------------------------------------------------------------------------
 
 
-def generate(seed: int, scale: str, out_dir: Path, *, as_of: dt.date = DEFAULT_AS_OF) -> Path:
+def generate(
+    seed: int, scale: str, out_dir: Path, *, as_of: dt.date = DEFAULT_AS_OF,
+    rules: RuleSettings | None = None,
+) -> Path:  # fmt: skip
     """Write a region of ``scale`` into ``out_dir`` (CSV per table + manifest); return it.
 
-    The same ``(seed, scale, as_of)`` gives byte-identical files.
+    The same ``(seed, scale, as_of)`` gives byte-identical files. The manifest's gaps are
+    those of the rules ``rules`` turns on, with its options (default: every rule, with the
+    declared options); the region itself does not depend on them.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale '{scale}': one of {', '.join(SCALES)}")
-    return generate_region(seed, SCALES[scale], out_dir, as_of=as_of, scale_name=scale)
+    return generate_region(seed, SCALES[scale], out_dir, as_of=as_of, scale_name=scale,
+                           rules=rules)  # fmt: skip
 
 
 def generate_region(
@@ -1209,9 +1220,10 @@ def generate_region(
     *,
     as_of: dt.date = DEFAULT_AS_OF,
     scale_name: str = "custom",
+    rules: RuleSettings | None = None,
 ) -> Path:
     """Write a region of any shape, e.g. a small one with every level repeated for a test."""
-    evaluator = GapEvaluator(as_of)
+    evaluator = GapEvaluator(as_of, rules=rules)
     writer = BundleWriter(out_dir, evaluator)
     try:
         _Region(random.Random(seed), spec, writer, as_of).run()
@@ -1232,7 +1244,7 @@ def write_manifest(
     lines.append(",\n".join(f"  {json.dumps(key)}: {count}" for key, count in counts.items()))
     lines += [" },", ' "gaps": {']
     blocks = []
-    for rule in RULES:
+    for rule in (rule for rule in DECLARED if rule.code in gaps):  # the rules that are on
         pairs = sorted(gaps[rule.code], key=lambda pair: (pair[0], pair[1] or ""))
         rows = ",\n".join(f"   {json.dumps(list(pair))}" for pair in pairs)
         blocks.append(f'  "{rule.code}": [\n{rows}\n  ]' if pairs else f'  "{rule.code}": []')
@@ -1241,7 +1253,8 @@ def write_manifest(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``--seed S --scale community|subdistrict|district|city --out DIR [--as-of DATE]``."""
+    """``--seed S --scale community|subdistrict|district|city --out DIR [--as-of DATE]
+    [--rules FILE]``."""
     parser = argparse.ArgumentParser(
         prog="graph-service generate",
         description="Generate an illustrative region with its gap manifest / 生成示例区域数据",
@@ -1251,9 +1264,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=DEFAULT_AS_OF,
                         help="the date gaps are evaluated on (default 2026-06-30)")  # fmt: skip
+    parser.add_argument("--rules", type=Path, default=None,
+                        help="a rules file (TOML) for the manifest's gaps (default: the "
+                             "declared rules and options)")  # fmt: skip
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    out = generate(args.seed, args.scale, args.out, as_of=args.as_of)
+    rules = load_rule_settings(args.rules)
+    out = generate(args.seed, args.scale, args.out, as_of=args.as_of, rules=rules)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     nodes = sum(manifest["counts"][t.key] for t in TABLES if t.is_node)
     rels = sum(manifest["counts"][t.key] for t in TABLES if not t.is_node)

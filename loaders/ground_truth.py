@@ -3,7 +3,9 @@
 The rules are stated once, in the docstring of :mod:`graph_service.domain.gaps`. The Cypher
 queries implement them against the graph; this module implements them a second time, over
 import tables, so that a generated region can ship the set of gaps it holds
-(``manifest.json``) and the queries can be tested against an independent answer.
+(``manifest.json``) and the queries can be tested against an independent answer. It reads
+the same :class:`~graph_service.domain.gaps.RuleSettings` as the service (which rules are
+on, their kinds, periods and thresholds): pass a deployment's, or get the defaults.
 
 Rows are *typed*: each row is what ``Table.model.model_validate(raw).graph_properties()``
 gives (enum values as their English value, dates as :class:`datetime.date`, ``None`` or an
@@ -46,13 +48,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from graph_service.domain.gaps import (
-    BRANCH_KIND_VALUES,
-    COMMERCIAL_BUILDING_KINDS,
-    DEFAULT_COUNTED_UNIT_KINDS,
-    MEETING_PERIOD_DAYS,
-    RULES,
-)
+from graph_service.domain.gaps import RuleSettings, default_rule_settings
 from graph_service.domain.models import RelIn
 from graph_service.domain.tables import TABLES, Table, table_named
 
@@ -64,7 +60,6 @@ GapSets = dict[str, set[Pair]]
 
 WORKING_COMMITTEE = "working_committee"
 PARTY_MEMBER_STATUSES = frozenset({"formal", "probationary"})
-UNCOVERED_UNIT_KINDS = frozenset({"non_public_enterprise", "social_organization"})
 
 _TABLE_KEYS = frozenset(table.key for table in TABLES)
 
@@ -73,19 +68,23 @@ def evaluate_gaps(
     tables: Mapping[str, Iterable[Mapping[str, Any]]],
     as_of: dt.date,
     *,
-    counted_unit_kinds: Collection[str] = DEFAULT_COUNTED_UNIT_KINDS,
-    meeting_period_days: Mapping[str, int] = MEETING_PERIOD_DAYS,
+    rules: RuleSettings | None = None,
+    counted_unit_kinds: Collection[str] | None = None,
+    meeting_period_days: Mapping[str, int] | None = None,
 ) -> GapSets:
     """Every rule's gaps as of ``as_of``: rule code → set of (subject id, related id).
 
     ``tables`` maps a table key (``units``, ``assigned_to`` …, or its Chinese name) to its
     typed rows; each iterable is read once, so generators that stream a file are fine. Every
-    code of :data:`~graph_service.domain.gaps.RULES` is in the result, with an empty set
-    when nothing fails it.
+    code of a rule that is on in ``rules`` (default: every rule, with its declared options)
+    is in the result, with an empty set when nothing fails it. ``counted_unit_kinds`` and
+    ``meeting_period_days`` replace the kinds of REACH_UNIT_UNTIED and the periods of
+    SCHED_MEETING_OVERDUE that ``rules`` gives.
     """
     evaluator = GapEvaluator(
-        as_of, counted_unit_kinds=counted_unit_kinds, meeting_period_days=meeting_period_days
-    )
+        as_of, rules=rules, counted_unit_kinds=counted_unit_kinds,
+        meeting_period_days=meeting_period_days,
+    )  # fmt: skip
     for key, rows in tables.items():
         evaluator.add_all(key, rows)
     return evaluator.result()
@@ -156,16 +155,30 @@ class GapEvaluator:
         self,
         as_of: dt.date,
         *,
-        counted_unit_kinds: Collection[str] = DEFAULT_COUNTED_UNIT_KINDS,
-        meeting_period_days: Mapping[str, int] = MEETING_PERIOD_DAYS,
+        rules: RuleSettings | None = None,
+        counted_unit_kinds: Collection[str] | None = None,
+        meeting_period_days: Mapping[str, int] | None = None,
     ) -> None:
         self.as_of = as_of
-        self._counted_kinds = frozenset(counted_unit_kinds)
-        self._periods = dict(meeting_period_days)
+        self.rules = rules or default_rule_settings()
+        kinds = self.rules.kinds
+        self._counted_kinds = frozenset(
+            kinds["REACH_UNIT_UNTIED"] if counted_unit_kinds is None else counted_unit_kinds
+        )
+        self._periods = dict(
+            self.rules.periods["SCHED_MEETING_OVERDUE"]
+            if meeting_period_days is None else meeting_period_days
+        )  # fmt: skip
+        self._building_kinds = frozenset(kinds["ORG_BUILDING_UNCOVERED"])
+        self._officer_building_kinds = frozenset(kinds["TEAM_BUILDING_NO_OFFICER"])
+        self._uncovered_unit_kinds = frozenset(kinds["ORG_UNIT_UNCOVERED"])
+        self._branch_kinds = frozenset(kinds["TEAM_BRANCH_NO_OFFICER"])
+        self._min_formal = self.rules.thresholds["ORG_UNIT_NEEDS_OWN_ORG"]["min_formal_members"]
         # nodes: only what a rule reads
         self._area_level: dict[str, str] = {}
         self._buildings: set[str] = set()
-        self._commercial_buildings: set[str] = set()
+        self._commercial_buildings: set[str] = set()  # of a kind ORG_BUILDING_UNCOVERED counts
+        self._officer_buildings: set[str] = set()  # of a kind TEAM_BUILDING_NO_OFFICER counts
         self._parks: set[str] = set()
         self._unit_kind: dict[str, str] = {}
         self._unit_formal: dict[str, int] = {}
@@ -259,8 +272,11 @@ class GapEvaluator:
 
     def _building(self, row: Mapping[str, Any]) -> None:
         self._buildings.add(row["id"])
-        if str(row.get("kind") or "commercial") in COMMERCIAL_BUILDING_KINDS:
+        kind = str(row.get("kind") or "commercial")
+        if kind in self._building_kinds:
             self._commercial_buildings.add(row["id"])
+        if kind in self._officer_building_kinds:
+            self._officer_buildings.add(row["id"])
 
     def _park(self, row: Mapping[str, Any]) -> None:
         self._parks.add(row["id"])
@@ -337,7 +353,8 @@ class GapEvaluator:
     # ---- evaluation ----------------------------------------------------------------------
 
     def result(self) -> GapSets:
-        """Every rule code (in the order of ``RULES``) → its set of (subject, related) pairs."""
+        """Every code of a rule that is on (in the order of ``RULES``) → its set of
+        (subject, related) pairs."""
         found: dict[str, Iterable[Pair]] = {
             "ORG_BUILDING_UNCOVERED": _alone(self._commercial_buildings - self._covered),
             "ORG_PARK_UNCOVERED": _alone(self._parks - self._covered),
@@ -347,9 +364,9 @@ class GapEvaluator:
             "TEAM_BRANCH_NO_OFFICER": _alone(
                 org
                 for org, kind in self._org_kind.items()
-                if kind in BRANCH_KIND_VALUES and org not in self._with_officer
+                if kind in self._branch_kinds and org not in self._with_officer
             ),
-            "TEAM_BUILDING_NO_OFFICER": _alone(self._commercial_buildings - self._with_officer),
+            "TEAM_BUILDING_NO_OFFICER": _alone(self._officer_buildings - self._with_officer),
             "TEAM_PARK_NO_OFFICER": _alone(self._parks - self._with_officer),
             "TEAM_COMMUNITY_NO_REPORTED": _alone(self._communities() - self._with_reported),
             "TEAM_COMMUNITY_NO_POSTS": _alone(
@@ -367,7 +384,7 @@ class GapEvaluator:
                 {unit for unit, _ in self._memberships} - self._claimants
             ),
         }
-        return {rule.code: set(found[rule.code]) for rule in RULES}
+        return {rule.code: set(found[rule.code]) for rule in self.rules.enabled}
 
     def _communities(self) -> set[str]:
         return {area for area, level in self._area_level.items() if level == "community"}
@@ -375,7 +392,7 @@ class GapEvaluator:
     def _uncovered_units(self) -> Iterator[str]:
         covered_places = self._covered & (self._buildings | self._parks)
         for unit, kind in self._unit_kind.items():
-            if kind not in UNCOVERED_UNIT_KINDS:
+            if kind not in self._uncovered_unit_kinds:
                 continue
             if unit in self._with_own_org or unit in self._covered:
                 continue
@@ -389,7 +406,7 @@ class GapEvaluator:
         )
         for unit in self._unit_kind:
             formal = max(self._unit_formal.get(unit, 0), employed_formal[unit])
-            if formal >= 3 and unit not in self._with_own_org:
+            if formal >= self._min_formal and unit not in self._with_own_org:
                 yield unit
 
     def _untied_units(self) -> Iterator[str]:

@@ -1,7 +1,9 @@
-// name: org_unit_needs_own_org
-// mode: read
-// params: as_of, area, skip, limit
-// purpose: ORG_UNIT_NEEDS_OWN_ORG: Units with 3 or more formal party members (the larger of the formal_party_members property and the formal members currently EMPLOYED_BY the unit) and no current ESTABLISHED_IN organization. Impact: those formal party members. Area filter: walks down from $area's subtree. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+// rule: ORG_UNIT_NEEDS_OWN_ORG
+// params: as_of, area, min_formal_members
+// carries: declared, employed
+// impact: condition
+// detail: {declared_formal_members: declared, employed_formal_members: employed}
+// purpose: Units with $min_formal_members (default 3) or more formal party members (the larger of the formal_party_members property and the formal members currently EMPLOYED_BY the unit) and no current ESTABLISHED_IN organization. Impact: those formal party members. Area filter: walks down from $area's subtree.
 CALL () {
   WITH 1 AS everything WHERE $area IS NULL
   CALL () {
@@ -22,48 +24,27 @@ CALL () {
     }
     WITH n WHERE NOT EXISTS {
       MATCH (:PartyOrg)-[o:ESTABLISHED_IN]->(n)
-      WHERE (o.since IS NULL OR o.since <= $as_of) AND (o.until IS NULL OR o.until >= $as_of)
+      WHERE {{> current o}}
     }
     RETURN n
   }
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  MATCH {{> located_under n:Unit}}
   WITH DISTINCT n
   WITH n WHERE NOT EXISTS {
     MATCH (:PartyOrg)-[o:ESTABLISHED_IN]->(n)
-    WHERE (o.since IS NULL OR o.since <= $as_of) AND (o.until IS NULL OR o.until >= $as_of)
+    WHERE {{> current o}}
   }
   RETURN n
 }
-// fewer than 3 people employed at all: fewer than 3 formal members (a degree check)
+// fewer people employed at all than the threshold: fewer formal members (a degree check)
 WITH n, coalesce(n.formal_party_members, 0) AS declared
-WHERE declared >= 3 OR COUNT { (n)<-[:EMPLOYED_BY]-() } >= 3
+WHERE declared >= $min_formal_members OR COUNT { (n)<-[:EMPLOYED_BY]-() } >= $min_formal_members
 WITH n, declared, COUNT {
        MATCH (:Person {party_status: 'formal'})-[e:EMPLOYED_BY]->(n)
-       WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
+       WHERE {{> current e}}
      } AS employed
 WITH n, declared, employed,
      CASE WHEN declared >= employed THEN declared ELSE employed END AS impact
-WHERE impact >= 3
-ORDER BY impact DESC, n.id
-WITH collect({n: n, declared: declared, employed: employed, impact: impact}) AS gaps
-WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
-UNWIND page AS g
-WITH total, g.n AS n, g.declared AS declared, g.employed AS employed, g.impact AS impact
-CALL (n) {
-  // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
-  OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
-  WITH a ORDER BY length(here), a.id LIMIT 1
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
-  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
-  WITH up ORDER BY length(up) DESC LIMIT 1
-  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
-         AS area_path
-}
-RETURN n.id AS id, n.name AS name, 'Unit' AS kind,
-       n.kind AS subkind, area_path,
-       null AS related_id, null AS related_name, impact,
-       {declared_formal_members: declared, employed_formal_members: employed} AS detail,
-       total
-ORDER BY impact DESC, id
+WHERE impact >= $min_formal_members

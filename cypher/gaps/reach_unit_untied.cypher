@@ -1,7 +1,6 @@
-// name: reach_unit_untied
-// mode: read
-// params: as_of, area, kinds, skip, limit
-// purpose: REACH_UNIT_UNTIED: Units of a counted kind (in $kinds) with no current MEMBER_UNIT_OF to any committee. Impact: the unit's formal party members. Area filter: walks down from $area's subtree. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+// rule: REACH_UNIT_UNTIED
+// params: as_of, area, kinds
+// purpose: Units of a counted kind (in $kinds) with no current MEMBER_UNIT_OF to any committee. Impact: the unit's formal party members. Area filter: walks down from $area's subtree.
 CALL () {
   WITH 1 AS everything WHERE $area IS NULL
   CALL () {
@@ -22,46 +21,18 @@ CALL () {
     }
     WITH n WHERE n.kind IN $kinds AND NOT EXISTS {
       MATCH (n)-[m:MEMBER_UNIT_OF]->(:Committee)
-      WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+      WHERE {{> current m}}
     }
     RETURN n
   }
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Unit)
+  MATCH {{> located_under n:Unit}}
   WHERE n.kind IN $kinds
   WITH DISTINCT n
   WITH n WHERE NOT EXISTS {
     MATCH (n)-[m:MEMBER_UNIT_OF]->(:Committee)
-    WHERE (m.since IS NULL OR m.since <= $as_of) AND (m.until IS NULL OR m.until >= $as_of)
+    WHERE {{> current m}}
   }
   RETURN n
 }
-WITH n, coalesce(n.formal_party_members, 0) AS declared,
-     COUNT {
-       MATCH (:Person {party_status: 'formal'})-[e:EMPLOYED_BY]->(n)
-       WHERE (e.since IS NULL OR e.since <= $as_of) AND (e.until IS NULL OR e.until >= $as_of)
-     } AS employed
-WITH n, declared, employed,
-     CASE WHEN declared >= employed THEN declared ELSE employed END AS impact
-ORDER BY impact DESC, n.id
-WITH collect({n: n, impact: impact}) AS gaps
-WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
-UNWIND page AS g
-WITH total, g.n AS n, g.impact AS impact
-CALL (n) {
-  // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
-  OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
-  WITH a ORDER BY length(here), a.id LIMIT 1
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
-  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
-  WITH up ORDER BY length(up) DESC LIMIT 1
-  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
-         AS area_path
-}
-RETURN n.id AS id, n.name AS name, 'Unit' AS kind,
-       n.kind AS subkind, area_path,
-       null AS related_id, null AS related_name, impact,
-       {} AS detail,
-       total
-ORDER BY impact DESC, id

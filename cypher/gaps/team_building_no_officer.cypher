@@ -1,7 +1,6 @@
-// name: team_building_no_officer
-// mode: read
-// params: as_of, area, kinds, skip, limit
-// purpose: TEAM_BUILDING_NO_OFFICER: Commercial buildings (kind in $kinds) with no current ASSIGNED_TO. Impact: units located in the building. Area filter: walks down from $area's subtree. One row per gap on the page [$skip, $skip + $limit), sorted by impact descending then id; every row carries the total.
+// rule: TEAM_BUILDING_NO_OFFICER
+// params: as_of, area, kinds
+// purpose: Commercial buildings (kind in $kinds) with no current ASSIGNED_TO. Impact: units located in the building. Area filter: walks down from $area's subtree.
 CALL () {
   WITH 1 AS everything WHERE $area IS NULL
   CALL () {
@@ -22,41 +21,18 @@ CALL () {
     }
     WITH n WHERE n.kind IN $kinds AND NOT EXISTS {
       MATCH (:Person)-[a:ASSIGNED_TO]->(n)
-      WHERE (a.since IS NULL OR a.since <= $as_of) AND (a.until IS NULL OR a.until >= $as_of)
+      WHERE {{> current a}}
     }
     RETURN n
   }
   RETURN n
   UNION ALL
-  MATCH (:Area {id: $area})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(n:Building)
+  MATCH {{> located_under n:Building}}
   WHERE n.kind IN $kinds
   WITH DISTINCT n
   WITH n WHERE NOT EXISTS {
     MATCH (:Person)-[a:ASSIGNED_TO]->(n)
-    WHERE (a.since IS NULL OR a.since <= $as_of) AND (a.until IS NULL OR a.until >= $as_of)
+    WHERE {{> current a}}
   }
   RETURN n
 }
-WITH n, COUNT { (n)<-[:LOCATED_IN]-(:Unit) }
-       + COUNT { (n:Park)<-[:LOCATED_IN]-(:Building)<-[:LOCATED_IN]-(:Unit) } AS impact
-ORDER BY impact DESC, n.id
-WITH collect({n: n, impact: impact}) AS gaps
-WITH size(gaps) AS total, gaps[$skip..$skip + $limit] AS page
-UNWIND page AS g
-WITH total, g.n AS n, g.impact AS impact
-CALL (n) {
-  // the nearest area the node is LOCATED_IN (through a building or park), then PART_OF up
-  OPTIONAL MATCH here = (n)-[:LOCATED_IN*1..3]->(a:Area)
-  WITH a ORDER BY length(here), a.id LIMIT 1
-  OPTIONAL MATCH up = (a)-[:PART_OF*0..8]->(top:Area)
-  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
-  WITH up ORDER BY length(up) DESC LIMIT 1
-  RETURN [x IN coalesce(reverse(nodes(up)), []) | {id: x.id, name: x.name, level: x.level}]
-         AS area_path
-}
-RETURN n.id AS id, n.name AS name, 'Building' AS kind,
-       n.kind AS subkind, area_path,
-       null AS related_id, null AS related_name, impact,
-       {} AS detail,
-       total
-ORDER BY impact DESC, id

@@ -1,10 +1,12 @@
 """The gap repository: one rule's gaps a page at a time, counts, and the coverage summary.
 
-Each rule of :data:`graph_service.domain.gaps.RULES` has two named queries:
-``cypher/gaps/<code>.cypher`` lists its gaps (a page, sorted by impact, then id, every
-row carrying the total) and ``cypher/gaps/counts/<code>_count.cypher`` counts them in
-an area and any of the areas under it at once. Both take ``$as_of`` and an area (null =
-everywhere); some take the rule's ``$kinds`` or the meeting ``$periods``.
+Each rule of :data:`graph_service.domain.gaps.RULES` has two named queries, both composed
+by the registry from its condition (``cypher/gaps/<code>.cypher``): ``<code>`` lists its
+gaps (a page, sorted by impact, then id, every row carrying the total) and ``<code>_count``
+counts them in an area and any of the areas under it at once. Both take ``$as_of`` and an
+area (null = everywhere), and the rule's options as its declaration names them (``$kinds``,
+``$periods``, thresholds), valued by the deployment's rules file (``registry.rules``).
+Rules the rules file turns off are neither listed, counted nor found.
 
 Where a subject is (its area, which the area filter and ``area_path`` use):
 
@@ -48,22 +50,9 @@ from graph_service.db.database import Database
 from graph_service.db.plans import ID_LENGTHS, KeptRead, Plan, PlanningSteps, Step, no_id, step
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
-from graph_service.domain.gaps import (
-    BRANCH_KIND_VALUES,
-    COMMERCIAL_BUILDING_KINDS,
-    DEFAULT_COUNTED_UNIT_KINDS,
-    MEETING_PERIOD_DAYS,
-    RULES,
-    RULES_BY_CODE,
-    GapRule,
-)
-from graph_service.domain.kinds import (
-    BilingualEnum,
-    BuildingKind,
-    CommitteeKind,
-    OrgKind,
-    UnitKind,
-)
+from graph_service.domain.gaps import RULES as RULES  # the default catalogue (tests import it here)
+from graph_service.domain.gaps import RULES_BY_CODE, GapRule, Rate, RuleSettings
+from graph_service.domain.kinds import CommitteeKind
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.gaps import (
     AreaCoverage,
@@ -77,20 +66,12 @@ from graph_service.schemas.gaps import (
 
 MAX_LIMIT = 1000
 
-# Units whose organization coverage is measured (ORG_UNIT_UNCOVERED, the summary).
-ORG_COVERED_UNIT_KINDS: tuple[str, ...] = (
-    UnitKind.NON_PUBLIC_ENTERPRISE.value,
-    UnitKind.SOCIAL_ORGANIZATION.value,
-)
-
-# Rules that take $kinds: the subject kinds they count by default, and the enumeration
-# a caller's kinds (English or Chinese) are read with.
-RULE_KINDS: dict[str, tuple[tuple[str, ...], type[BilingualEnum]]] = {
-    "ORG_BUILDING_UNCOVERED": (COMMERCIAL_BUILDING_KINDS, BuildingKind),
-    "ORG_UNIT_UNCOVERED": (ORG_COVERED_UNIT_KINDS, UnitKind),
-    "TEAM_BRANCH_NO_OFFICER": (BRANCH_KIND_VALUES, OrgKind),
-    "TEAM_BUILDING_NO_OFFICER": (COMMERCIAL_BUILDING_KINDS, BuildingKind),
-    "REACH_UNIT_UNTIED": (DEFAULT_COUNTED_UNIT_KINDS, UnitKind),
+# The rules whose kinds the coverage summary's denominators count (the same kinds their
+# gaps are counted by): commercial buildings, covered unit kinds, branch kinds.
+_DENOMINATOR_KINDS = {
+    "building_kinds": "ORG_BUILDING_UNCOVERED",
+    "unit_kinds": "ORG_UNIT_UNCOVERED",
+    "branch_kinds": "TEAM_BRANCH_NO_OFFICER",
 }
 
 
@@ -107,38 +88,42 @@ def count_query(code: str) -> str:
 # ---- arguments ------------------------------------------------------------------------------
 
 
-def _rule(code: str) -> GapRule:
+def _rule(rules: RuleSettings, code: str) -> GapRule:
     rule = RULES_BY_CODE.get(code.strip().upper())
-    if rule is None:
-        raise NotFound(
-            f"no gap rule {code!r}; the rules are: " + ", ".join(r.code for r in RULES),
-            code=code,
-        )
+    if rule is None or not rules.is_on(rule.code):
+        why = "turned off by this deployment's rules file; " if rule is not None else ""
+        codes = ", ".join(r.code for r in rules.enabled)
+        raise NotFound(f"no gap rule {code!r} ({why}the rules are: {codes})", code=code)
     return rule
 
 
-def _kinds(rule: GapRule, kinds: Sequence[str] | None) -> list[str] | None:
-    """The rule's $kinds: the caller's (validated, English values) or the default."""
-    spec = RULE_KINDS.get(rule.code)
-    if spec is None:
+def _kinds(rules: RuleSettings, rule: GapRule, kinds: Sequence[str] | None) -> list[str] | None:
+    """The rule's $kinds: the caller's (validated, English values) or the deployment's."""
+    if rule.kinds is None:
         if kinds is not None:
             raise InvalidInput(f"rule {rule.code} takes no kinds", field="kinds")
         return None
-    default, enum = spec
     if kinds is None:
-        return list(default)
+        return list(rules.kinds[rule.code])
     values: list[str] = []
     for kind in kinds:
         try:
-            values.append(enum.parse(kind).value)
+            values.append(rule.kinds.enum.parse(kind).value)
         except ValueError as exc:
             raise InvalidInput(str(exc), field="kinds") from None
     return values
 
 
-def _periods(periods: Mapping[str, int] | None) -> dict[str, int]:
-    """Meeting periods in days by committee kind: the defaults, with the caller's on top."""
-    out = dict(MEETING_PERIOD_DAYS)
+def _periods(
+    rules: RuleSettings, rule: GapRule, periods: Mapping[str, int] | None
+) -> dict[str, int] | None:
+    """The rule's meeting periods in days by committee kind: the deployment's, with the
+    caller's on top (None for a rule without periods)."""
+    if not rule.periods:
+        if periods is not None:
+            raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
+        return None
+    out = dict(rules.periods[rule.code])
     if periods is None:
         return out
     for kind, days in periods.items():
@@ -167,12 +152,12 @@ def _params(registry: QueryRegistry, name: str, values: Mapping[str, Any]) -> di
 
 def list_step(
     registry: QueryRegistry, rule: GapRule, *, as_of: dt.date, area: str | None,
-    kinds: list[str] | None, periods: dict[str, int], skip: int, limit: int,
+    kinds: list[str] | None, periods: dict[str, int] | None, skip: int, limit: int,
 ) -> Step:  # fmt: skip
     """The step of a rule's list query (its arguments already checked)."""
     pool: dict[str, Any] = {
-        "as_of": as_of, "area": area, "areas": [area], "kinds": kinds, "periods": periods,
-        "skip": skip, "limit": limit,
+        **registry.rules.params(rule), "as_of": as_of, "area": area, "areas": [area],
+        "kinds": kinds, "periods": periods, "skip": skip, "limit": limit,
     }  # fmt: skip
     name = list_query(rule.code)
     return step(name, **_params(registry, name, pool))
@@ -180,11 +165,11 @@ def list_step(
 
 def count_step(
     registry: QueryRegistry, rule: GapRule, *, as_of: dt.date, area: str | None,
-    areas: Sequence[str | None], kinds: list[str] | None, periods: dict[str, int],
+    areas: Sequence[str | None], kinds: list[str] | None, periods: dict[str, int] | None,
 ) -> Step:  # fmt: skip
     """The step of a rule's count query for ``areas``, all of them ``area`` or under it."""
-    pool = {"area": area, "areas": list(areas), "as_of": as_of, "kinds": kinds,
-            "periods": periods}  # fmt: skip
+    pool = {**registry.rules.params(rule), "area": area, "areas": list(areas), "as_of": as_of,
+            "kinds": kinds, "periods": periods}  # fmt: skip
     name = count_query(rule.code)
     return step(name, **_params(registry, name, pool))
 
@@ -192,22 +177,32 @@ def count_step(
 def count_steps(
     registry: QueryRegistry, area: str | None, areas: Sequence[str | None], as_of: dt.date
 ) -> list[Step]:
-    """The count step of every rule, with its default kinds and periods."""
+    """The count step of every rule that is on, with the deployment's kinds and periods."""
+    rules = registry.rules
     return [
         count_step(
-            registry, rule, as_of=as_of, area=area, areas=areas, kinds=_kinds(rule, None),
-            periods=_periods(None),
+            registry,
+            rule,
+            as_of=as_of,
+            area=area,
+            areas=areas,
+            kinds=_kinds(rules, rule, None),
+            periods=_periods(rules, rule, None),
         )
-        for rule in RULES
+        for rule in rules.enabled
     ]
 
 
-def denominators_step(area: str, areas: Sequence[str], as_of: dt.date) -> Step:
+def denominators_step(
+    registry: QueryRegistry, area: str, areas: Sequence[str], as_of: dt.date
+) -> Step:
     """The step counting what the coverage rates of ``areas`` are taken over."""
+    kinds = registry.rules.kinds
     return step(
         "coverage_denominators", area=area, areas=list(areas), as_of=as_of,
-        building_kinds=list(COMMERCIAL_BUILDING_KINDS), unit_kinds=list(ORG_COVERED_UNIT_KINDS),
-        branch_kinds=list(BRANCH_KIND_VALUES),
+        building_kinds=list(kinds[_DENOMINATOR_KINDS["building_kinds"]]),
+        unit_kinds=list(kinds[_DENOMINATOR_KINDS["unit_kinds"]]),
+        branch_kinds=list(kinds[_DENOMINATOR_KINDS["branch_kinds"]]),
     )  # fmt: skip
 
 
@@ -247,11 +242,12 @@ def gap_page_read(
     read plan the result cache keeps: :func:`list_gaps` runs it for the CLI, the API
     awaits it (see :mod:`graph_service.db.async_reads`).
 
-    ``kinds`` replaces the subject kinds a rule counts (only for the rules of
-    :data:`RULE_KINDS`); ``periods`` replaces the meeting periods (days) by committee kind
-    for SCHED_MEETING_OVERDUE. Raises :class:`NotFound` for an unknown rule or area and
-    :class:`InvalidInput` for a bad argument. An area-scoped principal asks inside its
-    areas only (see :func:`scoped_area_plan`); related entities outside them are not named.
+    ``kinds`` replaces the subject kinds a rule counts (only for the rules declared with
+    kinds); ``periods`` replaces the meeting periods (days) by committee kind for the rules
+    declared with periods (SCHED_MEETING_OVERDUE). Raises :class:`NotFound` for an unknown
+    rule, one turned off, or an unknown area, and :class:`InvalidInput` for a bad argument.
+    An area-scoped principal asks inside its areas only (see :func:`scoped_area_plan`);
+    related entities outside them are not named.
     """
     _check_page(skip, limit)
     return _gaps_read(registry, who, code, as_of=as_of, area=area, kinds=kinds, periods=periods,
@@ -286,10 +282,9 @@ def _gaps_read(
     limit: int | None,
 ) -> KeptRead[GapPage]:  # fmt: skip
     """A page of a rule's gaps, or every gap (``limit`` None), as a kept read plan."""
-    rule = _rule(code)
-    if rule.code != "SCHED_MEETING_OVERDUE" and periods is not None:
-        raise InvalidInput(f"rule {rule.code} takes no periods", field="periods")
-    rule_kinds, rule_periods = _kinds(rule, kinds), _periods(periods)
+    rules = registry.rules
+    rule = _rule(rules, code)
+    rule_kinds, rule_periods = _kinds(rules, rule, kinds), _periods(rules, rule, periods)
 
     def plan() -> Plan[GapPage]:
         asked = yield from scoped_area_plan(who, area)
@@ -321,7 +316,7 @@ def _gaps_read(
         )  # fmt: skip
 
     key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
-           skip, limit)  # fmt: skip
+           skip, limit, rules.key())  # fmt: skip
     return KeptRead(key, plan, f"gaps:{rule.code}")
 
 
@@ -369,8 +364,9 @@ def _counts_plan(
 ) -> Plan[dict[str | None, dict[str, int]]]:
     """The count of every rule's gaps (default kinds) in each of ``areas``, all of them
     ``area`` or under it; ``area=None, areas=[None]`` counts everywhere."""
-    out: dict[str | None, dict[str, int]] = {a: {rule.code: 0 for rule in RULES} for a in areas}
-    for rule, counted in zip(RULES, count_steps(registry, area, areas, as_of), strict=True):
+    enabled = registry.rules.enabled
+    out: dict[str | None, dict[str, int]] = {a: {rule.code: 0 for rule in enabled} for a in areas}
+    for rule, counted in zip(enabled, count_steps(registry, area, areas, as_of), strict=True):
         for row in (yield counted):
             out[row["area"]][rule.code] = int(row["total"])
     return out
@@ -382,7 +378,8 @@ def gap_counts_read(
     """How many gaps of each rule there are as of a date, in an area or everywhere
     (everywhere the principal may look), as a read plan the result cache keeps.
 
-    The keys are every rule code, in catalogue order (zero counts included).
+    The keys are the code of every rule that is on, in catalogue order (zero counts
+    included).
     """
 
     def plan() -> Plan[dict[str, int]]:
@@ -391,7 +388,8 @@ def gap_counts_read(
             yield from _area_plan(asked)
         return (yield from _counts_plan(registry, asked, [asked], as_of))[asked]
 
-    return KeptRead(("counts", _who(who), as_of, area), plan, "gaps:count")
+    key = ("counts", _who(who), as_of, area, registry.rules.key())
+    return KeptRead(key, plan, "gaps:count")
 
 
 def count_gaps(
@@ -411,6 +409,9 @@ def coverage_summary_read(
     """The three coverage rates and the gap counts of an area and of each child area, as
     a read plan the result cache keeps.
 
+    Each rate is made of the parts the rules declare (:class:`SummaryPart`), each part the
+    things of its denominator not among the rule's gaps, over all of them:
+
     * organization (组织大覆盖): commercial buildings, parks, and non-public enterprises and
       social organizations not in ORG_BUILDING_UNCOVERED / ORG_PARK_UNCOVERED /
       ORG_UNIT_UNCOVERED, over all of them;
@@ -419,7 +420,8 @@ def coverage_summary_read(
     * team (队伍大覆盖): branches, commercial buildings and parks not in
       TEAM_BRANCH_NO_OFFICER / TEAM_BUILDING_NO_OFFICER / TEAM_PARK_NO_OFFICER, over all.
 
-    A rate is null when its denominator is 0. Raises :class:`NotFound` for an unknown area.
+    A rule turned off has no part. A rate is null when its denominator is 0. Raises
+    :class:`NotFound` for an unknown area.
     """
 
     def plan() -> Plan[CoverageSummary]:
@@ -427,17 +429,19 @@ def coverage_summary_read(
         area = yield from _area_plan(area_id)
         ids = [area_id, *(child["id"] for child in area["children"])]
         counts = yield from _counts_plan(registry, area_id, ids, as_of)
-        rows = yield denominators_step(area_id, ids, as_of)
+        rows = yield denominators_step(registry, area_id, ids, as_of)
         totals = {row["area"]: row for row in rows}
         refs = [AreaRef(id=area["id"], name=area["name"], level=area["level"])]
         refs += [AreaRef(**child) for child in area["children"]]
-        lines = [_coverage(ref, totals[ref.id], counts[ref.id]) for ref in refs]
+        enabled = registry.rules.enabled
+        lines = [_coverage(enabled, ref, totals[ref.id], counts[ref.id]) for ref in refs]
         return CoverageSummary(
-            as_of=as_of, area=lines[0], children=lines[1:], rules=[GapRuleOut.of(r) for r in RULES]
-        )
+            as_of=as_of, area=lines[0], children=lines[1:],
+            rules=[GapRuleOut.of(r) for r in enabled],
+        )  # fmt: skip
 
     # not the key of the rows an older version kept in a shared cache file: a new key
-    key = ("coverage summary", _who(who), as_of, area_id)
+    key = ("coverage summary", _who(who), as_of, area_id, registry.rules.key())
     return KeptRead(key, plan, "coverage:summary")
 
 
@@ -448,28 +452,23 @@ def coverage_summary(
     return db.read_kept(coverage_summary_read(db.registry, who, area_id, as_of=as_of))
 
 
-def _coverage(area: AreaRef, totals: Mapping[str, Any], gaps: dict[str, int]) -> AreaCoverage:
-    def part(total_key: str, code: str) -> CoverageRate:
-        total = int(totals[total_key])
-        return CoverageRate.of(total - gaps[code], total)
-
-    organization = {
-        "buildings": part("buildings", "ORG_BUILDING_UNCOVERED"),
-        "parks": part("parks", "ORG_PARK_UNCOVERED"),
-        "units": part("units", "ORG_UNIT_UNCOVERED"),
-    }
-    team = {
-        "branches": part("branches", "TEAM_BRANCH_NO_OFFICER"),
-        "buildings": part("buildings", "TEAM_BUILDING_NO_OFFICER"),
-        "parks": part("parks", "TEAM_PARK_NO_OFFICER"),
-    }
+def _coverage(
+    enabled: Sequence[GapRule], area: AreaRef, totals: Mapping[str, Any], gaps: dict[str, int]
+) -> AreaCoverage:
+    parts: dict[Rate, dict[str, CoverageRate]] = {rate: {} for rate in Rate}
+    for rule in enabled:
+        if rule.summary is not None:
+            total = int(totals[rule.summary.part])
+            parts[rule.summary.rate][rule.summary.part] = CoverageRate.of(
+                total - gaps[rule.code], total
+            )
     return AreaCoverage(
         area=area,
-        organization=_sum(organization.values()),
-        organization_parts=organization,
-        leadership=part("memberships", "LEAD_UNIT_UNREPRESENTED"),
-        team=_sum(team.values()),
-        team_parts=team,
+        organization=_sum(parts[Rate.ORGANIZATION].values()),
+        organization_parts=parts[Rate.ORGANIZATION],
+        leadership=_sum(parts[Rate.LEADERSHIP].values()),
+        team=_sum(parts[Rate.TEAM].values()),
+        team_parts=parts[Rate.TEAM],
         gaps=gaps,
     )
 
@@ -492,23 +491,30 @@ def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
     summary send: planning them ahead spares the first of each kind of request after a
     start the planning (a second or more for each of these queries)."""
     run: list[Step] = []
+    rules = registry.rules
     everywhere = [
         list_step(
-            registry, rule, as_of=as_of, area=None, kinds=_kinds(rule, None),
-            periods=_periods(None), skip=0, limit=50,
+            registry,
+            rule,
+            as_of=as_of,
+            area=None,
+            kinds=_kinds(rules, rule, None),
+            periods=_periods(rules, rule, None),
+            skip=0,
+            limit=50,
         )
-        for rule in RULES
+        for rule in rules.enabled
     ]
     everywhere += count_steps(registry, None, [None], as_of)
     for length in ID_LENGTHS:
         area = no_id(length)
         run.append(step("area_with_children", id=area))
-        for rule in RULES:
+        for rule in rules.enabled:
             run.append(list_step(
-                registry, rule, as_of=as_of, area=area, kinds=_kinds(rule, None),
-                periods=_periods(None), skip=0, limit=50,
+                registry, rule, as_of=as_of, area=area, kinds=_kinds(rules, rule, None),
+                periods=_periods(rules, rule, None), skip=0, limit=50,
             ))  # fmt: skip
         for size in LIST_SIZES:
             run += count_steps(registry, area, [area] * size, as_of)
-            run.append(denominators_step(area, [area] * size, as_of))
+            run.append(denominators_step(registry, area, [area] * size, as_of))
     return PlanningSteps(run, everywhere)

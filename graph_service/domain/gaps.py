@@ -1,8 +1,17 @@
 """The catalogue of coverage gaps: each rule's code, what it means, and what closes it.
 
-This is the single statement of the rules. The gap queries (``cypher/gaps/``) implement
-them in Cypher; the region generator (``loaders/generator.py``) evaluates them
-independently in Python to write its ground-truth manifest.
+This is the single statement of the rules. Each rule is one declaration here (code,
+category, subject, texts, what closes it, its options and their defaults, its part in the
+coverage summary) and one condition, ``cypher/gaps/<code>.cypher``, from which the registry
+composes its page and count queries (:func:`graph_service.db.registry.compose_gap_queries`).
+The region generator's answer key (``loaders/ground_truth.py``) evaluates them a second
+time, independently, in Python.
+
+A deployment changes the options, and turns rules off, in a rules file (TOML, see
+``rules.example.toml`` and :func:`load_rule_settings`; the setting ``RULES_FILE`` names it);
+without one every rule is on (but a rule declared off by default) with the defaults declared
+here. The evaluator reads the same
+:class:`RuleSettings`.
 
 Semantics shared by every rule, evaluated "as of" a date D (default: today):
 
@@ -21,7 +30,8 @@ ORG_PARK_UNCOVERED       park: no current COVERS from any PartyOrg.
 ORG_UNIT_UNCOVERED       unit of kind non_public_enterprise or social_organization: no current
                          ESTABLISHED_IN (own org), no current COVERS on the unit, and not
                          LOCATED_IN a building or park that has a current COVERS.
-ORG_UNIT_NEEDS_OWN_ORG   unit with ≥ 3 formal party members and no current ESTABLISHED_IN org.
+ORG_UNIT_NEEDS_OWN_ORG   unit with ≥ min_formal_members (default 3) formal party members and no
+                         current ESTABLISHED_IN org.
                          Formal members = max(unit.formal_party_members or 0, number of persons
                          with party_status 'formal' and a current EMPLOYED_BY to the unit).
 LEAD_UNIT_UNREPRESENTED  (member unit, committee) with a current MEMBER_UNIT_OF and no person with
@@ -53,8 +63,20 @@ SCHED_NO_CLAIMED_PROJECT unit with a current MEMBER_UNIT_OF and no current CLAIM
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from graph_service.domain.kinds import (
+    BilingualEnum,
+    BuildingKind,
+    CommitteeKind,
+    OrgKind,
+    UnitKind,
+)
 
 
 class GapCategory(StrEnum):
@@ -66,54 +88,112 @@ class GapCategory(StrEnum):
     SCHEDULE = "schedule"
 
 
+class Rate(StrEnum):
+    """The three rates of the coverage summary."""
+
+    ORGANIZATION = "organization"
+    LEADERSHIP = "leadership"
+    TEAM = "team"
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """A rule's option ``kinds`` (the query parameter ``$kinds``): the subject kinds it
+    counts by default, and the enumeration a caller's or a rules file's kinds are read with
+    (English or Chinese)."""
+
+    default: tuple[str, ...]
+    enum: type[BilingualEnum]
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    """A rule's part in the coverage summary: the rate it lowers, and the part of that rate
+    (also the key of the denominator counted by ``coverage_denominators``)."""
+
+    rate: Rate
+    part: str
+
+
 @dataclass(frozen=True)
 class GapRule:
     code: str
     category: GapCategory
-    subject: str  # the node label the gap is about
+    subject: str  # the node label the gap is about ('*': several)
     en: str
     zh: str
     fix_en: str
     fix_zh: str
+    kinds: Kinds | None = None
+    # meeting periods in days by committee kind ($periods), when the rule has them
+    periods: tuple[tuple[str, int], ...] = ()
+    # whole numbers the condition compares with, each the query parameter of its name
+    thresholds: tuple[tuple[str, int], ...] = ()
+    summary: SummaryPart | None = None
+    # a rule added later may ship off, so that no deployment's answers change until its
+    # rules file says `enabled = true`
+    on_by_default: bool = True
 
 
+DEFAULT_COUNTED_UNIT_KINDS: tuple[str, ...] = (
+    "government_organ", "state_enterprise", "public_institution", "enterprise", "police_station",
+)  # fmt: skip
+MEETING_PERIOD_DAYS: dict[str, int] = {"big_working_committee": 183, "community": 92}
+BRANCH_KIND_VALUES: tuple[str, ...] = (
+    "branch", "general_branch", "joint_branch", "building_branch", "park_branch",
+)  # fmt: skip
+COMMERCIAL_BUILDING_KINDS: tuple[str, ...] = ("commercial", "mixed")
+ORG_COVERED_UNIT_KINDS: tuple[str, ...] = ("non_public_enterprise", "social_organization")
+
+_BUILDINGS = Kinds(COMMERCIAL_BUILDING_KINDS, BuildingKind)
+_R = Rate
 C = GapCategory
-RULES: tuple[GapRule, ...] = (
+#: every rule declared, in catalogue order (each has its condition file)
+DECLARED: tuple[GapRule, ...] = (
     GapRule("ORG_BUILDING_UNCOVERED", C.ORGANIZATION, "Building",
             "Commercial building covered by no party organization",
             "商务楼宇未被任何党组织覆盖",
             "Set up a building branch or a joint branch that covers it",
-            "组建商务楼宇党支部或联合党支部覆盖该楼宇"),
+            "组建商务楼宇党支部或联合党支部覆盖该楼宇",
+            kinds=_BUILDINGS, summary=SummaryPart(_R.ORGANIZATION, "buildings")),
     GapRule("ORG_PARK_UNCOVERED", C.ORGANIZATION, "Park",
             "Park covered by no party organization",
             "园区未被任何党组织覆盖",
-            "Set up a park branch that covers it", "组建特色园区党支部覆盖该园区"),
+            "Set up a park branch that covers it", "组建特色园区党支部覆盖该园区",
+            summary=SummaryPart(_R.ORGANIZATION, "parks")),
     GapRule("ORG_UNIT_UNCOVERED", C.ORGANIZATION, "Unit",
             "Non-public enterprise or social organization covered by no party organization",
             "非公企业或社会组织未被党组织覆盖",
             "Cover it by its own organization, a building/park branch or a joint branch",
-            "通过单独组建、楼宇园区党支部或联合党支部实现覆盖"),
+            "通过单独组建、楼宇园区党支部或联合党支部实现覆盖",
+            kinds=Kinds(ORG_COVERED_UNIT_KINDS, UnitKind),
+            summary=SummaryPart(_R.ORGANIZATION, "units")),
     GapRule("ORG_UNIT_NEEDS_OWN_ORG", C.ORGANIZATION, "Unit",
             "Unit with 3 or more formal party members but no party organization of its own",
             "正式党员3人以上的单位未单独建立党组织",
             "Establish a basic-level party organization in the unit (Party Constitution)",
-            "按党章规定在该单位成立党的基层组织"),
+            "按党章规定在该单位成立党的基层组织",
+            thresholds=(("min_formal_members", 3),)),
     GapRule("LEAD_UNIT_UNREPRESENTED", C.LEADERSHIP, "Unit",
             "Member unit with no part-time member on its committee",
             "成员单位未派出兼职委员",
-            "Have the unit delegate a part-time committee member", "由该单位推荐一名兼职委员"),
+            "Have the unit delegate a part-time committee member", "由该单位推荐一名兼职委员",
+            summary=SummaryPart(_R.LEADERSHIP, "memberships")),
     GapRule("TEAM_BRANCH_NO_OFFICER", C.TEAM, "PartyOrg",
             "Branch with no current instructor or liaison officer",
             "党支部没有党建指导员或联络员",
-            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
+            kinds=Kinds(BRANCH_KIND_VALUES, OrgKind), summary=SummaryPart(_R.TEAM, "branches")),
     GapRule("TEAM_BUILDING_NO_OFFICER", C.TEAM, "Building",
             "Commercial building with no current instructor or liaison officer",
             "商务楼宇没有党建指导员或联络员",
-            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
+            kinds=_BUILDINGS, summary=SummaryPart(_R.TEAM, "buildings")),
     GapRule("TEAM_PARK_NO_OFFICER", C.TEAM, "Park",
             "Park with no current instructor or liaison officer",
             "园区没有党建指导员或联络员",
-            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员"),
+            "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
+            summary=SummaryPart(_R.TEAM, "parks")),
     GapRule("TEAM_COMMUNITY_NO_REPORTED", C.TEAM, "Area",
             "Community with no registered in-service party members",
             "社区没有在职党员报到",
@@ -128,7 +208,8 @@ RULES: tuple[GapRule, ...] = (
             "Unit tied to neither the big working committee nor a community committee",
             "单位未纳入街道大工委或社区综合党委",
             "Invite it as a member unit of the big working committee or a community committee",
-            "吸纳其为街道大工委或社区综合党委成员单位"),
+            "吸纳其为街道大工委或社区综合党委成员单位",
+            kinds=Kinds(DEFAULT_COUNTED_UNIT_KINDS, UnitKind)),
     GapRule("REACH_COMMUNITY_UNPAIRED", C.HORIZONTAL, "Area",
             "Community with no paired district organ", "社区没有对口联系的区直机关",
             "Pair a district organ with it (double contact, double service)",
@@ -147,7 +228,8 @@ RULES: tuple[GapRule, ...] = (
     GapRule("SCHED_MEETING_OVERDUE", C.SCHEDULE, "Committee",
             "Committee overdue for its regular meeting", "工委未按期召开例会",
             "Hold the meeting (half-yearly plenary / quarterly regular)",
-            "按期召开会议（大工委每半年、社区综合党委每季度）"),
+            "按期召开会议（大工委每半年、社区综合党委每季度）",
+            periods=tuple(MEETING_PERIOD_DAYS.items())),
     GapRule("SCHED_EXPIRED", C.SCHEDULE, "*",
             "Pairing or assignment that has expired", "结对或包挂关系已到期",
             "Renew it or assign someone new", "续签或重新选派"),
@@ -155,15 +237,144 @@ RULES: tuple[GapRule, ...] = (
             "Member unit with no claimed project", "成员单位未认领项目",
             "Sign a project-claim agreement with the unit", "与该单位签订项目认领协议书"),
 )  # fmt: skip
-del C
+del C, _R
 
-RULES_BY_CODE: dict[str, GapRule] = {rule.code: rule for rule in RULES}
+#: the rules a deployment without a rules file answers: every declared rule but those that
+#: ship off (``on_by_default=False``)
+RULES: tuple[GapRule, ...] = tuple(rule for rule in DECLARED if rule.on_by_default)
+RULES_BY_CODE: dict[str, GapRule] = {rule.code: rule for rule in DECLARED}
 
-DEFAULT_COUNTED_UNIT_KINDS: tuple[str, ...] = (
-    "government_organ", "state_enterprise", "public_institution", "enterprise", "police_station",
-)  # fmt: skip
-MEETING_PERIOD_DAYS: dict[str, int] = {"big_working_committee": 183, "community": 92}
-BRANCH_KIND_VALUES: tuple[str, ...] = (
-    "branch", "general_branch", "joint_branch", "building_branch", "park_branch",
-)  # fmt: skip
-COMMERCIAL_BUILDING_KINDS: tuple[str, ...] = ("commercial", "mixed")
+
+# ---- settings of a deployment ----------------------------------------------------------------
+
+
+class RuleSettingsError(ValueError):
+    """A rules file that cannot be used; the message names the file, the rule and the key."""
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Which rules are on, and the options each is evaluated with, in one deployment.
+
+    >>> settings = default_rule_settings()
+    >>> settings.params(RULES_BY_CODE["ORG_UNIT_NEEDS_OWN_ORG"])
+    {'min_formal_members': 3}
+    """
+
+    enabled: tuple[GapRule, ...]
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    periods: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    thresholds: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def key(self) -> tuple[object, ...]:
+        """What of these settings an answer depends on (a part of each cache key)."""
+        return (
+            tuple(rule.code for rule in self.enabled),
+            tuple(sorted(self.kinds.items())),
+            tuple(sorted((code, tuple(sorted(d.items()))) for code, d in self.periods.items())),
+            tuple(sorted((code, tuple(sorted(v.items()))) for code, v in self.thresholds.items())),
+        )
+
+    def is_on(self, code: str) -> bool:
+        return any(rule.code == code for rule in self.enabled)
+
+    def params(self, rule: GapRule) -> dict[str, object]:
+        """The query parameters of the rule's options, as this deployment sets them."""
+        out: dict[str, object] = {}
+        if rule.kinds is not None:
+            out["kinds"] = list(self.kinds[rule.code])
+        if rule.periods:
+            out["periods"] = dict(self.periods[rule.code])
+        out.update(self.thresholds.get(rule.code, {}))
+        return out
+
+
+@cache
+def default_rule_settings() -> RuleSettings:
+    """The rules that are on by default, with the options their declarations give."""
+    return _settings({}, None)
+
+
+def load_rule_settings(path: Path | None) -> RuleSettings:
+    """The settings a rules file (TOML) gives; :func:`default_rule_settings` for None.
+
+    Each table of the file is a rule code; each key is optional: ``enabled`` (true or
+    false), ``kinds`` (a list of kinds, English or Chinese), ``periods`` (days by committee
+    kind) and the rule's thresholds by name. Raises :class:`RuleSettingsError` naming the
+    file, the rule and the key, Chinese first.
+    """
+    if path is None:
+        return default_rule_settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RuleSettingsError(
+            f"{path}: 规则文件无法读取 / cannot read the rules file: {exc}"
+        ) from None
+    return _settings(data, path)
+
+
+def _settings(data: Mapping[str, object], path: Path | None) -> RuleSettings:
+    where = str(path) if path is not None else "rules"
+    unknown = sorted(set(data) - set(RULES_BY_CODE))
+    if unknown:
+        raise RuleSettingsError(
+            f"{where}: [{unknown[0]}]: 没有这个规则 / no such rule; the rules are: "
+            + ", ".join(RULES_BY_CODE)
+        )
+    enabled: list[GapRule] = []
+    kinds: dict[str, tuple[str, ...]] = {}
+    periods: dict[str, dict[str, int]] = {}
+    thresholds: dict[str, dict[str, int]] = {}
+    for rule in DECLARED:
+        table = data.get(rule.code, {})
+        if not isinstance(table, Mapping):
+            raise RuleSettingsError(f"{where}: {rule.code}: 应为一个表 / must be a table")
+
+        def fail(key: str, zh: str, en: str, code: str = rule.code) -> RuleSettingsError:
+            return RuleSettingsError(f"{where}: [{code}] {key}: {zh} / {en}")
+
+        allowed = {"enabled", *(("kinds",) if rule.kinds else ()),
+                   *(("periods",) if rule.periods else ()), *dict(rule.thresholds)}  # fmt: skip
+        for key in table:
+            if key not in allowed:
+                raise fail(key, "该规则没有这个选项", f"the rule has no such option; it has "
+                           f"{', '.join(sorted(allowed))}")  # fmt: skip
+        on = table.get("enabled", rule.on_by_default)
+        if not isinstance(on, bool):
+            raise fail("enabled", "应为 true 或 false", "must be true or false")
+        if on:
+            enabled.append(rule)
+        if rule.kinds is not None:
+            chosen = table.get("kinds", rule.kinds.default)
+            if not isinstance(chosen, list | tuple) or not chosen:
+                raise fail("kinds", "应为非空的类型列表", "must be a non-empty list of kinds")
+            try:
+                kinds[rule.code] = tuple(rule.kinds.enum.parse(str(k)).value for k in chosen)
+            except ValueError as exc:
+                raise fail("kinds", "类型无效", str(exc)) from None
+        if rule.periods:
+            given = table.get("periods", {})
+            if not isinstance(given, Mapping):
+                raise fail("periods", "应为按工委类型的天数表", "must be a table of days by kind")
+            days = dict(rule.periods)
+            for kind, value in given.items():
+                try:
+                    key = CommitteeKind.parse(str(kind)).value
+                except ValueError as exc:
+                    raise fail("periods", "工委类型无效", str(exc)) from None
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise fail(f"periods.{kind}", "天数应为不小于 1 的整数",
+                               "must be a whole number of days, 1 or more")  # fmt: skip
+                days[key] = value
+            periods[rule.code] = days
+        if rule.thresholds:
+            values = dict(rule.thresholds)
+            for name in values:
+                value = table.get(name, values[name])
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise fail(name, "应为不小于 1 的整数", "must be a whole number, 1 or more")
+                values[name] = value
+            thresholds[rule.code] = values
+    return RuleSettings(tuple(enabled), kinds, periods, thresholds, path)
