@@ -34,16 +34,33 @@ the later sees the earlier's writes committed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
 
 from graph_service.domain.kinds import RelKind
 from graph_service.errors import Forbidden
 
-if TYPE_CHECKING:
-    from graph_service.db.database import Database
+
+class QueryRunner(Protocol):
+    """What this module asks of :class:`graph_service.db.database.Database`: to run named
+    queries. Written as a protocol so that this module need not import ``database``, which
+    imports it (applying the schema stores every area: :func:`store_all`)."""
+
+    def read(
+        self, name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any
+    ) -> list[dict[str, Any]]: ...
+
+    def write(
+        self, name: str, /, placeholders: Mapping[str, Enum] | None = None, **params: Any
+    ) -> list[dict[str, Any]]: ...
+
+    def run_in(
+        self, tx: ManagedTransaction, name: str, /,
+        placeholders: Mapping[str, Enum] | None = None, **params: Any,
+    ) -> list[dict[str, Any]]: ...  # fmt: skip
 
 PROPERTY = "resolved_area"
 PAGE = 2_000
@@ -55,7 +72,7 @@ AREA_RELS = frozenset({
 
 
 def refresh(
-    db: Database,
+    db: QueryRunner,
     tx: ManagedTransaction,
     start_ids: Iterable[str],
     *,
@@ -81,7 +98,7 @@ def refresh(
 
 
 def _require_inside(
-    db: Database, tx: ManagedTransaction, scope: Sequence[str], changes: list[dict[str, Any]]
+    db: QueryRunner, tx: ManagedTransaction, scope: Sequence[str], changes: list[dict[str, Any]]
 ) -> None:
     if not changes:
         return
@@ -108,12 +125,12 @@ def _require_inside(
     )
 
 
-def sources_of(db: Database, tx: ManagedTransaction, node_id: str) -> list[str]:
+def sources_of(db: QueryRunner, tx: ManagedTransaction, node_id: str) -> list[str]:
     """What to :func:`refresh` once ``node_id`` is deleted (read it before deleting)."""
     return [row["id"] for row in db.run_in(tx, "org_area_sources", id=node_id)]
 
 
-def store_all(db: Database, page: int = PAGE) -> int:
+def store_all(db: QueryRunner, page: int = PAGE) -> int:
     """Store every organization's area again, a page per transaction; returns how many
     changed. Each page is right on its own, so an interrupted run can simply be repeated."""
     after, changed = "", 0
@@ -124,6 +141,6 @@ def store_all(db: Database, page: int = PAGE) -> int:
         after, changed = row["last"], changed + int(row["changed"] or 0)
 
 
-def stale(db: Database, limit: int = 100) -> list[dict[str, str | None]]:
+def stale(db: QueryRunner, limit: int = 100) -> list[dict[str, str | None]]:
     """Organizations whose stored area is not the one the graph gives now."""
     return db.read("org_areas_stale", limit=limit)
