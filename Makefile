@@ -22,9 +22,11 @@ tools:
 run: $(BIN)/.installed
 	$(BIN)/graph-service run
 
+# lint-imports: the layer contract of pyproject.toml ([tool.importlinter])
 lint: $(BIN)/.installed
 	$(BIN)/ruff check graph_service loaders tests bench
 	$(BIN)/mypy graph_service
+	$(BIN)/lint-imports
 
 test: $(BIN)/.installed tools lint
 	$(BIN)/graph-service db provision
