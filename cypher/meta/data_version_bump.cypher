@@ -7,7 +7,7 @@ SET m.data_version = randomUUID()
 WITH m
 OPTIONAL MATCH (h:AuditHead {id: 'audit'}) USING SCAN h:AuditHead
 WITH h.seq AS seq, h.hash AS hash
-CALL {
+CALL () {
   UNWIND $ids AS id
   MATCH (x:Entity {id: id})
   RETURN collect({
