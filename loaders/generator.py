@@ -196,6 +196,7 @@ RATES: dict[str, float] = {
     "park_no_officer": 0.15,
     "assignment_expired": 0.06,
     "community_no_reported": 0.04,
+    "member_unreported": 0.15,  # an in-service member not registered with the community
     "community_no_posts": 0.05,
     "community_no_volunteers": 0.04,
     "community_unpaired": 0.06,
@@ -1106,7 +1107,7 @@ class _Region:
     def in_service(self, c: _Community, person: str) -> None:
         """An in-service member registers with the community and may volunteer there."""
         c.members.append(person)
-        if not c.no_reported and self.chance(0.85):
+        if not c.no_reported and self.chance(1 - RATES["member_unreported"]):
             registered = self.days_ago(10, 2500)
             self.out.rel(RelKind.REPORTED_TO, person, c.area, since=registered, date=registered)
         if not c.no_volunteers and self.chance(0.3):

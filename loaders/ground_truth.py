@@ -174,6 +174,7 @@ class GapEvaluator:
         self._uncovered_unit_kinds = frozenset(kinds["ORG_UNIT_UNCOVERED"])
         self._branch_kinds = frozenset(kinds["TEAM_BRANCH_NO_OFFICER"])
         self._min_formal = self.rules.thresholds["ORG_UNIT_NEEDS_OWN_ORG"]["min_formal_members"]
+        self._employer_kinds = frozenset(kinds["TEAM_MEMBER_UNREPORTED"])
         # nodes: only what a rule reads
         self._area_level: dict[str, str] = {}
         self._buildings: set[str] = set()
@@ -197,6 +198,7 @@ class GapEvaluator:
         self._delegations: set[tuple[str, str]] = set()
         self._with_officer: set[str] = set()
         self._with_reported: set[str] = set()
+        self._reports: set[tuple[str, str]] = set()  # (person, area) of a current REPORTED_TO
         self._with_volunteers: set[str] = set()
         self._paired: set[str] = set()
         self._in_org: set[str] = set()
@@ -224,7 +226,7 @@ class GapEvaluator:
             "employed_by": self._employed_by,
             "assigned_to": self._assigned_to,
             "paired_with": self._paired_with,
-            "reported_to": self._target_if_current(self._with_reported),
+            "reported_to": self._reported_to,
             "volunteers_in": self._target_if_current(self._with_volunteers),
             "claimed": self._claimed,
             "of": self._of,
@@ -310,6 +312,11 @@ class GapEvaluator:
         if self._current(row):
             self._children[row["to_id"]].append(row["from_id"])
 
+    def _reported_to(self, row: Mapping[str, Any]) -> None:
+        if self._current(row):
+            self._with_reported.add(row["to_id"])
+            self._reports.add((row["from_id"], row["to_id"]))
+
     def _member_unit_of(self, row: Mapping[str, Any]) -> None:
         if self._current(row):
             self._memberships.add((row["from_id"], row["to_id"]))
@@ -373,6 +380,7 @@ class GapEvaluator:
                 self._communities() - self._areas_holding(self._service_posts)
             ),
             "TEAM_COMMUNITY_NO_VOLUNTEERS": _alone(self._communities() - self._with_volunteers),
+            "TEAM_MEMBER_UNREPORTED": _alone(self._unreported_members()),
             "REACH_UNIT_UNTIED": _alone(self._untied_units()),
             "REACH_COMMUNITY_UNPAIRED": _alone(self._communities() - self._paired),
             "VERT_ORG_CHAIN_BROKEN": _alone(self._broken_chains()),
@@ -408,6 +416,15 @@ class GapEvaluator:
             formal = max(self._unit_formal.get(unit, 0), employed_formal[unit])
             if formal >= self._min_formal and unit not in self._with_own_org:
                 yield unit
+
+    def _unreported_members(self) -> set[str]:
+        """Party members an organ or institution (a counted kind) employs now, registered
+        with no community (a REPORTED_TO to another level of area does not count)."""
+        communities = self._communities()
+        registered = {person for person, area in self._reports if area in communities}
+        employed = {person for person, unit in self._employments
+                    if self._unit_kind.get(unit) in self._employer_kinds}  # fmt: skip
+        return (employed & self._party_members) - registered
 
     def _untied_units(self) -> Iterator[str]:
         tied = {unit for unit, _ in self._memberships}

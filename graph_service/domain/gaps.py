@@ -44,6 +44,10 @@ TEAM_PARK_NO_OFFICER     park with no current ASSIGNED_TO.
 TEAM_COMMUNITY_NO_REPORTED  community area with no current REPORTED_TO.
 TEAM_COMMUNITY_NO_POSTS     community area with no ServicePost LOCATED_IN it.
 TEAM_COMMUNITY_NO_VOLUNTEERS community area with no current VOLUNTEERS_IN.
+TEAM_MEMBER_UNREPORTED   (在职党员未报到; off by default) person with party_status formal or
+                         probationary, a current EMPLOYED_BY to a unit of a counted kind
+                         (default: government_organ, public_institution) and no current
+                         REPORTED_TO a community area.
 REACH_UNIT_UNTIED        unit of a counted kind (default: government_organ, state_enterprise,
                          public_institution, enterprise, police_station) with no current
                          MEMBER_UNIT_OF to any committee.
@@ -204,6 +208,13 @@ DECLARED: tuple[GapRule, ...] = (
     GapRule("TEAM_COMMUNITY_NO_VOLUNTEERS", C.TEAM, "Area",
             "Community with no volunteers", "社区没有志愿者",
             "Recruit volunteers", "招募志愿者"),
+    GapRule("TEAM_MEMBER_UNREPORTED", C.TEAM, "Person",
+            "In-service party member of an organ or public institution registered at no "
+            "community", "在职党员未到社区报到",
+            "Have the member register with the community where they live",
+            "组织该党员到居住地社区报到",
+            kinds=Kinds(("government_organ", "public_institution"), UnitKind),
+            on_by_default=False),
     GapRule("REACH_UNIT_UNTIED", C.HORIZONTAL, "Unit",
             "Unit tied to neither the big working committee nor a community committee",
             "单位未纳入街道大工委或社区综合党委",
