@@ -14,7 +14,7 @@ from graph_service.db.registry import QueryRegistry
 @contextmanager
 def open_database(settings: Settings) -> Iterator[Database]:
     """A Database on one driver, schema ensured; the driver is closed on exit."""
-    registry = QueryRegistry.load(settings.cypher_dir)
+    registry = QueryRegistry.load(settings.cypher_dir, settings.rules_file)
     driver = open_driver(settings)
     try:
         database = Database(

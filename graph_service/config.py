@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = 30.0
 
     cypher_dir: Path = PROJECT_ROOT / "cypher"
+    rules_file: Path | None = Field(
+        default=None,
+        description="The gap rules' settings of this deployment (TOML: which rules are on, "
+                    "their kinds, periods and thresholds; see rules.example.toml). Unset: "
+                    "the declared defaults.",
+    )  # fmt: skip
     data_dir: Path = Field(
         default=PROJECT_ROOT / ".data",
         description="Where the managed local Neo4j keeps its data, logs and password.",
