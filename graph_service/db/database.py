@@ -108,10 +108,12 @@ class AuditPosition(NamedTuple):
 
 class Fetch(NamedTuple):
     """The entities a write names, read with the write lock (see :meth:`Database.execute_write`),
-    as the area scope ``scope`` sees them (None: everything)."""
+    as the area scope ``scope`` sees them (None: everything), and the relationships it
+    names, each as (type, from id, to id)."""
 
     ids: Sequence[str]
     scope: Sequence[str] | None
+    rels: Sequence[tuple[str, str, str]] = ()
 
 
 @dataclass
@@ -122,6 +124,7 @@ class _Writing:
 
     head: AuditPosition
     fetched: dict[str, Record]
+    fetched_rels: dict[tuple[str, str, str], Record]
     pending: dict[str, Any] | None = None
     fetch_scope: Sequence[str] | None = None
 
@@ -243,14 +246,20 @@ class Database:
         bump = self.registry["data_version_bump"].text
         ids = list(dict.fromkeys(fetch.ids)) if fetch else []
         scope = list(fetch.scope) if fetch and fetch.scope is not None else None
+        rels = [{"type": str(kind), "from_id": start, "to_id": end}
+                for kind, start, end in (fetch.rels if fetch else ())]  # fmt: skip
 
         def locked(tx: ManagedTransaction) -> T:
-            head = tx.run(bump, ids=ids, scope=scope).single()
+            head = tx.run(bump, ids=ids, scope=scope, rels=rels).single()
             state = _Writing(
                 head=AuditPosition(int(head["seq"] or 0), str(head["hash"] or ""))
                 if head
                 else AuditPosition(0, ""),
                 fetched={node["id"]: dict(node) for node in (head["nodes"] if head else [])},
+                fetched_rels={
+                    (r["type"], r["from_id"], r["to_id"]): dict(r)
+                    for r in (head["rels"] if head else [])
+                },
                 fetch_scope=scope,
             )
             self._writing[id(tx)] = state
@@ -278,6 +287,13 @@ class Database:
         write lock: ``kind``, ``visible`` (in the fetch's scope), ``props``, ``latitude``
         and ``longitude`` as node_get gives them. An id that does not exist is absent."""
         return self._writing[id(tx)].fetched
+
+    def fetched_rel(
+        self, tx: ManagedTransaction, rel: str, from_id: str, to_id: str
+    ) -> Record | None:
+        """A relationship the write transaction named in ``fetch``, read with the write lock
+        (``props`` as rel_get gives them); None when it does not exist."""
+        return self._writing[id(tx)].fetched_rels.get((rel, from_id, to_id))
 
     def audit_position(self, tx: ManagedTransaction) -> AuditPosition:
         """The audit trail's last event as this write transaction found it when it took the

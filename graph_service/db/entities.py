@@ -366,15 +366,20 @@ def _stored_rel(
     return REL_MODELS[rel].model_validate(fields)
 
 
+def _rel_fetch(who: Principal, rel: RelKind, from_id: str, to_id: str) -> Fetch:
+    """What a write of one relationship reads with the write lock: both ends, and it."""
+    return Fetch([from_id, to_id], who.scope, [(rel.value, from_id, to_id)])
+
+
 def _fetched_rel(
     db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
 ) -> RelIn:
-    """A stored relationship whose ends the write transaction fetched with its lock; not
-    found unless it exists and both ends lie in the scope."""
-    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
-    if not rows or len(_fetched_kinds(db, tx, [from_id, to_id])) < len({from_id, to_id}):
+    """A stored relationship the write transaction fetched with its lock, with its ends
+    (``_rel_fetch``); not found unless it exists and both ends lie in the scope."""
+    row = db.fetched_rel(tx, rel.value, from_id, to_id)
+    if row is None or len(_fetched_kinds(db, tx, [from_id, to_id])) < len({from_id, to_id}):
         raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
-    fields = rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
+    fields = rel_fields(row["props"]) | {"from_id": from_id, "to_id": to_id}
     return REL_MODELS[rel].model_validate(fields)
 
 
@@ -390,8 +395,7 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
     def work(tx: ManagedTransaction) -> None:
         from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
-        if db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=model.from_id,
-                     to_id=model.to_id):  # fmt: skip
+        if db.fetched_rel(tx, rel.value, model.from_id, model.to_id) is not None:
             raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
                            "exists / 关系已存在")  # fmt: skip
         audit.record(db, tx, who, audit.Change(
@@ -406,7 +410,7 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
         if rel in org_areas.AREA_RELS:
             org_areas.refresh(db, tx, [model.from_id], scope=who.scope)
 
-    db.execute_write(work, "rel_create", Fetch([model.from_id, model.to_id], who.scope))
+    db.execute_write(work, "rel_create", _rel_fetch(who, rel, model.from_id, model.to_id))
     return model
 
 
@@ -431,7 +435,7 @@ def update_relationship(
                   props=model.graph_properties())  # fmt: skip
         return model
 
-    return db.execute_write(work, "rel_update", Fetch([from_id, to_id], who.scope))
+    return db.execute_write(work, "rel_update", _rel_fetch(who, rel, from_id, to_id))
 
 
 def delete_relationship(
@@ -449,7 +453,7 @@ def delete_relationship(
         if rel in org_areas.AREA_RELS:
             org_areas.refresh(db, tx, [from_id], scope=who.scope)
 
-    db.execute_write(work, "rel_delete", Fetch([from_id, to_id], who.scope))
+    db.execute_write(work, "rel_delete", _rel_fetch(who, rel, from_id, to_id))
 
 
 def list_relationships(
