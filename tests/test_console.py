@@ -1,0 +1,289 @@
+"""The web console in a real browser: Debian's Chromium driven by Playwright (the PyPI
+package only; its own browser downloads are never used), against the real app served by
+uvicorn on a free port, on the real Neo4j of the session (tests/conftest.py) holding the
+demo region.
+
+What a person sees is checked against what the API answers for the same question, not
+against numbers written here. Every request the pages make is recorded: none may leave
+the service's origin. axe-core (console/node_modules) checks each page; each page is saved
+as docs/screenshots/<page>.png for the README.
+
+Needs the built console (``make test`` builds it; by hand ``cd console && npm ci && npm run
+build``) and ``/usr/bin/chromium`` (``make tools``): without either the tests fail, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from graph_service.api.console import DIST
+from graph_service.auth.principal import Principal, Role
+from graph_service.config import Settings
+from graph_service.db.accounts import add_account, set_password
+from graph_service.db.database import Database
+from graph_service.main import create_app
+from graph_service.neo4j_server.manager import free_port
+from tests.conftest import Neo4jUnderTest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AS_OF = "2026-06-30"  # the demo region's date (README)
+ADMIN, ADMIN_PASSWORD = "console-admin", "党建 console 2026!"
+ORGANIZER, ORGANIZER_PASSWORD = "heping-organizer", "和平社区 organizer pw"
+TIMEOUT_MS = 30_000  # generous: the machine is shared, and a first query may be planned
+
+
+@dataclass
+class Console:
+    """The running service and the browser pointed at it."""
+
+    base: str
+    browser: Browser
+    requests: list[str] = field(default_factory=list)
+
+    def context(self, locale: str = "zh-CN") -> BrowserContext:
+        context = self.browser.new_context(
+            base_url=self.base, locale=locale, viewport={"width": 1366, "height": 860}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        context.on("request", lambda request: self.requests.append(request.url))
+        return context
+
+    def signed_in(self, name: str, password: str) -> tuple[BrowserContext, Page]:
+        context = self.context()
+        page = context.new_page()
+        sign_in(page, name, password)
+        page.wait_for_url(re.compile(r"/console/dashboard"))
+        return context, page
+
+
+def sign_in(page: Page, name: str, password: str) -> None:
+    page.goto("/console/login")
+    page.fill("#signin-name", name)
+    page.fill("#signin-password", password)
+    page.click("button[type=submit]")
+
+
+def _prerequisites() -> None:
+    """Fail, not skip: a browser test that silently skips tests nothing."""
+    if not (DIST / "index.html").is_file():
+        pytest.fail(f"the console is not built ({DIST}/index.html missing): run `make test`, "
+                    "or `cd console && npm ci && npm run build`", pytrace=False)  # fmt: skip
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make tools` (apt-get install chromium)",
+                    pytrace=False)  # fmt: skip
+    if not AXE.is_file():
+        pytest.fail(f"no axe-core at {AXE}: run `cd console && npm ci`", pytrace=False)
+
+
+def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="console-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def _passwd_by_cli(settings: Settings, name: str, password: str) -> None:
+    """The documented way: `graph-service users passwd NAME --password-stdin`."""
+    env = os.environ | {
+        "NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+    }  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "graph_service.cli", "users", "passwd", name, "--password-stdin"],
+        input=password + "\n", text=True, capture_output=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def console(neo4j_server: Neo4jUnderTest, demo_database: Database) -> Iterator[Console]:
+    _prerequisites()
+    settings = neo4j_server.settings()
+    cli = Principal.cli()
+    add_account(demo_database, cli, ADMIN, Role.ADMIN)
+    _passwd_by_cli(settings, ADMIN, ADMIN_PASSWORD)
+    add_account(demo_database, cli, ORGANIZER, Role.ORGANIZER, ["A-HEPING"])
+    set_password(demo_database, cli, ORGANIZER, ORGANIZER_PASSWORD)
+    server, thread, base = _serve(settings)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+            try:
+                yield Console(base, browser)
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def api_json(page: Page, path: str) -> Any:
+    """What the API answers the signed-in person of this page (the same cookie)."""
+    response = page.request.get(path, timeout=TIMEOUT_MS * 2)
+    assert response.ok, (path, response.status, response.text())
+    return response.json()
+
+
+def percent(rate: dict[str, Any]) -> str:
+    return "—" if rate["rate"] is None else f"{rate['rate'] * 100:.1f}%"
+
+
+def check_accessibility(page: Page) -> None:
+    """axe-core on the page as drawn: no serious or critical violation."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # the charts' first animation
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_and_sign_out(console: Console) -> None:
+    context = console.context()
+    page = context.new_page()
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/console/login"))  # nobody signed in: sent to sign in
+    check_accessibility(page)
+    screenshot(page, "login")
+
+    sign_in(page, ADMIN, "not the password at all")
+    expect(page.locator("[data-test=signin-error]")).to_contain_text("账号或密码错误")
+    assert not any(c["name"] == "gs_session" for c in context.cookies())
+
+    sign_in(page, ADMIN, ADMIN_PASSWORD)
+    page.wait_for_url(re.compile(r"/console/dashboard"))
+    expect(page.locator("[data-test=account]")).to_contain_text(f"{ADMIN} · 管理员")
+    session = next(c for c in context.cookies() if c["name"] == "gs_session")
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").count("gs_session") == 0  # not readable by scripts
+    assert api_json(page, "/session")["name"] == ADMIN
+
+    page.click("[data-test=sign-out]")
+    page.wait_for_url(re.compile(r"/console/login"))
+    assert page.request.get("/session").status == 401
+    page.goto("/console/dashboard")  # the session is gone on the server, not only here
+    page.wait_for_url(re.compile(r"/console/login"))
+    context.close()
+
+
+def test_the_dashboard_gap_list_and_entity_show_the_api_answers(console: Console) -> None:
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    page.goto(f"/console/dashboard?area=A-ERQI&as_of={AS_OF}")
+    expected = api_json(page, f"/areas/A-ERQI/coverage?as_of={AS_OF}")
+    card = page.locator("[data-test=rate-organization]")
+    rate = expected["area"]["organization"]
+    expect(card).to_contain_text(percent(rate))
+    expect(card).to_contain_text(f"已覆盖 {rate['covered']} / 应覆盖 {rate['total']}")
+    for child in expected["children"]:  # each child area's rates, in its row
+        for kind in ("organization", "leadership", "team"):
+            cell = page.locator(f"[data-test='{child['area']['id']}-{kind}']")
+            expect(cell).to_contain_text(percent(child[kind]))
+            expect(cell).to_contain_text(f"({child[kind]['covered']}/{child[kind]['total']})")
+    page.locator("canvas").first.wait_for()  # the 12 month-ends' trend
+    check_accessibility(page)
+    screenshot(page, "dashboard")
+
+    # the organization rate clicks through to the uncovered things of that category
+    card.click()
+    page.wait_for_url(re.compile(r"/console/gaps\?"))
+    first = next(r for r in expected["rules"] if r["category"] == "organization")
+    gaps = api_json(page, f"/gaps/{first['code']}?area=A-ERQI&as_of={AS_OF}&limit=50")
+    table = page.locator("[data-test=gap-table]")
+    expect(page.locator("[data-test=total]")).to_have_text(f"共 {gaps['total']} 条")
+    names = table.locator("tbody tr td:first-child a")
+    expect(names).to_have_text([item["name"] for item in gaps["items"]])
+    check_accessibility(page)
+    screenshot(page, "gaps")
+    download = page.locator("[data-test=download-xlsx]").get_attribute("href") or ""
+    assert page.request.get(download, timeout=TIMEOUT_MS * 2).headers["content-type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+
+    # every row opens its entity: fields, and the supporters the API returns
+    page.get_by_role("link", name=gaps["items"][0]["name"]).first.click()
+    page.wait_for_url(re.compile(r"/console/entities/"))
+    entity_id = gaps["items"][0]["id"]
+    supporters = api_json(page, f"/entities/{entity_id}/supporters?as_of={AS_OF}&limit=1000")
+    expect(page.locator("[data-test=entity-title]")).to_contain_text(gaps["items"][0]["name"])
+    rows = page.locator("[data-test=support-table] tbody tr")
+    expect(rows).to_have_count(len(supporters["supporters"]))
+
+    # a community with many supporters draws its ego network
+    page.goto(f"/console/entities/A-JIANXIN?as_of={AS_OF}")
+    supporters = api_json(page, f"/entities/A-JIANXIN/supporters?as_of={AS_OF}&limit=1000")
+    page.locator("[data-test=support-graph] canvas").wait_for()
+    assert supporters["supporters"]
+    expect(rows).to_have_count(len(supporters["supporters"]))
+    expect(rows.first).to_contain_text(supporters["supporters"][0]["channel_zh"])
+    check_accessibility(page)
+    screenshot(page, "entity")
+    context.close()
+
+
+def test_an_organizer_cannot_reach_another_community_by_url(console: Console) -> None:
+    context, page = console.signed_in(ORGANIZER, ORGANIZER_PASSWORD)
+    expect(page.locator("[data-test=account]")).to_contain_text(f"{ORGANIZER} · 组织员")
+    page.goto(f"/console/dashboard?as_of={AS_OF}")  # the account's own area
+    mine = api_json(page, f"/areas/A-HEPING/coverage?as_of={AS_OF}")
+    rate = page.locator("[data-test=rate-organization]")
+    expect(rate).to_contain_text(percent(mine["area"]["organization"]))
+
+    for path in (f"/console/dashboard?area=A-JIANXIN&as_of={AS_OF}",
+                 "/console/entities/A-JIANXIN", "/console/entities/U-LINLI",
+                 f"/console/gaps/ORG_UNIT_UNCOVERED?area=A-ERQI&as_of={AS_OF}"):  # fmt: skip
+        page.goto(path)
+        page.get_by_role("alert").first.wait_for()
+        body = page.locator("main").inner_text()
+        assert "建新社区" not in body and "二七邻里公益服务社" not in body, (path, body)
+    assert page.request.get(f"/areas/A-JIANXIN/coverage?as_of={AS_OF}").status == 404
+    context.close()
+
+
+def test_no_request_leaves_the_service_origin(console: Console) -> None:
+    """Every request of the tests above (and a round of each page in English) went to the
+    service itself: scripts, styles, fonts, data."""
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    page.click("[data-test=lang]")
+    expect(page.locator("[data-test=account]")).to_contain_text(f"{ADMIN} · Admin")
+    for path in (f"/console/dashboard?area=A-ERQI&as_of={AS_OF}",
+                 f"/console/gaps/ORG_BUILDING_UNCOVERED?area=A-ERQI&as_of={AS_OF}",
+                 f"/console/entities/B-HEPING?as_of={AS_OF}"):  # fmt: skip
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    context.close()
+    assert len(console.requests) > 20
+    outside = [url for url in console.requests
+               if not (url.startswith(console.base + "/") or url.startswith("data:"))]  # fmt: skip
+    assert outside == [], outside

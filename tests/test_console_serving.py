@@ -1,0 +1,92 @@
+"""How the service serves the console's files (graph_service/api/console.py), on a build of
+its own in a temporary folder: the single-page fallback, the caches, the policy, no file
+outside the build, and the 503 page while nothing is built. No Neo4j: the app's lifespan
+does not run under these clients."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph_service.api.console import ASSET_CACHE, console_router
+from graph_service.config import Settings
+from graph_service.main import create_app
+
+INDEX = "<!doctype html><title>console</title><div id=app></div>"
+
+
+def _client(dist: Path) -> TestClient:
+    app = FastAPI()
+    app.include_router(console_router(dist))
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "assets").mkdir()
+    (dist / "index.html").write_text(INDEX)
+    (dist / "assets" / "index-abc123.js").write_text("console.log(1)")
+    (dist / "robots.txt").write_text("User-agent: *")
+    (dist.parent / "secret.txt").write_text("not the console's")
+    return dist
+
+
+def test_pages_get_the_index_and_assets_are_kept_a_year(built: Path) -> None:
+    client = _client(built)
+    home = client.get("/", follow_redirects=False)
+    assert home.status_code == 307 and home.headers["location"] == "/console/"
+    pages = ("/console/", "/console/dashboard", "/console/gaps/ORG_UNIT_UNCOVERED",
+             "/console/entities/A-JIANXIN", "/console/login?next=/console/dashboard")
+    for page in pages:
+        answer = client.get(page)
+        assert answer.status_code == 200 and answer.text == INDEX, page
+        assert answer.headers["cache-control"] == "no-cache"
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+    asset = client.get("/console/assets/index-abc123.js")
+    assert asset.text == "console.log(1)" and asset.headers["cache-control"] == ASSET_CACHE
+    assert client.get("/console/robots.txt").headers["cache-control"] == "no-cache"
+    # an asset of an older build is missing, not a page: the browser must not run HTML
+    assert client.get("/console/assets/index-old999.js").status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.sampled_from("./%2e5cf\\secrtx"), max_size=24))
+def test_nothing_outside_the_build_is_served(built: Path, path: str) -> None:
+    answer = _client(built).get("/console/" + path)
+    assert "not the console's" not in answer.text, path
+
+
+def test_a_path_climbing_out_gets_the_index_not_the_file(built: Path) -> None:
+    client = _client(built)
+    for path in ("%2e%2e/secret.txt", "..%2fsecret.txt", "assets/%2e%2e/%2e%2e/secret.txt"):
+        answer = client.get("/console/" + path)
+        assert "not the console's" not in answer.text, path
+
+
+def test_without_a_build_a_page_says_how_to_build_it(tmp_path: Path) -> None:
+    answer = _client(tmp_path / "dist").get("/console/dashboard")
+    assert answer.status_code == 503
+    assert "npm ci &amp;&amp; npm run build" in answer.text and "make run" in answer.text
+
+
+def test_the_app_serves_the_console_outside_its_openapi() -> None:
+    app = create_app(Settings(neo4j_password="unused-no-lifespan"))
+    paths = app.openapi()["paths"]
+    assert not any(path.startswith("/console") for path in paths) and "/" not in paths
+    assert any(getattr(route, "path", "") == "/console/{path:path}" for route in app.routes)
+
+
+def test_the_openapi_dump_is_the_apps_document() -> None:
+    dumped = subprocess.run([sys.executable, "-m", "graph_service.openapi_dump"],
+                            capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+    app = create_app(Settings(neo4j_password="unused-no-lifespan"))
+    assert json.loads(dumped.stdout) == json.loads(json.dumps(app.openapi()))
