@@ -9,18 +9,17 @@ body without one (chunked) is counted as it streams and cut off with 413 when it
 the limit. Uploads to ``/imports`` have a limit of their own (files of thousands of rows).
 
 Echoes: an input value repeated in an answer (problem details, an import report, a log
-line) is clipped to :data:`MAX_ECHO_CHARS` by :func:`clip`, so a 5 MB value cannot come
-back as a 20 MB error (both defined in :mod:`graph_service.domain.echo`, which the file
-formats of :mod:`loaders` use too).
+line) is clipped by :func:`graph_service.domain.echo.clip`, so a 5 MB value cannot come
+back as a 20 MB error (there, below everything, as the file formats of :mod:`loaders` clip
+what they report too).
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph_service.domain.echo import MAX_ECHO_CHARS as MAX_ECHO_CHARS
-from graph_service.domain.echo import clip as clip
 from graph_service.errors import PayloadTooLarge
+from graph_service.problems import problem
 
 #: The largest page (``limit``) of any list route. 1,000: what the supporters route and
 #: the gap repository (``db/gaps.py``) have always allowed; the other lists allowed 500, so
@@ -51,9 +50,6 @@ class BodySizeLimit:
         detail = f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节"
 
         async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
-            # imported here: problems clips what it echoes with this module's clip
-            from graph_service.problems import problem
-
             await problem(413, PayloadTooLarge.title, detail, scope["path"])(scope, receive, send)
 
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

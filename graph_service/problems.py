@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_service.api.openapi_examples import PROBLEMS
+from graph_service.domain.echo import clip
 from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
-from graph_service.limits import clip
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -7,7 +7,7 @@
   when known) and says why, in Chinese and English; ``graph-service load`` prints the
   problem, not a traceback. openpyxl raises a dozen kinds of exception on damaged files; a
   fuzzer over real workbooks holds the reader to "a problem, never an exception".
-- Every input value echoed in an answer is clipped (graph_service.limits.clip): a bundle
+- Every input value echoed in an answer is clipped (graph_service.domain.echo.clip): a bundle
   with a 5 MB ``format`` got a 20 MB 422.
 """
 
@@ -34,7 +34,7 @@ from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
-from graph_service.limits import MAX_ECHO_CHARS, clip
+from graph_service.domain.echo import MAX_ECHO_CHARS, clip
 from graph_service.main import create_app
 from graph_service.services.imports import import_files
 from loaders.problems import Problem
