@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import time
@@ -344,3 +346,51 @@ def test_the_first_admin_gets_a_password_shown_once(
     again = first_admin(db, tmp_path)  # the next start: no new account, no password shown
     assert again == ["以管理员账号登录 Sign in as an admin: admin"]
     assert password.group(1) not in "\n".join(again)
+
+
+def _cli_on_a_terminal(settings: Settings, answers: list[str], *args: str) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its controlling terminal (as a person at a
+    prompt), answering each prompt in turn; return its exit status and what it showed."""
+    import pty
+
+    env = os.environ | {"NEO4J_URI": settings.neo4j_uri,
+                        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()}  # fmt: skip
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI, on the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "graph_service.cli", *args], env)
+    shown = b""
+    pending = list(answers)
+    while True:
+        ready, _, _ = select.select([fd], [], [], 120)
+        if not ready:  # a hung prompt fails the test instead of hanging the session
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(fd)
+            raise AssertionError(f"the CLI stopped answering; it showed: {shown!r}")
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+        if pending and shown.endswith(b": "):  # a prompt waits (not a line ended after one)
+            os.write(fd, pending.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_the_passwd_command_asks_twice_on_a_terminal(region: Region) -> None:
+    code, shown = _cli_on_a_terminal(region.settings, ["终端里的密码 typed", "终端里的密码 typed"],
+                                     "users", "passwd", "wang")  # fmt: skip
+    assert code == 0, shown
+    assert "New password" in shown and "Again" in shown
+    assert "终端里的密码" not in shown  # not echoed
+    with region.client() as client:
+        assert _sign_in(client, "wang", "终端里的密码 typed").status_code == 200
+    code, shown = _cli_on_a_terminal(region.settings, ["first version", "second version"],
+                                     "users", "passwd", "wang")  # fmt: skip
+    assert code == 1 and "两次输入的密码不一致" in shown
+    with region.client() as client:  # nothing changed
+        assert _sign_in(client, "wang", "终端里的密码 typed").status_code == 200
