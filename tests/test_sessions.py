@@ -30,12 +30,8 @@ from graph_service.config import Settings
 from graph_service.db.accounts import add_account, revoke_account, set_password
 from graph_service.db.database import Database
 from graph_service.main import create_app
+from graph_service.services.imports import import_files
 from tests.access_world import write_bundle
-
-try:
-    from graph_service.services.imports import import_files
-except ImportError:  # before the import service moved into graph_service (issue 27)
-    from loaders.importer import import_files  # type: ignore[no-redef]
 
 PASSWORD = "社区书记 2026 pass"
 ORGANIZER_PASSWORD = "另一个 long password"
