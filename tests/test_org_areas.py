@@ -28,14 +28,18 @@ from graph_service.db import entities, org_areas
 from graph_service.db.database import Database
 from graph_service.db.exports import node_rows
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.domain.models import REL_MODELS
-from graph_service.errors import Conflict
+from graph_service.domain.models import NODE_MODELS, REL_MODELS
+from graph_service.errors import Conflict, InvalidInput
 from graph_service.services.demo import load_demo
 from graph_service.services.exports import export_json
 from graph_service.services.imports import import_files
 
 ADMIN = Principal.cli()
 AREA_RELS = sorted(org_areas.AREA_RELS)
+NEW_NODE_FIELDS: dict[NodeKind, dict[str, str]] = {
+    NodeKind.AREA: {"level": "community"}, NodeKind.UNIT: {"kind": "enterprise"},
+    NodeKind.PARTY_ORG: {"kind": "branch"}, NodeKind.COMMITTEE: {"kind": "community"},
+}  # fmt: skip
 PLACES_AND_ORGS = [NodeKind.AREA, NodeKind.BUILDING, NodeKind.PARK, NodeKind.UNIT,
                    NodeKind.COMMITTEE, NodeKind.PARTY_ORG]  # fmt: skip
 
@@ -82,8 +86,25 @@ def test_every_write_through_the_service_keeps_the_stored_areas_right(
     db.wipe()  # each example starts from the demo region as imported
     assert load_demo(db) is not None
     for _ in range(data.draw(st.integers(1, 6), label="writes")):
-        write = data.draw(st.sampled_from(["link", "unlink", "delete", "rename"]), label="write")
-        if write == "link":
+        write = data.draw(st.sampled_from(["link", "create", "unlink", "delete", "rename"]),
+                          label="write")  # fmt: skip
+        if write == "create":  # a new node, placed by one area relationship either way round
+            rel = data.draw(st.sampled_from(AREA_RELS), label="rel")
+            new_is_source = data.draw(st.booleans(), label="new node is the source")
+            kinds = rel.spec.sources if new_is_source else rel.spec.targets
+            others = _ids(db, rel.spec.targets if new_is_source else rel.spec.sources)
+            if not others:
+                continue
+            kind = data.draw(st.sampled_from(sorted(kinds)), label="kind")
+            node_id = f"NEW-{kind.value}-{len(_stored(db))}-{data.draw(st.integers(0, 999))}"
+            fields = {"id": node_id, "name": "新建节点"} | NEW_NODE_FIELDS.get(kind, {})
+            model = NODE_MODELS[kind].model_validate(fields)
+            other = data.draw(st.sampled_from(others), label="other")
+            try:
+                entities.create_node(db, ADMIN, model, (rel, other))
+            except InvalidInput:
+                continue  # the relationship does not join these two kinds this way round
+        elif write == "link":
             rel = data.draw(st.sampled_from(AREA_RELS), label="rel")
             sources, targets = _ids(db, rel.spec.sources), _ids(db, rel.spec.targets)
             if not sources or not targets:

@@ -175,7 +175,10 @@ def create_node(
             db.run_in(tx, "rel_create",
                       placeholders={"rel": rel, "from_label": labels[0], "to_label": labels[1]},
                       from_id=ends[0], to_id=ends[1], props={})  # fmt: skip
-            if rel in org_areas.AREA_RELS:
+            # a new node's area depends on nothing but this relationship, and nothing's on it:
+            # only a new party organization, or an old node now pointing at the new one, moves
+            moves = kind is NodeKind.PARTY_ORG or ends[0] != model.id
+            if rel in org_areas.AREA_RELS and moves:
                 org_areas.refresh(db, tx, [ends[0]], scope=who.scope, created=[model.id])
         if who.scope is not None and model.id not in visible_ids(db, tx, who, [model.id]):
             raise Forbidden(
