@@ -69,7 +69,8 @@ systems. Only /health, /ready and /session answer without credentials.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    registry = QueryRegistry.load(settings.cypher_dir)  # refuses malformed query files
+    # refuses malformed query files and a malformed rules file
+    registry = QueryRegistry.load(settings.cypher_dir, settings.rules_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from graph_service.auth.principal import Principal
+from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.db.registry import QueryRegistry
@@ -22,12 +24,9 @@ from graph_service.domain.gaps import (
     load_rule_settings,
 )
 from graph_service.errors import NotFound, QueryFileError
+from graph_service.main import create_app
+from graph_service.services.imports import import_files
 from loaders.generator import generate
-
-try:
-    from graph_service.services.imports import import_files
-except ImportError:  # before the import service moved into graph_service (issue 27, part 4)
-    from loaders.importer import import_files  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = Principal.cli()
@@ -169,3 +168,21 @@ def own_registry(db: Database, rules_file: Path) -> Database:
     longer than the service's 30 s (the service plans them ahead, db/warmup.py)."""
     return Database(db.driver, QueryRegistry.load(ROOT / "cypher", rules_file), db.database,
                     timeout=300)  # fmt: skip
+
+
+def test_the_api_answers_by_the_deployments_rules_file(
+    settings: Settings, admin_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """RULES_FILE reaches the API: a rule turned off there is not in its catalogue or its
+    counts, and its list is not found; a threshold set there is the rule's."""
+    rules_file = write(tmp_path, CITY)
+    app = create_app(settings.model_copy(update={"rules_file": rules_file}))
+    with TestClient(app, headers=admin_headers) as client:
+        catalogue = client.get("/gaps")
+        assert catalogue.status_code == 200, catalogue.text
+        codes = {rule["code"] for rule in catalogue.json()}
+        assert "TEAM_PARK_NO_OFFICER" not in codes and "ORG_PARK_UNCOVERED" in codes
+        counts = client.get("/gaps/counts")
+        assert counts.status_code == 200 and "TEAM_PARK_NO_OFFICER" not in counts.text
+        assert client.get("/gaps/TEAM_PARK_NO_OFFICER").status_code == 404
+        assert client.get("/gaps/ORG_PARK_UNCOVERED").status_code == 200
