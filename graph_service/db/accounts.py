@@ -16,13 +16,10 @@ from graph_service.auth.passwords import check_policy, hash_password, verify_pas
 from graph_service.auth.principal import Principal, Role
 from graph_service.db import audit
 from graph_service.db.database import Database
+from graph_service.db.records import native
 from graph_service.errors import Conflict, InvalidInput, NotFound
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
 
 
 def add_account(
@@ -74,13 +71,13 @@ def revoke_account(db: Database, who: Principal, name: str) -> dict[str, Any]:
         ended = db.run_in(tx, "sessions_end_for_account", account=name)[0]["ended"]
         audit.record(db, tx, who, audit.Change("account.revoke", kind="Account", target=name,
                                                details={"sessions_ended": ended}))  # fmt: skip
-        return {k: _native(v) for k, v in rows[0].items()}
+        return {k: native(v) for k, v in rows[0].items()}
 
     return db.execute_write(work, "account_revoke")
 
 
 def list_accounts(db: Database) -> list[dict[str, Any]]:
-    return [{k: _native(v) for k, v in row.items()} for row in db.read("account_list")]
+    return [{k: native(v) for k, v in row.items()} for row in db.read("account_list")]
 
 
 def admin_count(db: Database) -> int:

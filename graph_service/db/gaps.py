@@ -48,6 +48,7 @@ from typing import Any, Required, TypedDict, Unpack
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.plans import ID_LENGTHS, KeptRead, Plan, PlanningSteps, Step, no_id, step
+from graph_service.db.records import native
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import RULES as RULES  # the default catalogue (tests import it here)
@@ -206,16 +207,6 @@ def denominators_step(
     )  # fmt: skip
 
 
-def _native(value: Any) -> Any:
-    """Driver temporal values as Python ones, inside maps and lists too."""
-    if isinstance(value, dict):
-        return {key: _native(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_native(item) for item in value]
-    to_native = getattr(value, "to_native", None)
-    return to_native() if callable(to_native) else value
-
-
 def _area_plan(area_id: str) -> Plan[dict[str, Any]]:
     rows = yield step("area_with_children", id=area_id)
     if not rows:
@@ -354,7 +345,7 @@ def _item(rule: GapRule, row: Mapping[str, Any]) -> GapItem:
         code=rule.code, id=row["id"], name=row["name"] or row["id"], kind=row["kind"],
         subkind=row["subkind"], area_path=[AreaRef(**step) for step in row["area_path"]],
         related_id=row["related_id"], related_name=row["related_name"],
-        impact=int(row["impact"] or 0), detail=_native(row["detail"] or {}),
+        impact=int(row["impact"] or 0), detail=native(row["detail"] or {}),
         en=rule.en, zh=rule.zh, fix_en=rule.fix_en, fix_zh=rule.fix_zh,
     )  # fmt: skip
 
