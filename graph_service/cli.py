@@ -19,6 +19,7 @@ from graph_service.cli_config import cli_settings, local_server
 from graph_service.cli_users import audit as audit_command
 from graph_service.cli_users import first_admin, users_app
 from graph_service.config import Settings
+from graph_service.domain.calendar import today
 from graph_service.neo4j_server.manager import Neo4jServerError
 
 app = typer.Typer(
@@ -328,7 +329,7 @@ def _as_of(text: str | None) -> dt.date:
     from graph_service.domain.models import iso_date  # the API's as_of rule
 
     try:
-        return iso_date(text) if text else dt.date.today()
+        return iso_date(text) if text else today(Settings().time_zone)
     except ValueError:
         raise _fail(
             f"--as-of '{text}' is not a date YYYY-MM-DD / 日期格式应为 YYYY-MM-DD"

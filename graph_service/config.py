@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph_service.domain.calendar import DEFAULT_ZONE, zone
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _PLACEHOLDER_PASSWORDS = {"changeme", "change-me", "password", "neo4j", "secret"}
@@ -33,6 +35,11 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = 30.0
 
     cypher_dir: Path = PROJECT_ROOT / "cypher"
+    time_zone: str = Field(
+        default=DEFAULT_ZONE,
+        description="The deployment's time zone (an IANA name): a question that names no "
+                    "date holds on today's date there.",
+    )  # fmt: skip
     rules_file: Path | None = Field(
         default=None,
         description="The gap rules' settings of this deployment (TOML: which rules are on, "
@@ -133,6 +140,12 @@ class Settings(BaseSettings):
         default=900.0, gt=0,
         description="The longest wait between sign-in attempts after failures.",
     )  # fmt: skip
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)  # ValueError names the zone
+        return value
 
     @field_validator("neo4j_password")
     @classmethod

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import json_response
-from graph_service.api.query_types import AsOf, day
+from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
 from graph_service.deps import ReadsDep
@@ -59,7 +59,7 @@ def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
             responses={**ex.answer_response(ex.GAP_COUNTS),
                        404: {"description": "Unknown area"}})  # fmt: skip
 async def gap_counts(
-    reads: ReadsDep, who: PrincipalDep, as_of: AsOf = None, area: Area = None
+    reads: ReadsDep, who: PrincipalDep, as_of: AsOf, area: Area = None
 ) -> Response:
     """How many gaps of each rule there are, every rule named (0 when none), in one area's
     subtree or everywhere you may see. Errors: 404 when the area is unknown (or outside
@@ -67,7 +67,7 @@ async def gap_counts(
 
     各类覆盖缺口的数量（每条规则都列出，无则为 0），可限定某区域及其下级区域。错误：区域不存在
     或不在您负责的范围内 404。"""
-    read = repo.gap_counts_read(reads.registry, who, as_of=day(as_of), area=area)
+    read = repo.gap_counts_read(reads.registry, who, as_of=as_of, area=area)
     return json_response(await reads.read_kept_json(read))
 
 
@@ -90,7 +90,7 @@ async def gap_list(
              openapi_examples=ex.id_example("Uncovered commercial buildings / 未覆盖的商务楼宇",
                                             "ORG_BUILDING_UNCOVERED")),
     ],
-    as_of: AsOf = None,
+    as_of: AsOf,
     area: Area = None,
     kinds: Annotated[
         list[str] | None,
@@ -118,7 +118,7 @@ async def gap_list(
     if format != "json":
         from graph_service.reports import gap_table
 
-        every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=day(as_of),
+        every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=as_of,
                                     area=area, kinds=kinds)  # fmt: skip
         page = await reads.read_kept(every)
         # thousands of rows take a while to write: not on the event loop
@@ -126,7 +126,7 @@ async def gap_list(
         return _attachment(body, media, "gaps", page.rule.code, area or "all",
                            page.as_of.isoformat(), format)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
-    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=day(as_of),
+    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=as_of,
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
     return json_response(await reads.read_kept_json(read))
 
@@ -149,7 +149,7 @@ async def coverage(
         Path(max_length=64, description="Area id / 区域编号",
              openapi_examples=ex.id_example("建新社区 (demo region / 演示区域)", "A-JIANXIN")),
     ],
-    as_of: AsOf = None,
+    as_of: AsOf,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> Response:
     """Organization, leadership and team coverage rates with the count of each gap kind,
@@ -159,7 +159,7 @@ async def coverage(
 
     区域及其各下级区域的组织、班子、队伍覆盖率（含分子分母）与各类问题数，可直接用于报告；
     format=csv 或 xlsx 时以文件返回。错误：区域不存在或不在您负责的范围内 404。"""
-    read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=day(as_of))
+    read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=as_of)
     if format == "json":
         return json_response(await reads.read_kept_json(read))
     from graph_service.reports import summary_table

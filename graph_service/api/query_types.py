@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
 
 from graph_service.api import openapi_examples as ex
+from graph_service.domain.calendar import today
 from graph_service.domain.models import iso_date
 
 
@@ -20,7 +21,7 @@ def _iso_only(value: Any) -> Any:
     return iso_date(value) if isinstance(value, str) else value
 
 
-AsOf = Annotated[
+AsOfParam = Annotated[
     dt.date | None,
     BeforeValidator(_iso_only),
     Query(description="Only relationships valid on this date (YYYY-MM-DD) count (default: "
@@ -30,6 +31,11 @@ AsOf = Annotated[
 ]  # fmt: skip
 
 
-def day(as_of: dt.date | None) -> dt.date:
-    """The date a read holds on: ``as_of``, or today."""
-    return as_of or dt.date.today()
+def _as_of_day(request: Request, as_of: AsOfParam = None) -> dt.date:
+    """The date a read holds on: ``as_of``, or today in the deployment's time zone
+    (``TIME_ZONE``; see :mod:`graph_service.domain.calendar`)."""
+    return as_of or today(request.app.state.settings.time_zone)
+
+
+#: the query parameter ``as_of``, resolved to the date a read holds on
+AsOf = Annotated[dt.date, Depends(_as_of_day)]

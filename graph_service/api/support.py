@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import model_json
-from graph_service.api.query_types import AsOf, day
+from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
 from graph_service.deps import DatabaseDep, ReadsDep
@@ -36,7 +36,7 @@ CandidateLimit = Annotated[
 )
 async def get_supporters(
     reads: ReadsDep, who: PrincipalDep,
-    entity_id: Annotated[str, _entity_id("A-JIANXIN", "建新社区")], as_of: AsOf = None,
+    entity_id: Annotated[str, _entity_id("A-JIANXIN", "建新社区")], as_of: AsOf,
     skip: Annotated[int, Query(ge=0, le=repo.MAX_SKIP, description="Pass over / 跳过条数")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页条数")] = 100,
 ) -> Response:  # fmt: skip
@@ -51,7 +51,7 @@ async def get_supporters(
     工委成员单位、认领项目单位、报到在职党员、服务岗位和志愿者，附支持路径与起止日期。按渠道、
     编号分页；total 与 by_channel 为全部页的计数。错误：编号不存在或不在您负责的区域内 404。"""
     found = await reads.read_plan(
-        lambda: repo.supporters_plan(who, entity_id, day(as_of), skip=skip, limit=limit),
+        lambda: repo.supporters_plan(who, entity_id, as_of, skip=skip, limit=limit),
         "supporters",
     )
     return model_json(found)
@@ -64,7 +64,7 @@ async def get_supporters(
 )
 def get_portfolio(
     db: DatabaseDep, who: PrincipalDep,
-    entity_id: Annotated[str, _entity_id("PS-LI-XIAOMEI", "李晓梅")], as_of: AsOf = None,
+    entity_id: Annotated[str, _entity_id("PS-LI-XIAOMEI", "李晓梅")], as_of: AsOf,
 ) -> Portfolio:  # fmt: skip
     """What a person or unit supports, through every channel (the other side of
     supporters): the branches, buildings and parks an officer is assigned to, what an
@@ -75,7 +75,7 @@ def get_portfolio(
     个人或单位通过各渠道支持的全部对象（supporters 的反向）：指导员、联络员联系包挂的支部、
     楼宇、园区，党组织覆盖的对象，结对的社区，认领的项目等；load 为支持对象数，即其负担。
     错误：编号不存在或不在您负责的区域内 404。"""
-    return repo.portfolio(db, who, entity_id, day(as_of))
+    return repo.portfolio(db, who, entity_id, as_of)
 
 
 @router.get(
@@ -88,7 +88,7 @@ def get_shared(
     db: DatabaseDep, who: PrincipalDep,
     entity_id: Annotated[str, _entity_id("PO-JIANXIN-B1", "中共建新社区第一支部委员会")],
     other_id: Annotated[str, _entity_id("PO-QUANJING-BB", "中共建新商务大厦党支部")],
-    as_of: AsOf = None,
+    as_of: AsOf,
 ) -> SharedSupporters:
     """The supporters of ``entity_id`` that also support ``other_id``, through any channel:
     the officer, organization or unit two branches or buildings have in common. Shared
@@ -97,7 +97,7 @@ def get_shared(
 
     两个对象共同的支持者（任一渠道），例如两个支部共同的指导员或上级党组织；不在您负责区域内的
     共同支持者只计数、不列出。错误：任一编号不存在或不在您负责的区域内 404。"""
-    return repo.shared_supporters(db, who, entity_id, other_id, day(as_of))
+    return repo.shared_supporters(db, who, entity_id, other_id, as_of)
 
 
 @router.get(
@@ -111,7 +111,7 @@ def get_shared(
 )
 def get_candidates(
     db: DatabaseDep, who: PrincipalDep,
-    entity_id: Annotated[str, _entity_id("B-HEPING", "和平国际大厦")], as_of: AsOf = None,
+    entity_id: Annotated[str, _entity_id("B-HEPING", "和平国际大厦")], as_of: AsOf,
     limit: CandidateLimit = repo.CANDIDATES,
 ) -> Candidates:  # fmt: skip
     """For a branch, building or park: the instructors and liaison officers already working
@@ -126,4 +126,4 @@ def get_candidates(
     为党支部、楼宇或园区推荐本街道内尚未联系它的党建指导员、联络员；为楼宇、园区或单位推荐
     本街道内已覆盖其他楼宇、园区或单位的党组织。就近优先，其次当前负担最轻。
     错误：编号不存在 404；对象不是党组织、楼宇、园区或单位 422。"""
-    return repo.candidates(db, who, entity_id, day(as_of), limit=limit)
+    return repo.candidates(db, who, entity_id, as_of, limit=limit)
