@@ -1,10 +1,14 @@
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# the versions of uv.lock (hash-checked), then the project itself without resolving again
+COPY pyproject.toml uv.lock README.md ./
+RUN pip install --no-cache-dir uv \
+ && uv export --frozen --no-dev --no-emit-project -q -o /tmp/requirements.txt \
+ && pip install --no-cache-dir -r /tmp/requirements.txt
 COPY graph_service ./graph_service
 COPY loaders ./loaders
 COPY cypher ./cypher
-RUN pip install --no-cache-dir . && useradd --create-home app
+RUN pip install --no-cache-dir --no-deps . && useradd --create-home app
 USER app
 ENV CYPHER_DIR=/app/cypher TIME_ZONE=Asia/Shanghai TZ=Asia/Shanghai
 EXPOSE 8000
