@@ -45,6 +45,11 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 AS_OF = "2026-06-30"  # the demo region's date (README)
 ADMIN, ADMIN_PASSWORD = "console-admin", "党建 console 2026!"
 ORGANIZER, ORGANIZER_PASSWORD = "heping-organizer", "和平社区 organizer pw"
+# the gap rules whose rows offer "who should cover it" (console/src/modules/assign.ts)
+ASSIGNABLE = (
+    "ORG_BUILDING_UNCOVERED", "ORG_PARK_UNCOVERED", "ORG_UNIT_UNCOVERED",
+    "TEAM_BRANCH_NO_OFFICER", "TEAM_BUILDING_NO_OFFICER", "TEAM_PARK_NO_OFFICER",
+)  # fmt: skip
 TIMEOUT_MS = 30_000  # generous: the machine is shared, and a first query may be planned
 
 
@@ -268,6 +273,68 @@ def test_an_organizer_cannot_reach_another_community_by_url(console: Console) ->
         body = page.locator("main").inner_text()
         assert "建新社区" not in body and "二七邻里公益服务社" not in body, (path, body)
     assert page.request.get(f"/areas/A-JIANXIN/coverage?as_of={AS_OF}").status == 404
+    context.close()
+
+
+def test_assigning_a_candidate_from_a_gap_closes_it(
+    console: Console, demo_database: Database
+) -> None:
+    """从问题清单"谁来覆盖"一键指派: the first candidate the API proposes for the first
+    uncovered building of 二七新村街道, assigned in the drawer, writes COVERS through the API
+    (audited under the account), and the gap leaves the page, the API's list and the
+    dashboard's count. A viewer sees the action disabled."""
+    rule, area = "ORG_BUILDING_UNCOVERED", "A-ERQI"
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    page.goto(f"/console/dashboard?area={area}&as_of={AS_OF}")
+    before = api_json(page, f"/areas/{area}/coverage?as_of={AS_OF}")["area"]["gaps"][rule]
+    count = page.locator(f"[data-test=count-{area}-{rule}]")
+    expect(count).to_have_text(str(before))
+
+    page.goto(f"/console/gaps/{rule}?area={area}&as_of={AS_OF}")
+    gaps = api_json(page, f"/gaps/{rule}?area={area}&as_of={AS_OF}&limit=1000")
+    assert gaps["total"] == before and before > 0
+    gap = gaps["items"][0]
+    candidates = api_json(page, f"/entities/{gap['id']}/candidates?as_of={AS_OF}")
+    assert candidates["covering_orgs"], f"the demo region proposes nobody for {gap['id']}"
+    first = candidates["covering_orgs"][0]["candidate"]
+    page.click(f"[data-test=who-covers-{gap['id']}]")
+    drawer = page.locator("[data-test=candidates]")
+    rows = drawer.locator("[data-test=candidate-table] tbody tr")
+    expect(rows).to_have_count(len(candidates["covering_orgs"]))
+    expect(rows.first).to_contain_text(first["name"])
+    expect(drawer).to_contain_text(f"谁来覆盖：{gap['name']}")
+    check_accessibility(page)
+    screenshot(page, "assign")
+
+    page.click(f"[data-test=assign-{first['id']}]")
+    expect(page.locator("[data-test=assign-success]")).to_contain_text(
+        f"已指派：{first['name']} 覆盖 {gap['name']}；该问题已关闭"
+    )
+    # (a) the row is gone from the page, the total one less
+    expect(page.locator(f"[data-test=who-covers-{gap['id']}]")).to_have_count(0)
+    expect(page.locator("[data-test=total]")).to_have_text(f"共 {before - 1} 条")
+    # (b) and from the API's own list
+    after = api_json(page, f"/gaps/{rule}?area={area}&as_of={AS_OF}&limit=1000")
+    assert after["total"] == before - 1
+    assert gap["id"] not in {item["id"] for item in after["items"]}
+    # (c) the audit trail has the write, by this account
+    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")
+    assert any(e["target"] == f"{first['id']}->{gap['id']}" and e["actor"] == ADMIN
+               and e["via"] == "api" for e in events), events  # fmt: skip
+    # (d) the dashboard counts one fewer
+    page.goto(f"/console/dashboard?area={area}&as_of={AS_OF}")
+    expect(count).to_have_text(str(before - 1))
+    context.close()
+
+    # a viewer reads the same list but cannot assign (the server would refuse it anyway)
+    viewer, password = "erqi-viewer", "二七 viewer pw 2026"
+    add_account(demo_database, Principal.cli(), viewer, Role.VIEWER, [area])
+    set_password(demo_database, Principal.cli(), viewer, password)
+    context, page = console.signed_in(viewer, password)
+    counts = api_json(page, f"/gaps/counts?area={area}&as_of={AS_OF}")
+    still = next(code for code in ASSIGNABLE if counts.get(code))
+    page.goto(f"/console/gaps/{still}?area={area}&as_of={AS_OF}")
+    expect(page.locator("[data-test^=who-covers-]").first).to_be_disabled()
     context.close()
 
 

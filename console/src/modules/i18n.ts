@@ -22,6 +22,15 @@ const zh = {
     title: '问题清单', rule: '问题规则', area: '区域', date: '统计日期', search: '按名称或编号查找',
     name: '对象', kind: '类型', where: '所在区域', impact: '影响', related: '相关对象', why: '问题说明',
     fix: '整改建议', total: '共 {n} 条', download: '下载', empty: '没有此类问题', searching: '正在查找全部问题…',
+    whoCovers: '谁来覆盖', whoCoversViewer: '查看人员不能指派', closed: '{m}；该问题已关闭', stillOpen: '{m}；该问题仍在清单中',
+  },
+  assign: {
+    title: '谁来覆盖：{name}', officers: '可选派的党建指导员、联络员', orgs: '可覆盖的党组织',
+    pool: '候选范围：{pool}', order: '就近优先、负担最轻，显示 {n} / {total}', candidate: '候选',
+    kind: '类型', officer: '人员', load: '负担', where: '就近区域', why: '推荐理由', action: '操作', assign: '指派',
+    whyOfficer: '已在该区域联系 {n} 个对象', whyOrg: '已在该区域覆盖 {n} 个对象', none: '没有候选',
+    failed: '指派失败：{m}', doneCovers: '已指派：{who} 覆盖 {what}',
+    doneAssigned: '已指派：{who} 联系 {what}',
   },
   entity: {
     fields: '基本信息', supporters: '支持者', graph: '支持网络', table: '支持关系', supporter: '支持者',
@@ -60,7 +69,16 @@ const en: Messages = {
     title: 'Gap lists', rule: 'Rule', area: 'Area', date: 'As of', search: 'Find by name or id',
     name: 'Subject', kind: 'Kind', where: 'Where', impact: 'Impact', related: 'Related', why: 'Why a gap',
     fix: 'What closes it', total: '{n} in all', download: 'Download', empty: 'No gaps of this kind',
-    searching: 'Searching every gap…',
+    searching: 'Searching every gap…', whoCovers: 'Who should cover', whoCoversViewer: 'Viewers cannot assign',
+    closed: '{m}; the gap is closed', stillOpen: '{m}; the gap is still listed',
+  },
+  assign: {
+    title: 'Who should cover {name}', officers: 'Instructors and liaison officers to assign', orgs: 'Party organizations that could cover it',
+    pool: 'from {pool}', order: 'nearest first, then the lightest load: {n} of {total}', candidate: 'Candidate',
+    kind: 'Kind', officer: 'Officer', load: 'Load', where: 'Nearest area', why: 'Why', action: 'Action', assign: 'Assign',
+    whyOfficer: 'assigned to {n} there already', whyOrg: 'covers {n} there already', none: 'No candidates',
+    failed: 'Not assigned: {m}', doneCovers: 'Assigned: {who} covers {what}',
+    doneAssigned: 'Assigned: {who} takes {what}',
   },
   entity: {
     fields: 'Fields', supporters: 'Supporters', graph: 'Support network', table: 'Support paths',
