@@ -8,6 +8,7 @@
     │   └── SchemaNotReady      reachable, schema not at version   → 503 + Retry-After
     ├── NotFound                no such id                          → 404
     ├── Conflict                duplicate id, relationships in use  → 409
+    ├── PreconditionFailed      If-Match names an old version       → 412
     ├── InvalidInput            a field is wrong                    → 422
     ├── Unauthorized            no or unknown credentials           → 401
     ├── Forbidden               role or area scope does not allow   → 403
@@ -55,6 +56,14 @@ class NotFound(GraphServiceError):
 class Conflict(GraphServiceError):
     status = 409
     title = "Conflict / 冲突"
+
+
+class PreconditionFailed(GraphServiceError):
+    """A conditional write's ``If-Match`` names a version of the record no longer stored:
+    someone changed it since the client read it."""
+
+    status = 412
+    title = "Precondition failed / 记录已被修改"
 
 
 class InvalidInput(GraphServiceError):

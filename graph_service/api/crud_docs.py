@@ -137,6 +137,23 @@ if _missing:
     raise AssertionError(f"no route documentation for {_missing}")
 
 
+#: How reads and writes of one record take part in conditional requests (RFC 9110 §13).
+READ_VERSION = (
+    "The `ETag` header names the stored version (the same for every reader, whatever is "
+    "masked); send it back as `If-None-Match` for 304 while unchanged, or as `If-Match` to "
+    "change or delete the record only if no one else has since.",
+    "应答头 ETag 为记录的当前版本（与读者及隐去的字段无关）；以 If-None-Match 回传，记录未变时"
+    "返回 304；以 If-Match 回传，则仅当无人修改过时才修改或删除。",
+)
+WRITE_VERSION = (
+    "With `If-Match` (the ETag you read, or `*`) the write happens only if the record is "
+    "still at that version: otherwise 412, nothing is written and `current_etag` names the "
+    "stored version.",
+    "带 If-Match（读取时的 ETag 或 *）时，仅当记录仍为该版本才写入，否则 412（记录已被他人"
+    "修改，请刷新后重试），不写入任何内容，current_etag 为当前版本。",
+)
+
+
 @dataclass(frozen=True)
 class RouteDoc:
     summary: str
@@ -197,33 +214,38 @@ def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
         "get": RouteDoc(
             f"Read {doc.one} / 查看{zh}",
             f"{what}\n\n"
-            f"Every field of the {one}, null when unset. Errors: "
+            f"Every field of the {one}, null when unset. {READ_VERSION[0]} Errors: "
             f"{not_found.format(one=one)}.\n\n"
-            f"返回该{zh}的全部字段（未填为 null）。错误：编号不存在或不在您负责的区域内 404。",
+            f"返回该{zh}的全部字段（未填为 null）。{READ_VERSION[1]}"
+            "错误：编号不存在或不在您负责的区域内 404。",
         ),
         "update": RouteDoc(
             f"Update {doc.one} / 修改{zh}",
             f"{what}\n\n"
             "Send only the fields to change, by their English names; null clears an optional "
             f"field. The stored {one} with the changes merged in is validated whole, then "
-            "replaces it; the id cannot change.\n\n"
-            f"Errors: {not_found.format(one=one)}; 422 naming the field when a value is wrong, "
-            "a field is unknown or the id would change.\n\n"
+            "replaces it; the id cannot change; the answer's `ETag` is its new version. "
+            f"{WRITE_VERSION[0]}\n\n"
+            f"Errors: {not_found.format(one=one)}; 412 when `If-Match` names an old version; "
+            "422 naming the field when a value is wrong, a field is unknown or the id would "
+            "change.\n\n"
             f"只发送要修改的字段（英文字段名），null 表示清空可选字段；合并后整体校验再保存，"
-            "编号不可修改。\n\n"
-            "错误：编号不存在 404；字段值无效、字段未知或修改编号 422（指明字段）。",
+            f"编号不可修改；应答头 ETag 为新版本。{WRITE_VERSION[1]}\n\n"
+            "错误：编号不存在 404；If-Match 版本已过时 412；字段值无效、字段未知或修改编号 422"
+            "（指明字段）。",
         ),
         "delete": RouteDoc(
             f"Delete {doc.one} / 删除{zh}",
             f"{what}\n\n"
             f"Deletes the {one}. If it still has relationships the request is refused unless "
             "`cascade=true`, which deletes them with it; the answer lists what went "
-            "(type, direction, count).\n\n"
+            f"(type, direction, count). {WRITE_VERSION[0]}\n\n"
             f"Errors: {not_found.format(one=one)}; 409 when it has relationships and `cascade` "
-            "is not set (the answer lists them).\n\n"
+            "is not set (the answer lists them); 412 when `If-Match` names an old version.\n\n"
             f"删除该{zh}。仍有关系时须指定 cascade=true 一并删除，应答列出删除的关系（类型、"
-            "方向、条数）。\n\n"
-            "错误：编号不存在 404；仍有关系且未指定 cascade 409（列出这些关系）。",
+            f"方向、条数）。{WRITE_VERSION[1]}\n\n"
+            "错误：编号不存在 404；仍有关系且未指定 cascade 409（列出这些关系）；If-Match "
+            "版本已过时 412。",
         ),
     }  # fmt: skip
 
@@ -265,22 +287,27 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
         ),
         "get": RouteDoc(
             f"Read {one} / 查看{spec.zh}关系",
-            f"{what}\n\nThe relationship from `from_id` to `to_id`. Errors: {missing}.\n\n"
-            "按起点和终点编号查看该关系。错误：两者之间没有该关系 404。",
+            f"{what}\n\nThe relationship from `from_id` to `to_id`. {READ_VERSION[0]} "
+            f"Errors: {missing}.\n\n"
+            f"按起点和终点编号查看该关系。{READ_VERSION[1]}错误：两者之间没有该关系 404。",
         ),
         "update": RouteDoc(
             f"Update {one} / 修改{spec.zh}关系",
             f"{what}\n\n"
             "Send only the fields to change; null clears an optional one. The ends come from "
-            "the path: to move it, delete it and create another.\n\n"
-            f"Errors: {missing}; 422 naming the field when a value is wrong or a field "
-            "unknown.\n\n"
-            "只发送要修改的字段，null 表示清空；起点和终点由路径确定，如需更换请删除后重建。\n\n"
-            "错误：关系不存在 404；字段值无效或字段未知 422（指明字段）。",
+            "the path: to move it, delete it and create another. The answer's `ETag` is its new "
+            f"version. {WRITE_VERSION[0]}\n\n"
+            f"Errors: {missing}; 412 when `If-Match` names an old version; 422 naming the field "
+            "when a value is wrong or a field unknown.\n\n"
+            "只发送要修改的字段，null 表示清空；起点和终点由路径确定，如需更换请删除后重建；"
+            f"应答头 ETag 为新版本。{WRITE_VERSION[1]}\n\n"
+            "错误：关系不存在 404；If-Match 版本已过时 412；字段值无效或字段未知 422（指明字段）。",
         ),
         "delete": RouteDoc(
             f"Delete {one} / 删除{spec.zh}关系",
-            f"{what}\n\nDeletes it (204, no body). Errors: {missing}.\n\n"
-            "删除该关系（204，无应答体）。错误：关系不存在 404。",
+            f"{what}\n\nDeletes it (204, no body). {WRITE_VERSION[0]} Errors: {missing}; 412 "
+            "when `If-Match` names an old version.\n\n"
+            f"删除该关系（204，无应答体）。{WRITE_VERSION[1]}错误：关系不存在 404；If-Match "
+            "版本已过时 412。",
         ),
     }  # fmt: skip

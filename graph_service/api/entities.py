@@ -11,7 +11,7 @@ validated by its own model and documented with its own schema.
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from graph_service.api import openapi_examples as ex
@@ -19,6 +19,7 @@ from graph_service.api.crud_docs import node_docs, rel_docs
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
 from graph_service.db import entities as repo
+from graph_service.db.etags import if_none_match_holds
 from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn
@@ -36,6 +37,45 @@ Skip = Annotated[int, Query(ge=0, le=MAX_SKIP, description="Rows to skip / 跳�
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页行数")]
 CHANGES = "Fields to change (English field names) / 要修改的字段"
 ID = "Id / 编号"
+
+# Conditional requests (RFC 9110 §13): the tag names the stored version, whoever reads it
+IfMatch = Annotated[str | None, Header(
+    alias="If-Match",
+    description="Write only if the record is still at this version (the ETag you read; * for "
+                "any): otherwise 412 and nothing is written / 仅当记录仍为该版本（读取时的 ETag，"
+                "* 表示任意版本）时才写入，否则 412 且不写入",
+)]  # fmt: skip
+IfNoneMatch = Annotated[str | None, Header(
+    alias="If-None-Match",
+    description="The ETag you hold: 304 without a body while the record is unchanged / "
+                "已持有的 ETag：记录未变时返回 304（无应答体）",
+)]  # fmt: skip
+_ETAG = {"ETag": {
+    "description": "The stored record's version, for If-Match and If-None-Match / 记录当前版本",
+    "schema": {"type": "string"},
+}}  # fmt: skip
+TAGGED: dict[int | str, dict[str, Any]] = {200: {"headers": _ETAG}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Unchanged since the ETag in If-None-Match / 记录未变",
+          "headers": _ETAG},
+}  # fmt: skip
+STALE: dict[int | str, dict[str, Any]] = {
+    412: {"description": "If-Match names a version no longer stored: someone changed the record "
+                         "since you read it; nothing was written (`current_etag` is the stored "
+                         "version) / 记录已被他人修改"},
+}  # fmt: skip
+
+
+def _tagged(answer: Response, tag: str) -> Response:
+    answer.headers["ETag"] = tag
+    return answer
+
+
+def _not_modified(if_none_match: str | None, tag: str) -> Response | None:
+    """304 when the client already holds the stored version."""
+    if if_none_match is not None and if_none_match_holds(if_none_match, tag):
+        return _tagged(Response(status_code=status.HTTP_304_NOT_MODIFIED), tag)
+    return None
 
 
 class Page(BaseModel, Generic[T]):
@@ -59,6 +99,16 @@ class SearchHit(BaseModel):
     name_en: str | None = None
     kind: str
     score: float
+
+
+def _merged(*parts: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """``responses`` of a route from parts, one status's entries merged (its example, its
+    headers)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for part in parts:
+        for code, entry in part.items():
+            out[code] = out.get(code, {}) | entry
+    return out
 
 
 def _node_routes(table: Table) -> None:
@@ -113,24 +163,28 @@ def _node_routes(table: Table) -> None:
 
     @router.get(path + "/{node_id}", tags=tags, summary=docs["get"].summary,
                 description=docs["get"].description, response_model=model,
-                responses={**ex.answer_response(ex.node_read(kind, path)),
-                           404: {"description": "No such id"}})  # fmt: skip
+                responses=_merged(ex.answer_response(ex.node_read(kind, path)), TAGGED,
+                                  NOT_MODIFIED, {404: {"description": "No such id"}}))  # fmt: skip
     async def get(
         reads: ReadsDep,
         who: PrincipalDep,
         node_id: Annotated[
             str, Path(max_length=64, description=ID, openapi_examples=ex.node_id(kind))
         ],
+        if_none_match: IfNoneMatch = None,
     ) -> Response:
-        node = await reads.read_plan(lambda: repo.get_node_plan(who, kind, node_id), "node_get")
-        return model_json(node)
+        node, tag = await reads.read_plan(
+            lambda: repo.get_tagged_node_plan(who, kind, node_id), "node_get"
+        )
+        return _not_modified(if_none_match, tag) or _tagged(model_json(node), tag)
 
     @router.patch(path + "/{node_id}", tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
-                  responses={404: {"description": "No such id"}})  # fmt: skip
+                  responses={**TAGGED, 404: {"description": "No such id"}, **STALE})  # fmt: skip
     def update(
         db: DatabaseDep,
         who: PrincipalDep,
+        response: Response,
         node_id: Annotated[
             str, Path(max_length=64, description=ID, openapi_examples=ex.node_id(kind))
         ],
@@ -138,14 +192,17 @@ def _node_routes(table: Table) -> None:
             dict[str, Any],
             Body(description=CHANGES, openapi_examples=ex.node_patch_body(kind)),
         ],
+        if_match: IfMatch = None,
     ) -> model:
-        return repo.update_node(db, who, kind, node_id, changes)
+        node, tag = repo.update_tagged_node(db, who, kind, node_id, changes, if_match)
+        _tagged(response, tag)
+        return node
 
     @router.delete(
         path + "/{node_id}", tags=tags, summary=docs["delete"].summary,
         description=docs["delete"].description,
         responses={404: {"description": "No such id"},
-                   409: {"description": "It has relationships and cascade is not set"}},
+                   409: {"description": "It has relationships and cascade is not set"}, **STALE},
     )  # fmt: skip
     def delete(
         db: DatabaseDep,
@@ -156,8 +213,9 @@ def _node_routes(table: Table) -> None:
         cascade: Annotated[
             bool, Query(description="Also delete its relationships / 一并删除其关系")
         ] = False,
+        if_match: IfMatch = None,
     ) -> Deleted:
-        return Deleted.model_validate(repo.delete_node(db, who, kind, node_id, cascade))
+        return Deleted.model_validate(repo.delete_node(db, who, kind, node_id, cascade, if_match))
 
 
 def _rel_routes(table: Table) -> None:
@@ -200,40 +258,50 @@ def _rel_routes(table: Table) -> None:
 
     @router.get(one, tags=tags, summary=docs["get"].summary,
                 description=docs["get"].description,
-                responses={**ex.answer_response(ex.rel_read(rel, path)),
-                           404: {"description": "No such relationship"}})  # fmt: skip
+                response_model=model,
+                responses=_merged(ex.answer_response(ex.rel_read(rel, path)), TAGGED, NOT_MODIFIED,
+                                  {404: {"description": "No such relationship"}}))  # fmt: skip
     def get(
         db: DatabaseDep,
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
-    ) -> model:
-        return repo.get_relationship(db, who, rel, from_id, to_id)
+        if_none_match: IfNoneMatch = None,
+    ) -> Response:
+        found, tag = repo.get_tagged_relationship(db, who, rel, from_id, to_id)
+        return _not_modified(if_none_match, tag) or _tagged(model_json(found), tag)
 
     @router.patch(one, tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
-                  responses={404: {"description": "No such relationship"}})  # fmt: skip
+                  responses={**TAGGED, 404: {"description": "No such relationship"},
+                             **STALE})  # fmt: skip
     def update(
         db: DatabaseDep,
         who: PrincipalDep,
+        response: Response,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
         changes: Annotated[
             dict[str, Any], Body(description=CHANGES, openapi_examples=ex.rel_patch_body(rel))
         ],
+        if_match: IfMatch = None,
     ) -> model:
-        return repo.update_relationship(db, who, rel, from_id, to_id, changes)
+        found, tag = repo.update_tagged_relationship(db, who, rel, from_id, to_id, changes,
+                                                     if_match)  # fmt: skip
+        _tagged(response, tag)
+        return found
 
     @router.delete(one, tags=tags, status_code=status.HTTP_204_NO_CONTENT,
                    summary=docs["delete"].summary, description=docs["delete"].description,
-                   responses={404: {"description": "No such relationship"}})  # fmt: skip
+                   responses={404: {"description": "No such relationship"}, **STALE})  # fmt: skip
     def delete(
         db: DatabaseDep,
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_to)],
+        if_match: IfMatch = None,
     ) -> Response:
-        repo.delete_relationship(db, who, rel, from_id, to_id)
+        repo.delete_relationship(db, who, rel, from_id, to_id, if_match)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -244,25 +312,29 @@ class EntityOut(BaseModel):
 
 @router.get("/entities/{entity_id}", tags=["entities · 实体"],
             summary="Any entity by id / 按编号查看任意实体",
-            responses={**ex.answer_response(ex.ENTITY),
-                       404: {"description": "No such id"}})  # fmt: skip
+            response_model=EntityOut,
+            responses=_merged(ex.answer_response(ex.ENTITY), TAGGED, NOT_MODIFIED,
+                              {404: {"description": "No such id"}}))  # fmt: skip
 def get_entity(
     db: DatabaseDep,
     who: PrincipalDep,
     entity_id: Annotated[str, Path(max_length=64, description=ID,
                                    openapi_examples=ex.id_example("建新社区", "A-JIANXIN"))],
-) -> EntityOut:  # fmt: skip
+    if_none_match: IfNoneMatch = None,
+) -> Response:  # fmt: skip
     """A node of any kind by its id, when the kind is not known: its label (``kind``) and
-    every field. Ids are unique across all kinds. Errors: 404 when no node has the id (or it
-    lies outside your areas).
+    every field. Ids are unique across all kinds. The ETag is the node's, as its own route
+    answers it. Errors: 404 when no node has the id (or it lies outside your areas).
 
-    按编号查看任意类型的节点（编号在所有类型中唯一）：返回节点类型 kind 与全部字段。
-    错误：编号不存在或不在您负责的区域内 404。"""
+    按编号查看任意类型的节点（编号在所有类型中唯一）：返回节点类型 kind 与全部字段；ETag
+    与该节点自身路由的相同。错误：编号不存在或不在您负责的区域内 404。"""
     from graph_service.db.support import entity
 
     ref = entity(db, who, entity_id)
-    node: NodeIn = repo.get_node(db, who, NodeKind(ref.kind), entity_id)
-    return EntityOut(kind=ref.kind, entity=node.model_dump(mode="json"))
+    node: NodeIn
+    node, tag = repo.get_tagged_node(db, who, NodeKind(ref.kind), entity_id)
+    answer = EntityOut(kind=ref.kind, entity=node.model_dump(mode="json"))
+    return _not_modified(if_none_match, tag) or _tagged(model_json(answer), tag)
 
 
 @router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索",

@@ -18,12 +18,19 @@ from pydantic import ValidationError
 from graph_service.auth.principal import Principal
 from graph_service.db import audit, org_areas
 from graph_service.db.database import Database, Fetch
+from graph_service.db.etags import etag, if_match_holds
 from graph_service.db.plans import Plan, step
 from graph_service.db.scope import visible_ids, visible_ids_plan
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
 from graph_service.domain.personal import masked
-from graph_service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from graph_service.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+)
 
 PROVENANCE = ("src_file", "src_row", "src_at")
 #: Stored by the service, not given by users: left out of what nodes read back as.
@@ -83,6 +90,32 @@ def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
     return node_fields(row["props"], row["latitude"], row["longitude"])
 
 
+# ---- versions ---------------------------------------------------------------------------------
+
+
+def node_etag(model: NodeIn) -> str:
+    """The entity tag of a stored node (see :mod:`graph_service.db.etags`): of the model
+    read from the store, before any masking."""
+    return etag(model.kind_of_node.value, model.model_dump(mode="json"))
+
+
+def rel_etag(model: RelIn) -> str:
+    """The entity tag of a stored relationship, ends included."""
+    return etag(model.kind_of_rel.value, model.model_dump(mode="json"))
+
+
+def _require_version(if_match: str | None, current: str, what: str) -> None:
+    """Refuse a conditional write (412) unless ``If-Match`` names the stored version
+    ``current``; called with the write lock held, before anything is written or audited."""
+    if if_match is not None and not if_match_holds(if_match, current):
+        raise PreconditionFailed(
+            f"记录已被他人修改，请刷新后重试：{what} 的当前版本为 {current} / the record "
+            f"changed since you read it: {what} is now at version {current}; read it again "
+            "and retry",
+            current_etag=current,
+        )
+
+
 # ---- nodes -----------------------------------------------------------------------------------
 
 
@@ -110,11 +143,27 @@ def _fetched_kinds(db: Database, tx: ManagedTransaction, ids: list[str]) -> dict
     return {i: NodeKind(fetched[i]["kind"]) for i in ids if i in fetched and fetched[i]["visible"]}
 
 
-def get_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[NodeIn]:
-    """One node as the principal may see it (a read plan: the API may share its
-    transaction with other reads, see :mod:`graph_service.db.async_reads`)."""
+def get_tagged_node_plan(
+    who: Principal, kind: NodeKind, node_id: str
+) -> Plan[tuple[NodeIn, str]]:
+    """One node as the principal may see it, and the entity tag of its stored version (a
+    read plan: the API may share its transaction with other reads, see
+    :mod:`graph_service.db.async_reads`)."""
     fields = yield from _stored_node_plan(who, kind, node_id)
-    return _shown(who, NODE_MODELS[kind].model_validate(fields))
+    stored = NODE_MODELS[kind].model_validate(fields)
+    return _shown(who, stored), node_etag(stored)
+
+
+def get_node_plan(who: Principal, kind: NodeKind, node_id: str) -> Plan[NodeIn]:
+    """One node as the principal may see it (a read plan)."""
+    shown, _ = yield from get_tagged_node_plan(who, kind, node_id)
+    return shown
+
+
+def get_tagged_node(
+    db: Database, who: Principal, kind: NodeKind, node_id: str
+) -> tuple[NodeIn, str]:
+    return db.read_plan(lambda: get_tagged_node_plan(who, kind, node_id), "node_get")
 
 
 def get_node(db: Database, who: Principal, kind: NodeKind, node_id: str) -> NodeIn:
@@ -199,6 +248,20 @@ def update_node(
     db: Database, who: Principal, kind: NodeKind, node_id: str, changes: dict[str, Any]
 ) -> NodeIn:
     """Merge ``changes`` into the stored node, validate the whole, then replace it."""
+    return update_tagged_node(db, who, kind, node_id, changes)[0]
+
+
+def update_tagged_node(
+    db: Database,
+    who: Principal,
+    kind: NodeKind,
+    node_id: str,
+    changes: dict[str, Any],
+    if_match: str | None = None,
+) -> tuple[NodeIn, str]:
+    """Like :func:`update_node`, only if ``if_match`` (an ``If-Match`` field, None: no
+    condition) names the stored version; the node as the principal may see it, and the
+    tag of its new version."""
     who.require_write()
     if "id" in changes and changes["id"] != node_id:
         raise InvalidInput("the id cannot change / 编号不可修改",
@@ -208,6 +271,7 @@ def update_node(
     def work(tx: ManagedTransaction) -> NodeIn:
         fields = _fetched_node(db, tx, kind, node_id)
         before = model_class.model_validate(fields)
+        _require_version(if_match, node_etag(before), f"{kind.zh} {node_id}")
         fields.update(changes)
         try:
             model = model_class.model_validate(fields)
@@ -224,11 +288,17 @@ def update_node(
                   props=model.graph_properties(), location=model.location())  # fmt: skip
         return model
 
-    return _shown(who, db.execute_write(work, "node_update", Fetch([node_id], who.scope)))
+    model = db.execute_write(work, "node_update", Fetch([node_id], who.scope))
+    return _shown(who, model), node_etag(model)
 
 
 def delete_node(
-    db: Database, who: Principal, kind: NodeKind, node_id: str, cascade: bool
+    db: Database,
+    who: Principal,
+    kind: NodeKind,
+    node_id: str,
+    cascade: bool,
+    if_match: str | None = None,
 ) -> dict[str, Any]:
     """Delete a node. With relationships, ``cascade`` must be set; the answer says what went.
 
@@ -237,11 +307,14 @@ def delete_node(
     anything outside is refused whole (403, naming those relationships by type and
     direction, not the outside ends), and so is a delete that would move a party
     organization's stored area into or out of its areas (see :func:`org_areas.refresh`).
+    ``if_match`` (an ``If-Match`` field) must name the stored version, when given.
     """
     who.require_write()
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         fields = _fetched_node(db, tx, kind, node_id)
+        stored = NODE_MODELS[kind].model_validate(fields)
+        _require_version(if_match, node_etag(stored), f"{kind.zh} {node_id}")
         counted = db.run_in(tx, "node_relationship_counts", id=node_id, scope=who.scope)
         attached = [{k: r[k] for k in ("type", "direction", "count")} for r in counted]
         total = sum(int(r["count"]) for r in attached)
@@ -265,8 +338,7 @@ def delete_node(
         sources = org_areas.sources_of(db, tx, node_id)
         audit.record(db, tx, who, audit.Change(
             "node.delete", kind=kind.value, target=node_id, targets=[node_id],
-            before=NODE_MODELS[kind].model_validate(fields).model_dump(mode="json",
-                                                                       exclude_none=True),
+            before=stored.model_dump(mode="json", exclude_none=True),
             details={"relationships_deleted": attached},
         ))  # fmt: skip
         db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
@@ -392,6 +464,14 @@ def get_relationship(
     return db.execute_read(lambda tx: _stored_rel(db, tx, who, rel, from_id, to_id), "rel_get")
 
 
+def get_tagged_relationship(
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> tuple[RelIn, str]:
+    """A relationship and the entity tag of its stored version."""
+    model = get_relationship(db, who, rel, from_id, to_id)
+    return model, rel_etag(model)
+
+
 def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
     who.require_write()
     rel = model.kind_of_rel
@@ -420,10 +500,26 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 def update_relationship(
     db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
 ) -> RelIn:
+    return update_tagged_relationship(db, who, rel, from_id, to_id, changes)[0]
+
+
+def update_tagged_relationship(
+    db: Database,
+    who: Principal,
+    rel: RelKind,
+    from_id: str,
+    to_id: str,
+    changes: dict[str, Any],
+    if_match: str | None = None,
+) -> tuple[RelIn, str]:
+    """Merge ``changes`` into the stored relationship, only if ``if_match`` (an
+    ``If-Match`` field, None: no condition) names its stored version; it, and the tag of
+    its new version."""
     who.require_write()
 
     def work(tx: ManagedTransaction) -> RelIn:
         current = _fetched_rel(db, tx, rel, from_id, to_id)
+        _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
             model = REL_MODELS[rel].model_validate(fields)
@@ -438,16 +534,25 @@ def update_relationship(
                   props=model.graph_properties())  # fmt: skip
         return model
 
-    return db.execute_write(work, "rel_update", _rel_fetch(who, rel, from_id, to_id))
+    model = db.execute_write(work, "rel_update", _rel_fetch(who, rel, from_id, to_id))
+    return model, rel_etag(model)
 
 
 def delete_relationship(
-    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
+    db: Database,
+    who: Principal,
+    rel: RelKind,
+    from_id: str,
+    to_id: str,
+    if_match: str | None = None,
 ) -> None:
+    """Delete a relationship; ``if_match`` (an ``If-Match`` field) must name its stored
+    version, when given."""
     who.require_write()
 
     def work(tx: ManagedTransaction) -> None:
         current = _fetched_rel(db, tx, rel, from_id, to_id)
+        _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
