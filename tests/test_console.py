@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import uvicorn
@@ -335,6 +336,46 @@ def test_assigning_a_candidate_from_a_gap_closes_it(
     still = next(code for code in ASSIGNABLE if counts.get(code))
     page.goto(f"/console/gaps/{still}?area={area}&as_of={AS_OF}")
     expect(page.locator("[data-test^=who-covers-]").first).to_be_disabled()
+    context.close()
+
+
+def test_assigning_an_officer_and_showing_the_api_refusal(console: Console) -> None:
+    """A branch, building or park with no officer: the drawer lists officers; while it is
+    open someone else assigns the first one, so its 指派 gets the API's 409, shown Chinese
+    first; the second is assigned in the role the officer already holds."""
+    area = "A-ERQI"
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    counts = api_json(page, f"/gaps/counts?area={area}&as_of={AS_OF}")
+    rule = next(code for code in ASSIGNABLE if code.startswith("TEAM_") and counts.get(code))
+    gap = api_json(page, f"/gaps/{rule}?area={area}&as_of={AS_OF}&limit=1000")["items"][0]
+    officers = api_json(page, f"/entities/{gap['id']}/candidates?as_of={AS_OF}")["officers"]
+    assert len(officers) >= 2, f"the demo region proposes too few officers for {gap['id']}"
+    page.goto(f"/console/gaps/{rule}?area={area}&as_of={AS_OF}")
+    page.click(f"[data-test=who-covers-{gap['id']}]")
+    rows = page.locator("[data-test=candidate-table] tbody tr")
+    expect(rows).to_have_count(len(officers))
+
+    def role(officer: dict[str, Any]) -> str:
+        return "instructor" if "instructor" in officer["roles"] else "liaison"
+
+    first, second = officers[0], officers[1]
+    csrf = unquote(next(c["value"] for c in context.cookies() if c["name"] == "gs_csrf"))
+    made = page.request.post("/relationships/assigned_to", headers={"X-CSRF-Token": csrf}, data={
+        "from_id": first["candidate"]["id"], "to_id": gap["id"], "role": role(first),
+    })  # fmt: skip
+    assert made.status == 201, made.text()
+    page.click(f"[data-test=assign-{first['candidate']['id']}]")
+    expect(page.locator("[data-test=assign-error]")).to_contain_text("指派失败：关系已存在")
+
+    page.click(f"[data-test=assign-{second['candidate']['id']}]")
+    expect(page.locator("[data-test=assign-success]")).to_contain_text(
+        f"已指派：{second['candidate']['name']} 联系 {gap['name']}；该问题已关闭"
+    )
+    expect(page.locator(f"[data-test=who-covers-{gap['id']}]")).to_have_count(0)
+    target = f"{second['candidate']['id']}->{gap['id']}"
+    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")
+    event = next(e for e in events if e["target"] == target)
+    assert event["after"]["role"] == role(second) and event["after"]["since"] == AS_OF
     context.close()
 
 

@@ -37,13 +37,24 @@ export function onSessionExpired(listener: () => void): void {
 export const api = createClient<paths, `${string}/json`>({ baseUrl: window.location.origin, credentials: 'same-origin' })
 api.use(session)
 
+const CJK = /[\u3400-\u9fff]/
+
+/** The service writes its messages "English / 中文": the console puts the Chinese first. */
+export function chineseFirst(text: string): string {
+  const cut = text.lastIndexOf(' / ')
+  if (cut < 0) return text
+  const en = text.slice(0, cut)
+  const zh = text.slice(cut + 3)
+  return CJK.test(zh) && !CJK.test(en) ? `${zh}（${en}）` : text
+}
+
 /** The message of a problem+json answer (the service's errors), Chinese first. */
 export function problemText(error: unknown, status?: number): string {
   if (error && typeof error === 'object') {
     const e = error as Record<string, unknown>
     for (const field of ['detail', 'title', 'message']) {
       const v = e[field]
-      if (typeof v === 'string') return v
+      if (typeof v === 'string') return chineseFirst(v)
       if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' && 'msg' in x ? String(x.msg) : String(x))).join('; ')
     }
   }
