@@ -126,7 +126,12 @@ class _Writing:
     fetched: dict[str, Record]
     fetched_rels: dict[tuple[str, str, str], Record]
     pending: dict[str, Any] | None = None
-    fetch_scope: Sequence[str] | None = None
+
+    def take_pending(self) -> dict[str, Any]:
+        """The waiting event's parameters (``audit_append``'s); nothing waits after."""
+        pending, self.pending = self.pending, None
+        assert pending is not None
+        return pending
 
 
 class Database:
@@ -260,13 +265,12 @@ class Database:
                     (r["type"], r["from_id"], r["to_id"]): dict(r)
                     for r in (head["rels"] if head else [])
                 },
-                fetch_scope=scope,
             )
             self._writing[id(tx)] = state
             try:
                 answer = work(tx)
                 if state.pending is not None:  # no statement came after the event
-                    tx.run(self.registry["audit_append"].text, self._pending_params(state))
+                    tx.run(self.registry["audit_append"].text, state.take_pending())
                 return answer
             finally:
                 del self._writing[id(tx)]
@@ -310,15 +314,9 @@ class Database:
         order they are given."""
         state = self._writing[id(tx)]
         if state.pending is not None:
-            tx.run(self.registry["audit_append"].text, self._pending_params(state))
+            tx.run(self.registry["audit_append"].text, state.take_pending())
         state.pending = {"event": event, "hash": digest, "head_mac": head_mac}
         state.head = AuditPosition(int(event["seq"]), digest)
-
-    @staticmethod
-    def _pending_params(state: _Writing) -> dict[str, Any]:
-        pending, state.pending = state.pending, None
-        assert pending is not None
-        return pending
 
     def execute_read_kept(
         self, key: Hashable, work: Callable[[ManagedTransaction], T], label: str = ""
@@ -362,7 +360,7 @@ class Database:
         text = self._text(query, placeholders or {})
         state = self._writing.get(id(tx))
         if state is not None and state.pending is not None:
-            pending = self._pending_params(state)
+            pending = state.take_pending()
             text = self.registry["audit_append_first"].text + "\n" + text
             params = params | {f"audit_{key}": value for key, value in pending.items()}
         return [record_dict(record) for record in tx.run(text, params)]
