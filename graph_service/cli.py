@@ -192,12 +192,23 @@ def _stopped_by_signals() -> Iterator[None]:
         yield
         return
 
+    requested: list[int] = []
+
     def stop(signum: int, frame: object) -> None:
+        requested.append(signum)
         raise _Stopped(signum)
 
     previous = {each: signal.signal(each, stop) for each in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
+    except _Stopped:
+        raise
+    except BaseException as exc:
+        # raised inside the driver, the stop can leave its connection half-read, and closing
+        # the session then fails otherwise (a BufferError): the cause is still the signal
+        if requested:
+            raise _Stopped(requested[0]) from exc
+        raise
     finally:
         for each, handler in previous.items():
             signal.signal(each, handler)
