@@ -209,6 +209,9 @@ def _stopped_by_signals() -> Iterator[None]:
         if requested:
             raise _Stopped(requested[0]) from exc
         raise
+    else:
+        if requested:  # raised where Python ignores exceptions (a finalizer): still a stop
+            raise _Stopped(requested[0])
     finally:
         for each, handler in previous.items():
             signal.signal(each, handler)
