@@ -159,7 +159,12 @@ def percent(rate: dict[str, Any]) -> str:
 
 
 def check_accessibility(page: Page) -> None:
-    """axe-core on the page as drawn: no serious or critical violation."""
+    """axe-core on the page as drawn: no serious or critical violation.
+
+    It waits for every loading mask to fade out first: axe measures colours through a
+    half-transparent mask and would report the page's text as too pale.
+    """
+    expect(page.locator(".el-loading-mask")).to_have_count(0, timeout=TIMEOUT_MS)
     page.evaluate(AXE.read_text())
     violations = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
