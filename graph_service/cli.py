@@ -16,6 +16,7 @@ import typer
 
 from graph_service.auth.principal import Principal
 from graph_service.cli_config import cli_settings, local_server
+from graph_service.cli_follow_ups import follow_ups_app
 from graph_service.cli_users import audit as audit_command
 from graph_service.cli_users import first_admin, users_app
 from graph_service.config import Settings
@@ -30,6 +31,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="The managed local Neo4j server / 本地托管的 Neo4j 服务器.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(follow_ups_app, name="follow-ups")
 app.command("audit")(audit_command)
 
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]

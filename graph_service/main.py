@@ -25,6 +25,7 @@ from graph_service.api import (
     audit,
     entities,
     exports,
+    follow_ups,
     gaps,
     health,
     imports,
@@ -149,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # every other route needs credentials, whatever its handler asks for
     authenticated: list[Any] = [Depends(current_principal)]
     for router in (imports.router, exports.router, support.router, gaps.router,
-                   audit.router, accounts.router, entities.router):  # fmt: skip
+                   audit.router, accounts.router, follow_ups.router, entities.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
     # the web console's pages (their data comes from the API above, with the session cookie)
     app.include_router(console_router())

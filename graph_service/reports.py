@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from graph_service.domain.gaps import RULES
 from graph_service.errors import InvalidInput
+from graph_service.schemas.follow_ups import FollowUpPage
 from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary, GapPage
 from loaders.cells import neutralise
 
@@ -129,3 +130,24 @@ def gap_table(page: GapPage, fmt: str) -> tuple[bytes, str]:
     rows = [[record[key] for key, _ in GAP_COLUMNS] for record in gap_records(page)]
     headers = [header for _, header in GAP_COLUMNS]
     return table_bytes(headers, rows, fmt, f"{page.rule.code} {page.as_of}")
+
+
+# (key, header) of the follow-up ledger's columns (整改台账)
+FOLLOW_UP_COLUMNS: list[tuple[str, str]] = [
+    ("id", "台账编号 id"), ("rule_zh", "问题类型 gap"), ("subject_id", "对象编号 subject"),
+    ("subject_name", "对象名称 name"), ("area_name", "所在区域 area"),
+    ("handler", "责任人 handler"),
+    ("due", "整改期限 due"), ("status_zh", "状态 status"), ("overdue", "逾期 overdue"),
+    ("taken_on", "登记日期 taken on"), ("closed_on", "销号日期 closed on"), ("notes", "备注 notes"),
+]  # fmt: skip
+
+
+def follow_up_table(page: FollowUpPage, fmt: str) -> tuple[bytes, str]:
+    """The follow-ups of ``page`` as CSV or XLSX bytes, with its media type."""
+    rows = []
+    for item in page.items:
+        record = item.model_dump()
+        record["overdue"] = "是" if item.overdue else ""
+        rows.append([record[key].isoformat() if hasattr(record[key], "isoformat")
+                     else record[key] for key, _ in FOLLOW_UP_COLUMNS])  # fmt: skip
+    return table_bytes([h for _, h in FOLLOW_UP_COLUMNS], rows, fmt, "整改台账")

@@ -21,3 +21,5 @@ CREATE INDEX member_unit_of_until IF NOT EXISTS FOR ()-[r:MEMBER_UNIT_OF]-() ON 
 CREATE INDEX established_in_since IF NOT EXISTS FOR ()-[r:ESTABLISHED_IN]-() ON (r.since);
 CREATE INDEX established_in_until IF NOT EXISTS FOR ()-[r:ESTABLISHED_IN]-() ON (r.until);
 CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.name_en] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
+CREATE INDEX follow_up_subject IF NOT EXISTS FOR (f:FollowUp) ON (f.subject_id);
+CREATE INDEX follow_up_status IF NOT EXISTS FOR (f:FollowUp) ON (f.status);

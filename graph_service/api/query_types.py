@@ -39,3 +39,12 @@ def _as_of_day(request: Request, as_of: AsOfParam = None) -> dt.date:
 
 #: the query parameter ``as_of``, resolved to the date a read holds on
 AsOf = Annotated[dt.date, Depends(_as_of_day)]
+
+
+def _today(request: Request) -> dt.date:
+    """Today in the deployment's time zone (``TIME_ZONE``)."""
+    return today(request.app.state.settings.time_zone)
+
+
+#: today's date where the service is deployed (follow-ups are due and close on dates)
+Today = Annotated[dt.date, Depends(_today)]
