@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from graph_service.domain.coordinates import CoordSystem, to_wgs84
 from graph_service.domain.kinds import (
     AreaLevel,
     AssignmentRole,
@@ -204,19 +205,39 @@ class NodeIn(Record):
         return None
 
 
-class Located(NodeIn):
-    """A node with an address and optional WGS-84 coordinates."""
+def _coord_system(value: Any) -> CoordSystem | None:
+    """A coordinate system's name (wgs84/gcj02/bd09, 高德, 百度, 天地图, GPS …); blank = WGS-84."""
+    if isinstance(value, CoordSystem):
+        return value
+    return CoordSystem.parse(value)
 
-    _not_properties: ClassVar[set[str]] = {"latitude", "longitude"}
+
+class Located(NodeIn):
+    """A node with an address and optional coordinates, stored in WGS-84: given in another
+    system (``coord_system``: GCJ-02 from 高德/腾讯, BD-09 from 百度), they are converted on
+    the way in (graph_service/domain/coordinates.py) and the model holds WGS-84 after."""
+
+    _not_properties: ClassVar[set[str]] = {"latitude", "longitude", "coord_system"}
 
     address: OptText = Field(default=None, title="地址", description="Address / 地址")
     latitude: Latitude = Field(default=None, title="纬度", description="WGS-84 latitude / 纬度")
     longitude: Longitude = Field(default=None, title="经度", description="WGS-84 longitude / 经度")
+    coord_system: Annotated[CoordSystem | None, BeforeValidator(_coord_system)] = Field(
+        default=None, title="坐标系",
+        description="System the coordinates are given in: wgs84 (GPS, 天地图, default), gcj02 "
+                    "(高德, 腾讯) or bd09 (百度); stored as WGS-84 / 坐标所用坐标系，存为 WGS-84",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> Self:
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both latitude and longitude (WGS-84) or neither / 经纬度需成对")
+        system = self.coord_system or CoordSystem.WGS84
+        if system is not CoordSystem.WGS84 and self.latitude is not None:
+            assert self.longitude is not None
+            self.latitude, self.longitude = to_wgs84(self.latitude, self.longitude, system)
+        # now WGS-84: validating the model's own fields again must not convert twice
+        self.coord_system = None
         return self
 
     def location(self) -> dict[str, float] | None:
