@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from graph_service.domain.coordinates import (
     CoordSystem,
@@ -20,6 +21,8 @@ from graph_service.domain.coordinates import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
+from graph_service.domain.models import BuildingIn, StationIn
+from graph_service.domain.tables import TABLES
 
 # (WGS-84 lat, lon, GCJ-02 lat, lon): the reference points published with eviltransform
 # (googollee/eviltransform, its tests), which every GCJ-02 implementation reproduces
@@ -105,3 +108,34 @@ def test_names_of_the_systems(word: str | None, system: CoordSystem) -> None:
 def test_an_unknown_system_is_refused_naming_the_words() -> None:
     with pytest.raises(ValueError, match=r"坐标系 'mercator'.*gcj02"):
         CoordSystem.parse("mercator")
+
+
+@pytest.mark.parametrize("word", ["gcj02", "高德", "腾讯"])
+def test_an_imported_row_in_gcj02_is_stored_in_wgs84(word: str) -> None:
+    wlat, wlon, glat, glon = GCJ_REFERENCE[2]
+    table = next(t for t in TABLES if t.key == "buildings")
+    assert table.field_for("坐标系") == "coord_system"  # the column a sheet names it by
+    row = BuildingIn.model_validate({"id": "B-1", "name": "楼", "latitude": glat,
+                                     "longitude": glon, "coord_system": word})  # fmt: skip
+    stored = row.location()
+    assert stored is not None
+    assert haversine_m(stored["latitude"], stored["longitude"], wlat, wlon) < 0.01
+    assert "coord_system" not in row.graph_properties()
+    # validating the model's own values again keeps them: no second conversion
+    again = BuildingIn.model_validate(row.model_dump())
+    assert again.location() == stored
+
+
+def test_a_row_in_bd09_and_one_without_a_system() -> None:
+    glat, glon, blat, blon = BD_REFERENCE[0]
+    row = StationIn.model_validate({"id": "S", "name": "站", "latitude": blat, "longitude": blon,
+                                    "coord_system": "百度"})  # fmt: skip
+    stored = row.location()
+    assert stored is not None
+    assert haversine_m(stored["latitude"], stored["longitude"],
+                       *gcj02_to_wgs84(glat, glon)) < 2  # fmt: skip
+    plain = StationIn.model_validate({"id": "S", "name": "站", "latitude": blat,
+                                      "longitude": blon})  # fmt: skip
+    assert plain.location() == {"latitude": blat, "longitude": blon}
+    with pytest.raises(ValidationError, match="坐标系"):
+        StationIn.model_validate({"id": "S", "name": "站", "coord_system": "UTM"})
