@@ -384,6 +384,55 @@ def test_assigning_an_officer_and_showing_the_api_refusal(console: Console) -> N
     context.close()
 
 
+def test_a_follow_up_is_taken_up_goes_overdue_and_closes_itself(console: Console) -> None:
+    """整改台账: a gap of today taken up from its list (责任人, default due date) appears in the
+    ledger as 待整改; moved past its date it is listed overdue on the dashboard; once a
+    candidate is assigned from the list, the ledger closes it by itself (已销号, today)."""
+    area = "A-ERQI"
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    counts = api_json(page, f"/gaps/counts?area={area}")  # today: follow-ups are of today
+    rule, gap = next(
+        (code, item) for code in ASSIGNABLE if counts.get(code)
+        for item in api_json(page, f"/gaps/{code}?area={area}&limit=1000")["items"]
+        if any(api_json(page, f"/entities/{item['id']}/candidates").get(key)
+               for key in ("covering_orgs", "officers"))
+    )  # fmt: skip
+    page.goto(f"/console/gaps/{rule}?area={area}")
+    page.click(f"[data-test=take-up-{gap['id']}]")
+    page.locator("input[data-test=follow-up-handler]").fill("李明")
+    page.click("[data-test=follow-up-save]")
+    expect(page.locator("[data-test=assign-success]")).to_contain_text("已登记整改台账")
+    ledger = api_json(page, f"/follow-ups?area={area}")
+    made = next(f for f in ledger["items"] if f["subject_id"] == gap["id"])
+    assert (made["handler"], made["status"], made["created_by"]) == ("李明", "open", ADMIN)
+
+    page.goto(f"/console/follow-ups?area={area}")
+    expect(page.locator(f"[data-test=fu-status-{gap['id']}]")).to_have_text("待整改")
+    check_accessibility(page)
+    screenshot(page, "follow-ups")
+
+    csrf = unquote(next(c["value"] for c in context.cookies() if c["name"] == "gs_csrf"))
+    late = page.request.patch(f"/follow-ups/{made['id']}", headers={"X-CSRF-Token": csrf},
+                              data={"due": "2026-01-05"})  # fmt: skip
+    assert late.ok and late.json()["overdue"], late.text()
+    page.goto(f"/console/dashboard?area={area}")
+    expect(page.locator(f"[data-test=overdue-{gap['id']}]")).to_contain_text(gap["name"])
+
+    page.goto(f"/console/gaps/{rule}?area={area}")
+    page.click(f"[data-test=who-covers-{gap['id']}]")
+    page.locator("[data-test=candidate-table] tbody tr button").first.click()
+    expect(page.locator("[data-test=assign-success]")).to_contain_text("该问题已关闭")
+    page.goto(f"/console/follow-ups?area={area}")
+    expect(page.locator("[data-test=fu-closed-now]")).to_be_visible()
+    expect(page.locator(f"[data-test=fu-status-{gap['id']}]")).to_have_text("已销号")
+    closed = api_json(page, f"/follow-ups/{made['id']}")
+    assert (closed["closed_reason"], closed["closed_by"]) == ("gap_gone", "system:follow-ups")
+    page.goto(f"/console/dashboard?area={area}")
+    expect(page.locator("[data-test=overdue]")).to_be_visible()
+    expect(page.locator(f"[data-test=overdue-{gap['id']}]")).to_have_count(0)
+    context.close()
+
+
 def test_no_request_leaves_the_service_origin(console: Console) -> None:
     """Every request of the tests above (and a round of each page in English) went to the
     service itself: scripts, styles, fonts, data."""
@@ -392,7 +441,7 @@ def test_no_request_leaves_the_service_origin(console: Console) -> None:
     expect(page.locator("[data-test=account]")).to_contain_text(f"{ADMIN} · Admin")
     for path in (f"/console/dashboard?area=A-ERQI&as_of={AS_OF}",
                  f"/console/gaps/ORG_BUILDING_UNCOVERED?area=A-ERQI&as_of={AS_OF}",
-                 f"/console/entities/B-HEPING?as_of={AS_OF}"):  # fmt: skip
+                 f"/console/entities/B-HEPING?as_of={AS_OF}", "/console/follow-ups"):  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("networkidle")
     context.close()

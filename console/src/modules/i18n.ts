@@ -5,7 +5,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
-  nav: { dashboard: '总览', gaps: '问题清单' },
+  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账' },
   role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
   signIn: {
     title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
@@ -45,6 +45,16 @@ const zh = {
     Area: '区域', Unit: '单位', Building: '楼宇', Park: '园区', PartyOrg: '党组织', Person: '人员',
     Committee: '工委', Project: '项目', Meeting: '会议', ServicePost: '服务岗位', Station: '党群服务中心', '*': '多种',
   },
+  followUp: {
+    title: '整改台账', id: '台账编号', gap: '问题', handler: '责任人', due: '整改期限', status: '状态', notes: '备注',
+    overdue: '逾期', onlyOverdue: '只看逾期', anyStatus: '全部状态', empty: '没有登记的整改事项', edit: '更新',
+    takeUp: '跟进', takeUpTitle: '登记整改：{name}', editTitle: '更新整改台账 {id}', save: '保存', cancel: '取消',
+    needHandler: '请填写责任人', failed: '保存失败：{m}', saved: '已保存 {id}（{status}）',
+    takenUp: '已登记整改台账 {id}，责任人 {handler}，期限 {due}', onlyToday: '只能跟进今天仍存在的问题',
+    closedNow: '问题已消除，本次自动销号 {n} 条', dashTitle: '逾期未整改', dashNone: '没有逾期的整改事项', all: '查看整改台账',
+    st: { open: '待整改', in_progress: '整改中', closed: '已销号' },
+    reason: { gap_gone: '问题消除自动销号', by_hand: '手动销号', null: '' },
+  },
   common: { loading: '加载中…', error: '出错了：{m}', back: '返回', notFound: '未找到' },
 }
 
@@ -52,7 +62,7 @@ type Messages = typeof zh
 
 const en: Messages = {
   app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
-  nav: { dashboard: 'Dashboard', gaps: 'Gap lists' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups' },
   role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
   signIn: {
     title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
@@ -94,6 +104,16 @@ const en: Messages = {
     Area: 'Area', Unit: 'Unit', Building: 'Building', Park: 'Park', PartyOrg: 'Party organization',
     Person: 'Person', Committee: 'Committee', Project: 'Project', Meeting: 'Meeting', ServicePost: 'Service post',
     Station: 'Service centre', '*': 'Several',
+  },
+  followUp: {
+    title: 'Follow-ups', id: 'Id', gap: 'Gap', handler: 'Handler', due: 'Due', status: 'Status', notes: 'Notes',
+    overdue: 'Overdue', onlyOverdue: 'Overdue only', anyStatus: 'Any status', empty: 'Nothing taken up', edit: 'Update',
+    takeUp: 'Take up', takeUpTitle: 'Take up: {name}', editTitle: 'Update follow-up {id}', save: 'Save', cancel: 'Cancel',
+    needHandler: 'Who handles it?', failed: 'Not saved: {m}', saved: 'Saved {id} ({status})',
+    takenUp: 'Taken up as {id}: {handler}, due {due}', onlyToday: 'Only gaps that exist today can be taken up',
+    closedNow: '{n} closed now: their gaps are gone', dashTitle: 'Overdue follow-ups', dashNone: 'Nothing overdue', all: 'All follow-ups',
+    st: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
+    reason: { gap_gone: 'gap gone, closed by itself', by_hand: 'closed by hand', null: '' },
   },
   common: { loading: 'Loading…', error: 'Error: {m}', back: 'Back', notFound: 'Not found' },
 }

@@ -10,6 +10,7 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: () => import('../pages/SignIn.vue'), meta: { public: true } },
     { path: '/dashboard', name: 'dashboard', component: () => import('../pages/Dashboard.vue') },
     { path: '/gaps/:code?', name: 'gaps', component: () => import('../pages/GapList.vue') },
+    { path: '/follow-ups', name: 'follow-ups', component: () => import('../pages/FollowUps.vue') },
     { path: '/entities/:id', name: 'entity', component: () => import('../pages/Entity.vue') },
     { path: '/:rest(.*)*', redirect: { name: 'dashboard' } },
   ],
