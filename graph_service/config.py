@@ -92,6 +92,12 @@ class Settings(BaseSettings):
                     "background, so the first of each after a restart does not wait for it "
                     "(see graph_service/db/warmup.py).",
     )  # fmt: skip
+    officer_capacity: int = Field(
+        default=5, ge=0, le=10_000,
+        description="How many targets (branches, buildings, parks …) an instructor or liaison "
+                    "officer may hold at once when the person has no capacity of their own: "
+                    "the best assignment (graph-service plan assign) never goes beyond it.",
+    )  # fmt: skip
     audit_key: SecretStr | None = Field(
         default=None,
         description="Signs the audit trail (HMAC-SHA256), so that no one without it can edit, "

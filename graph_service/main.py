@@ -34,6 +34,7 @@ from graph_service.api import (
 )
 from graph_service.api.console import console_router
 from graph_service.api.openapi_examples import keep_example_nulls
+from graph_service.api.planning import router as planning_router
 from graph_service.api.security import current_principal
 from graph_service.auth.key_cache import KeyCache
 from graph_service.config import Settings
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (imports.router, exports.router, support.router, gaps.router,
                    audit.router, accounts.router, follow_ups.router, entities.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
+    app.include_router(planning_router, dependencies=authenticated)  # what changed, assignment
     # the web console's pages (their data comes from the API above, with the session cookie)
     app.include_router(console_router())
     app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_assets_dir()), name="docs-assets")

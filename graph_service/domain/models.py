@@ -312,6 +312,11 @@ class PersonIn(NodeIn):
         title="两代表一委员",
         description="人大代表, 党代表, 政协委员 (separated by ;) / deputies and CPPCC member",
     )
+    capacity: OptCount = Field(
+        default=None, title="包挂上限",
+        description="Most targets this officer may hold at once (none: the deployment's "
+                    "OFFICER_CAPACITY) / 可联系包挂的对象数上限",
+    )  # fmt: skip
     phone: OptText = Field(default=None, title="电话", description="Phone (personal data)")
     id_number: OptText = Field(default=None, title="身份证号", description="ID number (personal)")
     home_address: OptText = Field(default=None, title="住址", description="Home address (personal)")
