@@ -1,0 +1,136 @@
+"""What-if transactions: changes applied with the service's own write statements, the gap
+rules read in the same transaction, and everything rolled back.
+
+A what-if writes nothing: :func:`rolled_back` runs its work in a write transaction that is
+never committed (the work's answer leaves by an exception the driver rolls back on), and
+takes neither the graph's write lock nor an audit event (no ``data_version_bump``): the
+data version, the audit trail and every kept answer stay as they are. Reads inside the
+transaction see its own changes; every other transaction never does.
+
+The changes are those of :mod:`graph_service.db.entities`' writes — ``node_delete``,
+``rel_replace``, ``rel_create``, with the stored organization areas refreshed the same way
+(:mod:`graph_service.db.org_areas`) — so the gap rules see exactly the graph the real
+write would leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import ManagedTransaction
+
+from graph_service.db import org_areas
+from graph_service.db.database import Database, Record, unavailable_as_503
+from graph_service.db.entities import rel_fields
+from graph_service.db.support import ALL
+from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.models import RelIn
+
+T = TypeVar("T")
+
+
+class _Undo(Exception):
+    """Carries a what-if's answer out of the transaction function, which the driver then
+    rolls back (an exception that is not transient is not retried)."""
+
+    def __init__(self, answer: Any) -> None:
+        super().__init__("rolled back")
+        self.answer = answer
+
+
+def rolled_back(db: Database, work: Callable[[ManagedTransaction], T], label: str) -> T:
+    """Run ``work`` in a write transaction and roll it back; its answer.
+
+    The transaction is routed as a write (it changes the graph for its own reads) and has
+    the service's time limit; it takes no lock but those of what it changes, so writers
+    wait for it only where they touch the same nodes.
+    """
+    gate = db.availability
+
+    def undone(tx: ManagedTransaction) -> T:
+        raise _Undo(work(tx))
+
+    if gate is not None:
+        gate.admit()
+    try:
+        with (
+            unavailable_as_503(gate.saw_away if gate is not None else None),
+            db.driver.session(
+                database=db.database, default_access_mode=neo4j.WRITE_ACCESS
+            ) as session,
+        ):
+            session.execute_write(
+                neo4j.unit_of_work(timeout=db.timeout, metadata={"query": label})(undone)
+            )
+    except _Undo as done:
+        answer: T = done.answer
+        return answer
+    raise AssertionError("a what-if transaction ended without its answer")  # pragma: no cover
+
+
+def entity_kind(db: Database, tx: ManagedTransaction, entity_id: str) -> NodeKind | None:
+    """The kind of the entity ``entity_id`` in the transaction's graph (None: there is none)."""
+    rows = db.run_in(tx, "entity_exists", id=entity_id)
+    return NodeKind(rows[0]["kind"]) if rows else None
+
+
+def remove_node(db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: str) -> int:
+    """Delete a node with its relationships, as ``DELETE /<kind>/{id}?cascade=true`` does
+    (the organizations whose stored area depended on it refreshed); how many went."""
+    sources = org_areas.sources_of(db, tx, node_id)
+    rows = db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
+    org_areas.refresh(db, tx, sources, scope=None)
+    return int(rows[0]["relationships"]) if rows else 0
+
+
+def stored_rel(
+    db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
+) -> dict[str, Any] | None:
+    """A relationship's fields as stored (None: there is none)."""
+    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+    if not rows:
+        return None
+    return rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
+
+
+def replace_rel(db: Database, tx: ManagedTransaction, model: RelIn) -> None:
+    """Store a relationship's new fields, as ``PATCH /relationships/…`` does (dates move
+    no organization's area: none is refreshed)."""
+    db.run_in(tx, "rel_replace", placeholders={"rel": model.kind_of_rel},
+              from_id=model.from_id, to_id=model.to_id,
+              props=model.graph_properties())  # fmt: skip
+
+
+def add_rel(
+    db: Database, tx: ManagedTransaction, model: RelIn, from_kind: NodeKind, to_kind: NodeKind
+) -> None:
+    """Create a relationship, as ``POST /relationships/…`` does (with the refresh of the
+    stored organization areas it may move)."""
+    rel = model.kind_of_rel
+    db.run_in(tx, "rel_create",
+              placeholders={"rel": rel, "from_label": from_kind, "to_label": to_kind},
+              from_id=model.from_id, to_id=model.to_id,
+              props=model.graph_properties())  # fmt: skip
+    if rel in org_areas.AREA_RELS:
+        org_areas.refresh(db, tx, [model.from_id], scope=None)
+
+
+def support_targets(
+    db: Database, tx: ManagedTransaction, area: str, branch_kinds: Sequence[str]
+) -> list[Record]:
+    """The targets an area's support network is projected around (``support_targets``)."""
+    return db.run_in(tx, "support_targets", area=area, branch_kinds=list(branch_kinds))
+
+
+def every_supporter(
+    db: Database, tx: ManagedTransaction, ids: Sequence[str], as_of: dt.date
+) -> list[list[Record]]:
+    """Every supporter of each of ``ids`` (the ``supporters`` query, one request each, all
+    sent at once): each one's rows (none for an id that does not exist)."""
+    if not ids:
+        return []
+    requests = [{"id": i, "as_of": as_of, "skip": 0, "limit": ALL} for i in ids]
+    return db.run_requests(tx, "supporters", None, requests)
