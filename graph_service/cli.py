@@ -19,6 +19,7 @@ from graph_service.cli_config import cli_settings, local_server
 from graph_service.cli_follow_ups import follow_ups_app
 from graph_service.cli_planning import changes as changes_command
 from graph_service.cli_planning import plan_app
+from graph_service.cli_planning_whatif import weak_points_command, what_if_command
 from graph_service.cli_users import audit as audit_command
 from graph_service.cli_users import first_admin, users_app
 from graph_service.config import Settings
@@ -35,6 +36,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(follow_ups_app, name="follow-ups")
 app.command("audit")(audit_command)
+app.command("what-if")(what_if_command)
+app.command("weak-points")(weak_points_command)
 app.command("changes")(changes_command)
 app.add_typer(plan_app, name="plan")
 

@@ -29,6 +29,7 @@ from graph_service.api import (
     gaps,
     health,
     imports,
+    scenarios,
     session,
     support,
 )
@@ -151,7 +152,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # every other route needs credentials, whatever its handler asks for
     authenticated: list[Any] = [Depends(current_principal)]
     for router in (imports.router, exports.router, support.router, gaps.router,
-                   audit.router, accounts.router, follow_ups.router, entities.router):  # fmt: skip
+                   audit.router, accounts.router, follow_ups.router, entities.router,
+                   scenarios.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
     app.include_router(planning_router, dependencies=authenticated)  # what changed, assignment
     # the web console's pages (their data comes from the API above, with the session cookie)
