@@ -42,3 +42,10 @@ class KeyCache:
             if len(self._known) >= MAX_KEYS:
                 self._known.clear()
             self._known[digest] = (self._clock() + self.seconds, principal)
+
+    def forget(self, name: str) -> None:
+        """Forget the keys of the account ``name`` (revoked here: at once in this process;
+        other processes within ``seconds``)."""
+        with self._lock:
+            for digest in [d for d, (_, p) in self._known.items() if p.name == name]:
+                del self._known[digest]
