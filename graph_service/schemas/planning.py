@@ -88,6 +88,11 @@ class PlannedAssignment(BaseModel):
     )
     by: Literal["coordinates", "area_tree"] = Field(description="How distance was measured")
     area_steps: int = Field(description="Area-tree steps between the two / 区域树距离")
+    renews: bool = Field(
+        default=False,
+        description="The officer's old (ended or not yet begun) assignment to the target is "
+        "renewed from the plan's date instead of a new one created / 续用原包挂关系",
+    )
 
 
 class Unassigned(BaseModel):

@@ -34,7 +34,10 @@ the distances — differs from the plan the caller saw (its ``fingerprint``). Th
 transaction, under the graph's write lock, checks again that the officers' loads are as
 planned and no target got an officer meanwhile, and creates each ``ASSIGNED_TO`` (the
 officer's role, since the plan's date) through the relationship model, with one
-``rel.create`` audit event each, as ``POST /relationships/assigned_to`` would.
+``rel.create`` audit event each, as ``POST /relationships/assigned_to`` would. A person and
+a target have at most one ``ASSIGNED_TO``: where the officer's old one (ended, or not yet
+begun) to the target exists, it is renewed from the plan's date instead (``rel.update``,
+before and after in the event; the plan marks it ``renews``).
 
 >>> solve_min_cost_flow([2, 1], [(0, 0, 5), (0, 1, 1), (1, 1, 3), (1, 2, 9)], 3)
 [(0, 0), (0, 1), (1, 2)]
@@ -191,6 +194,7 @@ class _Inputs:
     eligible: dict[str, list[str]] = field(default_factory=dict)  # target -> officer ids
     officers: dict[str, dict[str, Any]] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
+    existing: set[tuple[str, str]] = field(default_factory=set)  # (officer, target), any date
 
 
 def _place(row: Mapping[str, Any]) -> Place:
@@ -257,6 +261,8 @@ def _inputs_plan(
         inputs.eligible = {t: [o for o in names if o in visible]
                            for t, names in inputs.eligible.items()}  # fmt: skip
         every = [o for o in every if o in visible]
+    past = yield step("assignments_to", ids=ids)
+    inputs.existing = {(row["officer"], row["target"]) for row in past}
     loads = yield step("officer_loads", ids=every, as_of=as_of)
     inputs.officers = {row["id"]: dict(row) for row in loads}
     held = sorted({t for row in loads for t in row["targets"]} - set(inputs.places))
@@ -291,7 +297,7 @@ def _fingerprint(inputs: _Inputs, capacities: dict[str, int],
         "targets": [[t["id"], t["gap"]] for t in inputs.targets],
         "officers": [[o, capacities[o], len(inputs.officers[o]["targets"]),
                       _role(inputs.officers[o]["roles"])] for o in sorted(inputs.officers)],
-        "costs": costs,
+        "costs": costs, "renew": sorted(inputs.existing),
     }  # fmt: skip
     text = json.dumps(what, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -332,7 +338,7 @@ def plan_from(inputs: _Inputs, default_capacity: int) -> AssignmentPlan:
             officer=_person(held),
             target=EntityRef(id=wanted["id"], name=wanted["name"], kind=wanted["kind"]),
             role=_role(held["roles"]), distance_m=metres_, by=cast(Measure, by),
-            area_steps=steps,
+            area_steps=steps, renews=(held["id"], wanted["id"]) in inputs.existing,
         ))  # fmt: skip
     covered = {t for _, t in pairs}
     eligible_count = [0] * len(inputs.targets)
@@ -381,6 +387,55 @@ def propose(
 # ---- applying ---------------------------------------------------------------------------------
 
 
+def _write_one(
+    db: Database, tx: ManagedTransaction, who: Principal, plan: AssignmentPlan,
+    item: PlannedAssignment, stored: Mapping[str, Any] | None, as_of: dt.date,
+    target_kind: NodeKind,
+) -> int:  # fmt: skip
+    """One assignment of the plan, as the relationships API writes it: a new ASSIGNED_TO
+    (``rel.create``), or the officer's old, ended or not yet begun one to the target renewed
+    from ``as_of`` on (``rel.update``: one relationship per person and target). The audit
+    event goes with the write; its number is returned."""
+    rel = RelKind.ASSIGNED_TO
+    model_class = REL_MODELS[rel]
+    ends = {"from_id": item.officer.id, "to_id": item.target.id}
+    wanted = {"role": item.role, "since": as_of, "until": None}
+    details = {"via": "assignment-plan", "area": plan.area, "fingerprint": plan.fingerprint,
+               "distance_m": item.distance_m}  # fmt: skip
+    target = f"{item.officer.id}->{item.target.id}"
+    targets = [str(item.officer.id), str(item.target.id)]
+    if stored is None:
+        model = model_class.model_validate(ends | wanted)
+        seq = audit.record(db, tx, who, audit.Change(
+            "rel.create", kind=rel.value, target=target, targets=targets,
+            after=model.model_dump(mode="json", exclude_none=True), details=details,
+        ))  # fmt: skip
+        db.run_in(tx, "rel_create",
+                  placeholders={"rel": rel, "from_label": NodeKind.PERSON,
+                                "to_label": target_kind},
+                  from_id=model.from_id, to_id=model.to_id,
+                  props=model.graph_properties())  # fmt: skip
+        return seq
+    kept = {k: v for k, v in stored["props"].items() if k not in ("src_file", "src_row", "src_at")}
+    current = model_class.model_validate(_plain(kept) | ends)
+    model = model_class.model_validate(current.model_dump() | wanted | ends)
+    seq = audit.record(db, tx, who, audit.Change(
+        "rel.update", kind=rel.value, target=target, targets=targets,
+        before=current.model_dump(mode="json", exclude_none=True),
+        after=model.model_dump(mode="json", exclude_none=True), details=details,
+    ))  # fmt: skip
+    db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=model.from_id,
+              to_id=model.to_id, props=model.graph_properties())  # fmt: skip
+    return seq
+
+
+def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored properties with the driver's dates as Python's."""
+    from graph_service.db.records import native
+
+    return {key: native(value) for key, value in props.items()}
+
+
 def apply_plan(
     db: Database, who: Principal, area: str, *, as_of: dt.date, fingerprint: str,
     default_capacity: int,
@@ -424,25 +479,14 @@ def apply_plan(
         events = []
         for item in plan.assignments:
             assert item.officer.id is not None and item.target.id is not None
-            if db.fetched_rel(tx, RelKind.ASSIGNED_TO.value, item.officer.id, item.target.id):
+            stored = db.fetched_rel(tx, RelKind.ASSIGNED_TO.value, item.officer.id,
+                                    item.target.id)  # fmt: skip
+            if (stored is not None) != item.renews:
                 raise Conflict(f"ASSIGNED_TO from '{item.officer.id}' to '{item.target.id}' "
-                               "already exists / 关系已存在")  # fmt: skip
-            model = REL_MODELS[RelKind.ASSIGNED_TO].model_validate({
-                "from_id": item.officer.id, "to_id": item.target.id, "role": item.role,
-                "since": as_of,
-            })  # fmt: skip
-            events.append(audit.record(db, tx, who, audit.Change(
-                "rel.create", kind=RelKind.ASSIGNED_TO.value,
-                target=f"{model.from_id}->{model.to_id}", targets=[model.from_id, model.to_id],
-                after=model.model_dump(mode="json", exclude_none=True),
-                details={"via": "assignment-plan", "area": plan.area,
-                         "fingerprint": plan.fingerprint, "distance_m": item.distance_m},
-            )))  # fmt: skip
-            db.run_in(tx, "rel_create",
-                      placeholders={"rel": RelKind.ASSIGNED_TO, "from_label": NodeKind.PERSON,
-                                    "to_label": kinds[item.target.id]},
-                      from_id=model.from_id, to_id=model.to_id,
-                      props=model.graph_properties())  # fmt: skip
+                               "was created or deleted meanwhile: propose again / "
+                               "关系已变化，请重新生成方案")  # fmt: skip
+            events.append(_write_one(db, tx, who, plan, item, stored, as_of,
+                                     kinds[item.target.id]))  # fmt: skip
         return events
 
     if not plan.assignments:
