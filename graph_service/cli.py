@@ -17,6 +17,7 @@ import typer
 from graph_service.auth.principal import Principal
 from graph_service.cli_config import cli_settings, local_server
 from graph_service.cli_follow_ups import follow_ups_app
+from graph_service.cli_places import plan_stations_command
 from graph_service.cli_planning import changes as changes_command
 from graph_service.cli_planning import plan_app
 from graph_service.cli_planning_whatif import weak_points_command, what_if_command
@@ -40,6 +41,7 @@ app.command("what-if")(what_if_command)
 app.command("weak-points")(weak_points_command)
 app.command("changes")(changes_command)
 app.add_typer(plan_app, name="plan")
+plan_app.command("stations")(plan_stations_command)
 
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOpt = Annotated[int, typer.Option(help="TCP port of the API.")]
@@ -318,13 +320,22 @@ def generate(
 @app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="A folder for csv, a file otherwise")],
-    fmt: Annotated[str, typer.Option("--format", help="csv | xlsx | json | graphml")] = "xlsx",
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv | xlsx | json | graphml | geojson")
+    ] = "xlsx",
     area: Annotated[str | None, typer.Option(help="Only this area's subtree (area id)")] = None,
     personal: Annotated[
         bool, typer.Option("--personal", help="Include phone, ID number, address (audited)")
     ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="geojson: gaps as of YYYY-MM-DD (default: today)")
+    ] = None,
+    crs: Annotated[
+        str | None, typer.Option("--crs", help="geojson: wgs84 | gcj02 (高德) | bd09 (百度)")
+    ] = None,
 ) -> None:
-    """Export the graph (or one area's subtree) in the import format, or GraphML."""
+    """Export the graph (or one area's subtree) in the import format, or GraphML, or its
+    places with their gaps as GeoJSON (docs/places.md)."""
     from graph_service.cli_db import open_database
     from graph_service.db import audit
     from graph_service.errors import GraphServiceError
@@ -337,7 +348,8 @@ def export(
                     "export.personal", target=area, targets=[area] if area else [],
                     details={"format": fmt, "area": area, "out": str(out)},
                 ))  # fmt: skip
-            written = export_graph(db, fmt, out, area=area, personal=personal)
+            written = export_graph(db, fmt, out, area=area, personal=personal,
+                                   as_of=_as_of(as_of), crs=crs)  # fmt: skip
     except GraphServiceError as exc:
         raise _fail(exc.detail) from exc
     typer.echo(f"wrote {written}")

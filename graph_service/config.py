@@ -92,6 +92,12 @@ class Settings(BaseSettings):
                     "background, so the first of each after a restart does not wait for it "
                     "(see graph_service/db/warmup.py).",
     )  # fmt: skip
+    station_radius_m: float = Field(
+        default=1000.0, gt=0, le=50_000,
+        description="How far a station (党群服务中心/站) serves, in straight-line metres, when "
+                    "the station has no radius_m of its own: the circles of the station plan "
+                    "(graph-service plan stations) and of the map (docs/places.md).",
+    )  # fmt: skip
     officer_capacity: int = Field(
         default=5, ge=0, le=10_000,
         description="How many targets (branches, buildings, parks …) an instructor or liaison "

@@ -29,13 +29,16 @@ PosixPath('region.xlsx')
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph_service.auth.principal import Principal
 from graph_service.db import exports as repo
 from graph_service.db.database import Database
+from graph_service.domain.coordinates import CoordSystem
 from graph_service.domain.kinds import NodeKind
 from graph_service.domain.personal import PERSONAL_FIELDS
 from graph_service.domain.tables import TABLES, Table
@@ -134,23 +137,47 @@ def export_graphml(
     )
 
 
+#: the map's format: places with their gaps, not the import format (services/places.py)
+GEOJSON = "geojson"
+
+
 def export_graph(
-    db: Database, fmt: str, out: Path, *, area: str | None = None, personal: bool = False
-) -> Path:
+    db: Database, fmt: str, out: Path, *, area: str | None = None, personal: bool = False,
+    as_of: dt.date | None = None, crs: str | None = None, who: Principal | None = None,
+) -> Path:  # fmt: skip
     """Export the whole graph, or the export of ``area`` (see the module docstring).
 
-    ``fmt`` is ``csv`` (``out`` is a folder), ``xlsx``, ``json`` or ``graphml`` (``out``
-    is a file). Returns what was written. Raises :class:`InvalidInput` for an unknown
-    format and :class:`NotFound` for an unknown area, before anything is written.
+    ``fmt`` is ``csv`` (``out`` is a folder), ``xlsx``, ``json``, ``graphml`` or
+    ``geojson`` (``out`` is a file). ``geojson`` writes the places of the area with the
+    gaps they have on ``as_of`` (required for it), coordinates in ``crs`` (wgs84, gcj02,
+    bd09; default WGS-84), the gap rules run as ``who`` (default: the CLI's principal);
+    see :mod:`graph_service.services.places`. Returns what was written. Raises
+    :class:`InvalidInput` for an unknown format or coordinate system and :class:`NotFound`
+    for an unknown area, before anything is written.
     """
     name = fmt.strip().lower().lstrip(".")
-    if name not in formats.WRITERS:
+    if name not in formats.WRITERS and name != GEOJSON:
         raise InvalidInput(
-            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)} / 导出格式无效",
+            f"unknown export format '{fmt}'; use one of: {', '.join([*FORMATS, GEOJSON])} / "
+            "导出格式无效",
             field="format",
         )
+    try:
+        system = CoordSystem.parse(crs)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="crs") from None
+    if system is not CoordSystem.WGS84 and name != GEOJSON:
+        raise InvalidInput("坐标系仅适用于 geojson 导出 / crs applies to the geojson format only",
+                           field="crs")  # fmt: skip
     if area is not None:
         repo.require_area(db, area)
+    if name == GEOJSON:
+        from graph_service.services.places import export_geojson
+
+        if as_of is None:
+            raise InvalidInput("geojson 导出需要日期 / the geojson export needs as_of",
+                               field="as_of")  # fmt: skip
+        return export_geojson(db, out, area=area, as_of=as_of, crs=system, who=who)
     with _sheet_full_refused():
         return formats.WRITERS[name](tables(db, area=area, personal=personal), out)
 

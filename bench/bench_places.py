@@ -1,0 +1,134 @@
+"""Places (issue 25): the GeoJSON of a district, and station siting for a subdistrict.
+
+    python bench/bench_places.py [--scale district] [--home DIR]
+
+Against a local Neo4j holding a generated region (``--home`` keeps it: a later run skips
+the import). Prints, with the issue's targets and the ratio to each:
+
+* the GeoJSON export of a district (every rule run for it, every place written): wall
+  seconds, features, MB (target ≤ 5 s);
+* the station plan of a subdistrict on a grid of about 500 candidate sites, k = 5, solved
+  exactly (target ≤ 2 s), and on the subdistrict's buildings;
+* the integer program alone on a random instance of 500 sites and 5,000 places.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from graph_service.config import Settings
+from graph_service.db.database import Database, open_driver
+from graph_service.db.registry import QueryRegistry
+from graph_service.neo4j_server.manager import LocalNeo4j, free_port
+from graph_service.services.imports import import_files
+from graph_service.services.places import (
+    Candidates,
+    export_geojson,
+    grid_sites,
+    places,
+    plan_stations,
+    solve_max_cover,
+)
+
+GEOJSON_TARGET_S = 5.0
+SITING_TARGET_S = 2.0
+
+
+def line(what: str, seconds: float, target: float, extra: str = "") -> None:
+    print(f"{what:58} {seconds:7.2f} s  target {target:.0f} s  ratio {seconds / target:5.2f}"
+          f"  {extra}", flush=True)  # fmt: skip
+
+
+def spacing_for(db: Database, area: str, wanted: int, radius: float) -> float:
+    """A grid spacing giving about ``wanted`` sites over the area's places."""
+    found = [p for p in places(db, area) if p.label != "ServicePost"]
+    spacing = radius / 2
+    for _ in range(40):
+        n = len(grid_sites(found, spacing))
+        if abs(n - wanted) <= wanted * 0.05:
+            break
+        spacing *= (n / wanted) ** 0.5
+    return spacing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="district")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--home", type=Path, help="keep the Neo4j server here")
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="2g")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="places-bench-"))
+    reuse = args.home is not None and (args.home / "data").exists()
+    server = LocalNeo4j(args.home or work / "neo4j", Settings().cache_dir, bolt_port=free_port(),
+                        heap=args.heap, pagecache=args.pagecache)  # fmt: skip
+    info = server.start()
+    try:
+        settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
+        driver = open_driver(settings)
+        db = Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
+        db.ensure_schema()
+        as_of = dt.date(2026, 6, 30)  # the generator's default
+        if not reuse:
+            from loaders.generator import generate
+
+            started = time.perf_counter()
+            generate(args.seed, args.scale, work / "bundle")
+            report = import_files(db, [work / "bundle"])
+            assert report.written, report.problems[:3]
+            print(f"generated and imported a {args.scale} in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        district = driver.execute_query(
+            "MATCH (a:Area {level: 'district'}) RETURN a.id AS id ORDER BY id LIMIT 1"
+        ).records[0]["id"]
+        subdistrict = driver.execute_query(
+            "MATCH (a:Area {level: 'subdistrict'})-[:PART_OF]->(:Area {id: $d}) "
+            "RETURN a.id AS id ORDER BY id LIMIT 1", d=district,
+        ).records[0]["id"]  # fmt: skip
+        print("measured on a busy machine (2 cores shared)")
+        for n in range(args.repeat):
+            out = work / f"district-{n}.geojson"
+            started = time.perf_counter()
+            export_geojson(db, out, area=district, as_of=as_of)
+            seconds = time.perf_counter() - started
+            features = len(json.loads(out.read_text(encoding="utf-8"))["features"])
+            line(f"GeoJSON of district {district} (run {n + 1})", seconds, GEOJSON_TARGET_S,
+                 f"{features} features, {out.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+        radius = settings.station_radius_m
+        spacing = spacing_for(db, subdistrict, 500, radius)
+        for n in range(args.repeat):
+            started = time.perf_counter()
+            plan = plan_stations(db, subdistrict, k=5, as_of=as_of, radius_m=radius,
+                                 candidates=Candidates.GRID, grid_spacing_m=spacing)  # fmt: skip
+            seconds = time.perf_counter() - started
+            line(f"station plan of {subdistrict}, grid, k=5 (run {n + 1})", seconds,
+                 SITING_TARGET_S,
+                 f"{plan.candidate_count} sites, {plan.uncovered_count} places, covers "
+                 f"{plan.covered_weight:g}/{plan.uncovered_weight:g}, optimal={plan.optimal}")
+        started = time.perf_counter()
+        plan = plan_stations(db, subdistrict, k=5, as_of=as_of, radius_m=radius)
+        line(f"station plan of {subdistrict}, buildings, k=5", time.perf_counter() - started,
+             SITING_TARGET_S, f"{plan.candidate_count} sites, optimal={plan.optimal}")
+        driver.close()
+    finally:
+        server.stop()
+    rng = random.Random(args.seed)
+    weights = [float(rng.randint(1, 20)) for _ in range(5000)]
+    covers = [frozenset(rng.sample(range(5000), rng.randint(5, 60))) for _ in range(500)]
+    started = time.perf_counter()
+    _, covered, optimal = solve_max_cover(weights, covers, 5)
+    line("integer program alone: 500 sites, 5,000 places, k=5", time.perf_counter() - started,
+         SITING_TARGET_S, f"covers {covered:g}, optimal={optimal}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

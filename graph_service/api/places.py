@@ -1,0 +1,63 @@
+"""Where things are: where to put the next station (the map's GeoJSON is GET /exports)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from graph_service.api.query_types import AsOf
+from graph_service.api.security import PrincipalDep
+from graph_service.db.scope import scoped_area
+from graph_service.deps import DatabaseDep
+from graph_service.schemas.places import CandidateKind, SiteOut, SitePickOut, StationPlanOut
+from graph_service.services.places import plan_stations
+
+router = APIRouter(tags=["places · 位置"])
+
+
+@router.get(
+    "/areas/{area_id}/station-plan",
+    summary="Where to put the next stations / 新建党群服务阵地选址",
+    response_model=StationPlanOut,
+    responses={404: {"description": "Unknown area (or outside your areas)"}},
+)
+def get_station_plan(
+    request: Request, db: DatabaseDep, who: PrincipalDep,
+    area_id: Annotated[str, Path(max_length=64, description="Area id / 区域编号")],
+    as_of: AsOf,
+    k: Annotated[int, Query(ge=1, le=100, description="New stations to place / 新建阵地数")] = 3,
+    candidates: Annotated[CandidateKind, Query(
+        description="buildings: the area's buildings; grid: a grid over its places / "
+                    "候选点：现有楼宇或网格点")] = CandidateKind.BUILDINGS,
+    radius_m: Annotated[float | None, Query(
+        ge=10, le=50_000, description="A station's reach, straight-line metres (default: "
+                                     "STATION_RADIUS_M) / 服务半径（米）")] = None,
+    grid_spacing_m: Annotated[float | None, Query(
+        ge=50, le=50_000, description="grid only: metres between grid points (default: half "
+                                      "the radius) / 网格间距（米）")] = None,
+) -> StationPlanOut:  # fmt: skip
+    """The ``k`` candidate sites that bring the most of the area's places now outside every
+    station's circle inside a new one (the maximal covering location problem, solved
+    exactly by HiGHS): buildings, parks and units, a unit weighing its formal party members.
+    Each pick says what it adds to the ones before it. Nothing is written. Errors: 404 when
+    the area is unknown or outside your areas; 422 for a grid of more than 5,000 points.
+
+    选出 k 个候选点新建党群服务阵地，使当前不在任何阵地服务半径内的楼宇、园区和单位（单位按正式
+    党员数计权）被覆盖得最多（最大覆盖选址问题，HiGHS 精确求解）；逐点给出新增覆盖。
+    只计算，不写入。错误：区域不存在或不在您负责的范围内 404；网格点超过 5000 个 422。"""
+    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area_id), "station_plan_scope")
+    assert area is not None  # an area was asked for: scoped_area answers it or raises
+    radius = radius_m or request.app.state.settings.station_radius_m
+    plan = plan_stations(db, area, k=k, as_of=as_of, radius_m=radius,
+                         candidates=candidates.value, grid_spacing_m=grid_spacing_m)  # fmt: skip
+    return StationPlanOut(
+        area=plan.area, as_of=plan.as_of, k=plan.k, radius_m=plan.radius_m,
+        candidates=candidates, candidate_count=plan.candidate_count,
+        uncovered_count=plan.uncovered_count, uncovered_weight=plan.uncovered_weight,
+        covered_weight=plan.covered_weight, optimal=plan.optimal,
+        picks=[SitePickOut(site=SiteOut(id=p.site.id, name=p.site.name,
+                                        latitude=p.site.latitude, longitude=p.site.longitude),
+                           gained_weight=p.gained_weight, gained=list(p.gained))
+               for p in plan.picks],
+    )  # fmt: skip
