@@ -307,8 +307,22 @@ def _person(officer: dict[str, Any]) -> EntityRef:
     return EntityRef(id=officer["id"], name=officer["name"], kind=NodeKind.PERSON.value)
 
 
-def plan_from(inputs: _Inputs, default_capacity: int) -> AssignmentPlan:
-    """The best plan for what was read (see the module's docstring)."""
+@dataclass(frozen=True)
+class FlowInstance:
+    """The plan's problem in numbers: officers and targets numbered from 0 (officers in id
+    order, targets in ``inputs.targets``' order), what each officer may still take, and an
+    edge (officer, target, metres) for each eligible pair with how it was measured."""
+
+    officer_ids: list[str]
+    capacities: dict[str, int]
+    remaining: list[int]
+    edges: list[tuple[int, int, int]]
+    measured: dict[tuple[int, int], tuple[int, str, int]]
+    targets: int
+
+
+def flow_instance(inputs: _Inputs, default_capacity: int) -> FlowInstance:
+    """The numbers a solver needs, from what was read (the bench gives them to others)."""
     capacities = {o: int(row["capacity"]) if row["capacity"] is not None else default_capacity
                   for o, row in inputs.officers.items()}  # fmt: skip
     officer_ids = sorted(inputs.officers)
@@ -316,7 +330,6 @@ def plan_from(inputs: _Inputs, default_capacity: int) -> AssignmentPlan:
     remaining = [max(0, capacities[o] - len(inputs.officers[o]["targets"])) for o in officer_ids]
     measured: dict[tuple[int, int], tuple[int, str, int]] = {}
     edges: list[tuple[int, int, int]] = []
-    costs: list[tuple[str, str, int]] = []
     for t, target in enumerate(inputs.targets):
         for officer in sorted(set(inputs.eligible.get(target["id"], []))):
             if officer not in officer_at:  # gone between the two reads
@@ -324,7 +337,15 @@ def plan_from(inputs: _Inputs, default_capacity: int) -> AssignmentPlan:
             o = officer_at[officer]
             measured[o, t] = _nearest(inputs, officer, target["id"])
             edges.append((o, t, measured[o, t][0]))
-            costs.append((officer, target["id"], measured[o, t][0]))
+    return FlowInstance(officer_ids, capacities, remaining, edges, measured, len(inputs.targets))
+
+
+def plan_from(inputs: _Inputs, default_capacity: int) -> AssignmentPlan:
+    """The best plan for what was read (see the module's docstring)."""
+    flow = flow_instance(inputs, default_capacity)
+    officer_ids, capacities, remaining = flow.officer_ids, flow.capacities, flow.remaining
+    edges, measured = flow.edges, flow.measured
+    costs = [(officer_ids[o], inputs.targets[t]["id"], c) for o, t, c in edges]
     started = time.perf_counter()
     pairs = solve_min_cost_flow(remaining, edges, len(inputs.targets))
     solve_ms = (time.perf_counter() - started) * 1000
