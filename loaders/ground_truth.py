@@ -48,8 +48,9 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
+from graph_service.domain.coordinates import haversine_m
 from graph_service.domain.gaps import RuleSettings, default_rule_settings
-from graph_service.domain.models import RelIn
+from graph_service.domain.models import NodeIn, RelIn
 from graph_service.domain.tables import TABLES, Table, table_named
 
 Pair = tuple[str, str | None]
@@ -106,6 +107,8 @@ def typed_rows(table: Table | str, rows: Iterable[Mapping[str, Any]]) -> Iterato
         }
         record = resolved.model.model_validate(present)
         values = record.graph_properties()
+        if isinstance(record, NodeIn):
+            values.update(record.location() or {})  # WGS-84, however the row gave it
         if isinstance(record, RelIn):
             values["from_id"] = record.from_id
             values["to_id"] = record.to_id
@@ -175,6 +178,7 @@ class GapEvaluator:
         self._branch_kinds = frozenset(kinds["TEAM_BRANCH_NO_OFFICER"])
         self._min_formal = self.rules.thresholds["ORG_UNIT_NEEDS_OWN_ORG"]["min_formal_members"]
         self._employer_kinds = frozenset(kinds["TEAM_MEMBER_UNREPORTED"])
+        self._circle_radius = self.rules.thresholds["REACH_PLACE_OUTSIDE_CIRCLE"]["radius_m"]
         # nodes: only what a rule reads
         self._area_level: dict[str, str] = {}
         self._buildings: set[str] = set()
@@ -188,6 +192,8 @@ class GapEvaluator:
         self._party_members: set[str] = set()
         self._formal_members: set[str] = set()
         self._service_posts: set[str] = set()
+        self._points: dict[str, tuple[float, float]] = {}  # buildings and parks with coordinates
+        self._stations: dict[str, tuple[float, float, int | None]] = {}  # lat, lon, radius_m
         self._meeting_date: dict[str, dt.date] = {}
         # relationships: LOCATED_IN whatever its dates, the rest when current
         self._located_in: defaultdict[str, list[str]] = defaultdict(list)
@@ -216,6 +222,7 @@ class GapEvaluator:
             "persons": self._person,
             "meetings": self._meeting,
             "service_posts": self._service_post,
+            "stations": self._station,
             "located_in": self._located,
             "under": self._under,
             "covers": self._target_if_current(self._covered),
@@ -279,9 +286,21 @@ class GapEvaluator:
             self._commercial_buildings.add(row["id"])
         if kind in self._officer_building_kinds:
             self._officer_buildings.add(row["id"])
+        self._point(row)
 
     def _park(self, row: Mapping[str, Any]) -> None:
         self._parks.add(row["id"])
+        self._point(row)
+
+    def _point(self, row: Mapping[str, Any]) -> None:
+        if row.get("latitude") is not None and row.get("longitude") is not None:
+            self._points[row["id"]] = (float(row["latitude"]), float(row["longitude"]))
+
+    def _station(self, row: Mapping[str, Any]) -> None:
+        if row.get("latitude") is not None and row.get("longitude") is not None:
+            radius = row.get("radius_m")
+            self._stations[row["id"]] = (float(row["latitude"]), float(row["longitude"]),
+                                         int(radius) if radius is not None else None)  # fmt: skip
 
     def _person(self, row: Mapping[str, Any]) -> None:
         status = str(row.get("party_status") or "none")
@@ -383,6 +402,7 @@ class GapEvaluator:
             "TEAM_MEMBER_UNREPORTED": _alone(self._unreported_members()),
             "REACH_UNIT_UNTIED": _alone(self._untied_units()),
             "REACH_COMMUNITY_UNPAIRED": _alone(self._communities() - self._paired),
+            "REACH_PLACE_OUTSIDE_CIRCLE": self._outside_circles(),
             "VERT_ORG_CHAIN_BROKEN": _alone(self._broken_chains()),
             "VERT_AREA_NO_COMMITTEE": _alone(self._areas_without_committee()),
             "VERT_MEMBER_NO_BRANCH": _alone(self._party_members - self._in_org),
@@ -425,6 +445,23 @@ class GapEvaluator:
         employed = {person for person, unit in self._employments
                     if self._unit_kind.get(unit) in self._employer_kinds}  # fmt: skip
         return (employed & self._party_members) - registered
+
+    def _outside_circles(self) -> Iterator[Pair]:
+        """Buildings and parks with coordinates farther than every station's radius (its
+        own, else the rule's), each with its nearest station (ties by id; None when no
+        station has coordinates)."""
+        stations = sorted(self._stations.items())
+        for place, (lat, lon) in self._points.items():
+            nearest: tuple[float, str] | None = None
+            inside = False
+            for station, (s_lat, s_lon, radius) in stations:
+                distance = haversine_m(lat, lon, s_lat, s_lon)
+                reach = self._circle_radius if radius is None else radius
+                inside = inside or distance <= reach
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, station)
+            if not inside:
+                yield place, nearest[1] if nearest else None
 
     def _untied_units(self) -> Iterator[str]:
         tied = {unit for unit, _ in self._memberships}

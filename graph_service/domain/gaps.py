@@ -52,6 +52,10 @@ REACH_UNIT_UNTIED        unit of a counted kind (default: government_organ, stat
                          public_institution, enterprise, police_station) with no current
                          MEMBER_UNIT_OF to any committee.
 REACH_COMMUNITY_UNPAIRED community area with no current PAIRED_WITH from a unit to the area.
+REACH_PLACE_OUTSIDE_CIRCLE (党群服务圈外; off by default) building or park with coordinates
+                         farther from every Station with coordinates than that station's
+                         radius_m (else radius_m, default 1000 m; straight-line). Related: the
+                         nearest station; the detail gives its distance.
 VERT_ORG_CHAIN_BROKEN    PartyOrg other than a working_committee whose chain of current UNDER
                          edges does not reach a working_committee.
 VERT_AREA_NO_COMMITTEE   subdistrict with no big_working_committee Committee LOCATED_IN it, or
@@ -225,6 +229,12 @@ DECLARED: tuple[GapRule, ...] = (
             "Community with no paired district organ", "社区没有对口联系的区直机关",
             "Pair a district organ with it (double contact, double service)",
             "安排区直机关结对共建（双联系双服务）"),
+    GapRule("REACH_PLACE_OUTSIDE_CIRCLE", C.HORIZONTAL, "*",
+            "Building or park outside every party-and-people service station's circle",
+            "楼宇或园区不在任何党群服务阵地的服务半径内",
+            "Open a station or service point within reach (graph-service plan stations)",
+            "在服务半径内新建党群服务站点（可用阵地选址计算）",
+            thresholds=(("radius_m", 1000),), on_by_default=False),
     GapRule("VERT_ORG_CHAIN_BROKEN", C.VERTICAL, "PartyOrg",
             "Party organization whose chain of parents does not reach the working committee",
             "党组织隶属关系未接续到街道党工委",

@@ -346,6 +346,11 @@ class ServicePostIn(NodeIn):
 
 class StationIn(Located):
     kind_of_node = NodeKind.STATION
+    radius_m: OptCount = Field(
+        default=None, title="服务半径",
+        description="Metres it serves, straight-line (none: the deployment's radius) / "
+                    "服务半径（米），不填则用统一半径",
+    )  # fmt: skip
 
 
 NODE_MODELS: dict[NodeKind, type[NodeIn]] = {

@@ -191,6 +191,8 @@ def geojson_features(
                 "area_path": paths.get(place.area_id or "", []),
                 "gaps": sorted(mine),
                 "coverage": coverage_status(place.label, place.kind, mine, kinds),
+                # a station's own service radius (m), when it has one: the map's circle
+                **({"radius_m": place.radius_m} if place.label == "Station" else {}),
             },
         }  # fmt: skip
     for row in db.read("place_area_boundaries", area=area):
