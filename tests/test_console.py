@@ -433,6 +433,55 @@ def test_a_follow_up_is_taken_up_goes_overdue_and_closes_itself(console: Console
     context.close()
 
 
+def test_an_admin_adds_an_account_sets_its_password_and_revokes_it(console: Console) -> None:
+    """管理: an account added in the console (key shown once), given a password, signs in;
+    revoked, it cannot; the trail lists both and its chain checks out. An organizer has no
+    管理 link, and the page by URL gets the API's refusal."""
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    page.goto("/console/admin")
+    page.click("[data-test=add-account]")
+    page.locator("input[data-test=new-name]").fill("zhang.wei")
+    page.locator("input[data-test=new-areas]").fill("A-HEPING")
+    page.click("[data-test=add-save]")
+    expect(page.locator("[data-test=new-key]")).to_contain_text("gsk_")
+    expect(page.locator("[data-test=state-zhang\\.wei]")).to_have_text("正常")
+    page.click("[data-test=password-zhang\\.wei]")
+    page.locator("input[data-test=new-password]").fill("和平社区 新密码 2026")
+    page.click("[data-test=password-save]")
+    expect(page.locator("[data-test=admin-notice]")).to_contain_text("已为 zhang.wei 设置密码")
+    check_accessibility(page)
+    screenshot(page, "admin")
+
+    other = console.context()
+    newcomer = other.new_page()
+    sign_in(newcomer, "zhang.wei", "和平社区 新密码 2026")
+    newcomer.wait_for_url(re.compile(r"/console/dashboard"))
+    expect(newcomer.locator("[data-test=account]")).to_contain_text("zhang.wei · 组织员")
+    expect(newcomer.locator("[data-test=nav-admin]")).to_have_count(0)
+    newcomer.goto("/console/admin")
+    expect(newcomer.locator("[data-test=admin-error]")).to_contain_text("仅管理员可操作")
+
+    page.click("[data-test=revoke-zhang\\.wei]")
+    page.get_by_role("button", name="吊销").last.click()
+    expect(page.locator("[data-test=state-zhang\\.wei]")).to_have_text("已吊销")
+    newcomer.goto("/console/dashboard")
+    newcomer.wait_for_url(re.compile(r"/console/login"))  # the session ended with the account
+    other.close()
+
+    page.goto("/console/admin?tab=audit")
+    page.locator("input[data-test=audit-action]").fill("account.")
+    page.click("[data-test=audit-filter]")
+    rows = page.locator("[data-test=audit-events] tbody tr")
+    expect(rows.first).to_contain_text("account.revoke")
+    expect(page.locator("[data-test=audit-events]")).to_contain_text("account.add")
+    expect(page.locator("[data-test=audit-events]")).not_to_contain_text("import.")
+    page.click("[data-test=audit-verify]")
+    expect(page.locator("[data-test=audit-verified]")).to_contain_text("哈希链完整")
+    check_accessibility(page)
+    screenshot(page, "audit")
+    context.close()
+
+
 def test_no_request_leaves_the_service_origin(console: Console) -> None:
     """Every request of the tests above (and a round of each page in English) went to the
     service itself: scripts, styles, fonts, data."""
@@ -441,7 +490,8 @@ def test_no_request_leaves_the_service_origin(console: Console) -> None:
     expect(page.locator("[data-test=account]")).to_contain_text(f"{ADMIN} · Admin")
     for path in (f"/console/dashboard?area=A-ERQI&as_of={AS_OF}",
                  f"/console/gaps/ORG_BUILDING_UNCOVERED?area=A-ERQI&as_of={AS_OF}",
-                 f"/console/entities/B-HEPING?as_of={AS_OF}", "/console/follow-ups"):  # fmt: skip
+                 f"/console/entities/B-HEPING?as_of={AS_OF}", "/console/follow-ups",
+                 "/console/admin", "/console/admin?tab=audit"):  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("networkidle")
     context.close()

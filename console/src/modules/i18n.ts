@@ -5,7 +5,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
-  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账' },
+  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', admin: '管理' },
   role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
   signIn: {
     title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
@@ -55,6 +55,17 @@ const zh = {
     st: { open: '待整改', in_progress: '整改中', closed: '已销号' },
     reason: { gap_gone: '问题消除自动销号', by_hand: '手动销号', null: '' },
   },
+  admin: {
+    title: '管理', accounts: '账号', audit: '审计日志', add: '新建账号', name: '账号名', role: '角色', areas: '负责区域',
+    areasHint: '区域编号，多个用逗号分隔', everywhere: '全部（管理员）', key: 'API 密钥', password: '登录密码', state: '状态',
+    yes: '已设置', no: '未设置', active: '正常', revokedState: '已吊销', setPassword: '设置密码', revoke: '吊销',
+    confirmRevoke: '吊销账号 {name}？其密钥与登录会话立即失效', keyOnce: '新账号的 API 密钥只显示这一次，请妥善保存：',
+    added: '已新建账号 {name}', passwordSet: '已为 {name} 设置密码，其登录会话已结束', revoked: '已吊销账号 {name}',
+    passwordTitle: '设置 {name} 的登录密码', passwordRule: '至少 8 个字符，不能与账号名相同',
+    actor: '操作人', action: '操作', target: '对象', filter: '筛选', verify: '校验哈希链', at: '时间', change: '内容',
+    chainOk: '哈希链完整：已校验 {n} 条', chainBad: '发现问题：{p}', noEvents: '没有记录', newer: '较新', older: '较早',
+    onlyAdmins: '仅管理员可管理账号与查看审计日志',
+  },
   common: { loading: '加载中…', error: '出错了：{m}', back: '返回', notFound: '未找到' },
 }
 
@@ -62,7 +73,7 @@ type Messages = typeof zh
 
 const en: Messages = {
   app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
-  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', admin: 'Administration' },
   role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
   signIn: {
     title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
@@ -114,6 +125,18 @@ const en: Messages = {
     closedNow: '{n} closed now: their gaps are gone', dashTitle: 'Overdue follow-ups', dashNone: 'Nothing overdue', all: 'All follow-ups',
     st: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
     reason: { gap_gone: 'gap gone, closed by itself', by_hand: 'closed by hand', null: '' },
+  },
+  admin: {
+    title: 'Administration', accounts: 'Accounts', audit: 'Audit trail', add: 'Add an account', name: 'Name', role: 'Role',
+    areas: 'Areas', areasHint: 'Area ids, separated by commas', everywhere: 'Everywhere (admin)', key: 'API key',
+    password: 'Password', state: 'State', yes: 'set', no: 'not set', active: 'Active', revokedState: 'Revoked',
+    setPassword: 'Set password', revoke: 'Revoke', confirmRevoke: 'Revoke {name}? Its key and sessions stop at once',
+    keyOnce: 'The new account\'s API key, shown this once: keep it safe.', added: 'Added {name}',
+    passwordSet: 'Password of {name} set; its sessions ended', revoked: 'Revoked {name}',
+    passwordTitle: 'Set the password of {name}', passwordRule: '8 characters or more, not the account\'s name',
+    actor: 'Actor', action: 'Action', target: 'Target', filter: 'Filter', verify: 'Verify the chain', at: 'When',
+    change: 'Change', chainOk: 'Chain intact: {n} events checked', chainBad: 'Problems: {p}', noEvents: 'No events',
+    newer: 'Newer', older: 'Older', onlyAdmins: 'Only admins manage accounts and read the audit trail',
   },
   common: { loading: 'Loading…', error: 'Error: {m}', back: 'Back', notFound: 'Not found' },
 }
