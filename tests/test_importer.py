@@ -9,6 +9,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from graph_service.db.database import Database
 from graph_service.services.imports import import_files
@@ -152,6 +155,45 @@ def test_dry_run_writes_nothing_and_counts_what_would_happen(db: Database, tmp_p
     assert report.ok and not report.written
     assert report.counts["Area"].created == 4
     assert snapshot(db) == (frozenset(), frozenset())
+
+
+@hypothesis_settings(max_examples=12, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(data=st.data())
+def test_a_dry_run_predicts_exactly_what_the_import_then_does(
+    db: Database, tmp_path: Path, data: st.DataObject
+) -> None:
+    """Over a stored region, a second file keeps, changes or leaves out each row and adds
+    new ones: its dry run writes nothing and counts, kind by kind, the created, updated
+    and unchanged rows the real import of the same file then reports."""
+    db.wipe()
+    import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, rows in BASE["tables"].items():
+        kept = []
+        for row in rows:
+            what = data.draw(st.sampled_from(["keep", "change", "drop"]), label=f"{table} row")
+            if what == "drop":
+                continue
+            if what == "change":
+                field = "since" if "from_id" in row else "name"
+                row = row | {field: "2025-03-01" if field == "since" else row["name"] + "（新）"}
+            kept.append(row)
+        tables[table] = kept
+    if data.draw(st.booleans(), label="a new building and its place"):
+        tables["buildings"] = [
+            *tables["buildings"],
+            {"id": "B-NEW", "name": "新楼", "kind": "商务楼宇"},
+        ]
+        tables["located_in"] = [*tables["located_in"], {"from_id": "B-NEW", "to_id": "A-JX"}]
+    path = write_json(tmp_path / "second.json", bundle(**tables))
+    graph = snapshot(db)
+    dry = import_files(db, [path], dry_run=True)
+    assert dry.ok and not dry.written
+    assert snapshot(db) == graph
+    real = import_files(db, [path])
+    assert real.ok and real.written
+    assert counts(dry) == counts(real)
 
 
 def test_references_to_nodes_already_stored_resolve(db: Database, tmp_path: Path) -> None:

@@ -5,15 +5,7 @@
 // purpose: Create or update a batch of nodes of one label by id (MERGE on the :Entity id constraint); each row reports created, updated or unchanged, and unchanged rows are not written; a party organization keeps its stored area (resolved_area), which no property changes.
 UNWIND $rows AS row
 OPTIONAL MATCH (old:Entity {id: row.props.id})
-WITH row, old,
-     CASE
-       WHEN old IS NULL THEN 'created'
-       WHEN all(k IN keys(row.props) WHERE old[k] = row.props[k])
-            AND size([k IN keys(old) WHERE NOT k IN ['src_file', 'src_row', 'src_at', 'location', 'resolved_area']]) = size(keys(row.props))
-            AND ((old.location IS NULL AND row.location IS NULL) OR old.location = point(row.location))
-         THEN 'unchanged'
-       ELSE 'updated'
-     END AS status
+WITH row, old, {{> import_node_status old}} AS status
 CALL (row, status) {
   WITH row, status WHERE status <> 'unchanged'
   MERGE (n:Entity {id: row.props.id})

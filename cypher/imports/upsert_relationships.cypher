@@ -7,14 +7,7 @@ UNWIND $rows AS row
 MATCH (a:{{from_label}} {id: row.from_id})
 MATCH (b:{{to_label}} {id: row.to_id})
 OPTIONAL MATCH (a)-[old:{{rel}}]->(b)
-WITH row, a, b, old,
-     CASE
-       WHEN old IS NULL THEN 'created'
-       WHEN all(k IN keys(row.props) WHERE old[k] = row.props[k])
-            AND size([k IN keys(old) WHERE NOT k IN ['src_file', 'src_row', 'src_at']]) = size(keys(row.props))
-         THEN 'unchanged'
-       ELSE 'updated'
-     END AS status
+WITH row, a, b, old, {{> import_rel_status old}} AS status
 CALL (row, a, b, status) {
   WITH row, a, b, status WHERE status <> 'unchanged'
   MERGE (a)-[r:{{rel}}]->(b)

@@ -83,3 +83,20 @@ def upsert_relationships(
 
     result = work(tx) if tx is not None else db.execute_write(work, "upsert_relationships")
     return Counter({r["status"]: r["rows"] for r in result})
+
+
+def preview_nodes(db: Database, rows: Sequence[dict[str, Any]]) -> Counter[str]:
+    """What :func:`upsert_nodes` would do with one batch (created, updated, unchanged),
+    by the same test, writing nothing."""
+    result = db.read("preview_nodes", rows=list(rows))
+    return Counter({r["status"]: r["rows"] for r in result})
+
+
+def preview_relationships(
+    db: Database, rel: RelKind, from_kind: NodeKind, to_kind: NodeKind,
+    rows: Sequence[dict[str, Any]],
+) -> Counter[str]:  # fmt: skip
+    """What :func:`upsert_relationships` would do with one batch, writing nothing."""
+    placeholders = {"rel": rel, "from_label": from_kind, "to_label": to_kind}
+    result = db.read("preview_relationships", placeholders=placeholders, rows=list(rows))
+    return Counter({r["status"]: r["rows"] for r in result})

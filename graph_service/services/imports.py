@@ -492,18 +492,26 @@ class Importer:
                 for status, n in counts.items():
                     self.report.count(kind.value, status, n)
                 self.progress(len(batch))
+        for rel, pair, items in self._rel_batches(spool):
+            self._write_rels(rel, pair, items)
+
+    def _rel_batches(
+        self, spool: _Spool
+    ) -> Iterator[tuple[RelKind, tuple[NodeKind, NodeKind], list[dict[str, Any]]]]:
+        """The relationships to write, by type and by the kinds of their two ends, in
+        batches of at most BATCH_SIZE; those rejected in phase 2 (a partial import) left out."""
         for rel in RelKind:
             groups: dict[tuple[NodeKind, NodeKind], list[dict[str, Any]]] = defaultdict(list)
             for batch in spool.batches(rel.value):
                 for item in batch:
                     if self._rejected_ref(rel, item):
-                        continue  # rejected in phase 2 (partial import)
+                        continue
                     pair = (self._kind(item["from_id"]), self._kind(item["to_id"]))
                     groups[pair].append(item)
                     if len(groups[pair]) >= BATCH_SIZE:
-                        self._write_rels(rel, pair, groups.pop(pair))
+                        yield rel, pair, groups.pop(pair)
             for pair, items in groups.items():
-                self._write_rels(rel, pair, items)
+                yield rel, pair, items
 
     def _rejected_ref(self, rel: RelKind, item: dict[str, Any]) -> bool:
         return (rel.value, item["from_id"]) in self.bad_refs or (
@@ -530,21 +538,18 @@ class Importer:
         self.progress(len(items))
 
     def _count_dry_run(self, spool: _Spool) -> None:
-        """In a dry run, count what would be created (new ids) and updated or kept."""
+        """In a dry run, count what the import would create, update and leave unchanged:
+        the same batches, classified by the same test as the write's (the import_*_status
+        fragments), read-only."""
         for kind in NodeKind:
             for batch in spool.batches(kind.value):
-                existing = repo.existing_kinds(self.db, (i["props"]["id"] for i in batch))
-                created = sum(1 for i in batch if i["props"]["id"] not in existing)
-                self.report.count(kind.value, "created", created)
-                if len(batch) - created:
-                    self.report.count(kind.value, "updated", len(batch) - created)
-        for rel in RelKind:
-            n = sum(
-                1 for batch in spool.batches(rel.value) for i in batch
-                if not self._rejected_ref(rel, i)
-            )  # fmt: skip
-            if n:
-                self.report.count(rel.value, "created", n)
+                for status, n in repo.preview_nodes(self.db, batch).items():
+                    self.report.count(kind.value, status, n)
+                self.progress(len(batch))
+        for rel, pair, items in self._rel_batches(spool):
+            for status, n in repo.preview_relationships(self.db, rel, *pair, items).items():
+                self.report.count(rel.value, status, n)
+            self.progress(len(items))
 
     def run(self) -> ImportReport:
         self.who.require_write()
