@@ -1,17 +1,17 @@
 // name: places_of
 // mode: read
 // params: ids
-// purpose: Where each entity of $ids is, as the candidates answer places it: an area is itself; a party organization is in its stored area (resolved_area); anything else in the nearest area it is LOCATED_IN (up to 3 steps, fewest first, then the smaller area id). For each: `chain`, that area and every area above it (id and level), the top first (empty when it lies nowhere), and its WGS-84 coordinates when it has them. Entities that do not exist are left out.
+// purpose: Where each entity of $ids is, as the candidates answer places it: an area is itself; a party organization is in its stored area (resolved_area); anything else in the nearest area it is LOCATED_IN (up to 3 steps, fewest first, then the smaller area id). For each: `home`, that area's id (null when it lies nowhere), and its WGS-84 coordinates when it has them. The chains of the areas come from area_chains, once an area.
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})
 CALL (x) {
-  OPTIONAL MATCH (stored:Area {id: x.resolved_area})
+  // an area, or a party organization with its stored area: no walk
+  WITH x WHERE x:Area OR x.resolved_area IS NOT NULL
+  RETURN CASE WHEN x:Area THEN x.id ELSE x.resolved_area END AS home
+  UNION
+  WITH x WHERE NOT x:Area AND x.resolved_area IS NULL
   OPTIONAL MATCH here = (x)-[:LOCATED_IN*1..3]->(placed:Area)
-  WITH stored, placed ORDER BY length(here), placed.id LIMIT 1
-  WITH CASE WHEN x:Area THEN x ELSE coalesce(stored, placed) END AS home
-  OPTIONAL MATCH up = (home)-[:PART_OF*0..8]->(top:Area)
-  WHERE NOT EXISTS { (top)-[:PART_OF]->() }
-  WITH up ORDER BY length(up) DESC LIMIT 1
-  RETURN coalesce([a IN reverse(nodes(up)) | {id: a.id, level: a.level}], []) AS chain
+  WITH placed ORDER BY length(here), placed.id LIMIT 1
+  RETURN placed.id AS home
 }
-RETURN x.id AS id, chain, x.location.latitude AS latitude, x.location.longitude AS longitude
+RETURN x.id AS id, home, x.location.latitude AS latitude, x.location.longitude AS longitude
