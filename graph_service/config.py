@@ -7,6 +7,7 @@ so tests can construct their own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -104,6 +105,20 @@ class Settings(BaseSettings):
                     "officer may hold at once when the person has no capacity of their own: "
                     "the best assignment (graph-service plan assign) never goes beyond it.",
     )  # fmt: skip
+    map_tile_url: str | None = Field(
+        default=None, max_length=500,
+        description="The console map's basemap: a tile URL template ({z}/{x}/{y}, {s} for "
+                    "subdomains), e.g. 天地图 with the deployment's key. None: a plain "
+                    "background, and the map fetches nothing from another host.",
+    )  # fmt: skip
+    map_tile_crs: Literal["wgs84", "gcj02", "bd09"] = Field(
+        default="wgs84",
+        description="The coordinate system of the basemap's tiles (天地图: wgs84; 高德/腾讯: "
+                    "gcj02): the map asks for its points in it, so they land on the tiles.",
+    )  # fmt: skip
+    map_tile_attribution: str = Field(
+        default="", max_length=200, description="The basemap's attribution, shown on the map."
+    )
     audit_key: SecretStr | None = Field(
         default=None,
         description="Signs the audit trail (HMAC-SHA256), so that no one without it can edit, "

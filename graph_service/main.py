@@ -29,6 +29,7 @@ from graph_service.api import (
     gaps,
     health,
     imports,
+    map_settings,
     places,
     scenarios,
     session,
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    scenarios.router):  # fmt: skip
         app.include_router(router, dependencies=authenticated)
     app.include_router(places.router, dependencies=authenticated)
+    app.include_router(map_settings.router, dependencies=authenticated)
     app.include_router(planning_router, dependencies=authenticated)  # what changed, assignment
     # the web console's pages (their data comes from the API above, with the session cookie)
     app.include_router(console_router())

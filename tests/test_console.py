@@ -482,6 +482,46 @@ def test_an_admin_adds_an_account_sets_its_password_and_revokes_it(console: Cons
     context.close()
 
 
+def test_the_map_draws_the_places_by_coverage_and_opens_them(console: Console) -> None:
+    """地图: the legend counts the GeoJSON the API gives for the area and date (stations
+    apart; no basemap configured, so nothing is fetched from elsewhere); a rule narrows
+    the points to those failing it; an uncovered place in the list opens its popup, whose
+    link opens its page."""
+    area = "A-ERQI"
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    geo = api_json(page, f"/exports?format=geojson&area={area}&as_of={AS_OF}")
+    points = [f["properties"] for f in geo["features"] if f["geometry"]["type"] == "Point"]
+    assert points, "the demo region has no places with coordinates"
+
+    def tally(places: list[dict[str, Any]]) -> dict[str, int]:
+        out = dict.fromkeys(("uncovered", "no_officer", "covered", "station"), 0)
+        for p in places:
+            out["station" if p["label"] == "Station" else p["coverage"] or "covered"] += 1
+        return out
+
+    page.goto(f"/console/map?area={area}&as_of={AS_OF}")
+    for status, n in tally(points).items():
+        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
+    page.locator("[data-test=map] canvas").first.wait_for()
+    check_accessibility(page)
+    screenshot(page, "map")
+
+    rule = "ORG_BUILDING_UNCOVERED"
+    page.goto(f"/console/map?area={area}&as_of={AS_OF}&rule={rule}")
+    failing = [p for p in points if rule in p["gaps"]]
+    assert failing
+    for status, n in tally(failing).items():
+        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
+    first = next(p for p in failing if p["coverage"] == "uncovered")
+    page.click(f"[data-test=locate-{first['id']}]")
+    popup = page.locator("[data-test=map-popup]")
+    expect(popup).to_contain_text(first["name"])
+    expect(popup).to_contain_text("商务楼宇未被任何党组织覆盖")
+    popup.get_by_role("link").click()
+    page.wait_for_url(re.compile(f"/console/entities/{first['id']}"))
+    context.close()
+
+
 def test_no_request_leaves_the_service_origin(console: Console) -> None:
     """Every request of the tests above (and a round of each page in English) went to the
     service itself: scripts, styles, fonts, data."""
@@ -491,7 +531,8 @@ def test_no_request_leaves_the_service_origin(console: Console) -> None:
     for path in (f"/console/dashboard?area=A-ERQI&as_of={AS_OF}",
                  f"/console/gaps/ORG_BUILDING_UNCOVERED?area=A-ERQI&as_of={AS_OF}",
                  f"/console/entities/B-HEPING?as_of={AS_OF}", "/console/follow-ups",
-                 "/console/admin", "/console/admin?tab=audit"):  # fmt: skip
+                 "/console/admin", "/console/admin?tab=audit",
+                 f"/console/map?area=A-ERQI&as_of={AS_OF}"):  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("networkidle")
     context.close()

@@ -5,7 +5,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
-  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', admin: '管理' },
+  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', map: '地图', admin: '管理' },
   role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
   signIn: {
     title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
@@ -66,6 +66,11 @@ const zh = {
     chainOk: '哈希链完整：已校验 {n} 条', chainBad: '发现问题：{p}', noEvents: '没有记录', newer: '较新', older: '较早',
     onlyAdmins: '仅管理员可管理账号与查看审计日志',
   },
+  map: {
+    title: '地图', anyRule: '全部对象（可按问题筛选）', circles: '显示服务圈', uncovered: '未覆盖', no_officer: '无指导员/联络员',
+    covered: '已覆盖', station: '党群服务阵地', noBasemap: '未配置底图（MAP_TILE_URL）', uncoveredList: '未覆盖对象',
+    none: '没有未覆盖的对象', open: '打开详情', pickArea: '请选择区域',
+  },
   common: { loading: '加载中…', error: '出错了：{m}', back: '返回', notFound: '未找到' },
 }
 
@@ -73,7 +78,7 @@ type Messages = typeof zh
 
 const en: Messages = {
   app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
-  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', admin: 'Administration' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', map: 'Map', admin: 'Administration' },
   role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
   signIn: {
     title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
@@ -137,6 +142,11 @@ const en: Messages = {
     actor: 'Actor', action: 'Action', target: 'Target', filter: 'Filter', verify: 'Verify the chain', at: 'When',
     change: 'Change', chainOk: 'Chain intact: {n} events checked', chainBad: 'Problems: {p}', noEvents: 'No events',
     newer: 'Newer', older: 'Older', onlyAdmins: 'Only admins manage accounts and read the audit trail',
+  },
+  map: {
+    title: 'Map', anyRule: 'Every place (or one rule)', circles: 'Service circles', uncovered: 'Uncovered',
+    no_officer: 'No officer', covered: 'Covered', station: 'Service centres', noBasemap: 'No basemap configured (MAP_TILE_URL)',
+    uncoveredList: 'Uncovered places', none: 'Nothing uncovered', open: 'Open', pickArea: 'Choose an area',
   },
   common: { loading: 'Loading…', error: 'Error: {m}', back: 'Back', notFound: 'Not found' },
 }

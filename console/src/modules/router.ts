@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: '/dashboard', name: 'dashboard', component: () => import('../pages/Dashboard.vue') },
     { path: '/gaps/:code?', name: 'gaps', component: () => import('../pages/GapList.vue') },
     { path: '/follow-ups', name: 'follow-ups', component: () => import('../pages/FollowUps.vue') },
+    { path: '/map', name: 'map', component: () => import('../pages/Map.vue') },
     { path: '/admin', name: 'admin', component: () => import('../pages/Admin.vue') },
     { path: '/entities/:id', name: 'entity', component: () => import('../pages/Entity.vue') },
     { path: '/:rest(.*)*', redirect: { name: 'dashboard' } },
