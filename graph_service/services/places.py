@@ -33,6 +33,7 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +44,13 @@ from graph_service.db.database import Database
 from graph_service.db.gaps import every_gap_read
 from graph_service.domain.coordinates import EARTH_RADIUS_M, CoordSystem, from_wgs84
 from graph_service.domain.gaps import GapCategory, GapRule
+from graph_service.schemas.gaps import GapPage
 
 #: the labels drawn as points, and the subjects whose gap rules a point carries
 POINT_LABELS = ("Building", "Park", "Unit", "Station", "ServicePost")
 _GAP_SUBJECTS = frozenset({"Building", "Park", "Unit", "*"})
+#: the gap rules the GeoJSON export runs at once (each in its own read transaction)
+GAP_READS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -109,12 +113,18 @@ def gap_codes(
     and is about buildings, parks or units (or several kinds: SCHED_EXPIRED), run for
     ``area`` (None: everywhere) as the gap lists run it."""
     codes: dict[str, set[str]] = defaultdict(set)
-    for rule in db.registry.rules.enabled:
-        if rule.subject not in _GAP_SUBJECTS:
-            continue
-        page = db.read_kept(every_gap_read(db.registry, who, rule.code, as_of=as_of, area=area))
-        for item in page.items:
-            codes[item.id].add(rule.code)
+    rules = [rule for rule in db.registry.rules.enabled if rule.subject in _GAP_SUBJECTS]
+
+    def run(rule: GapRule) -> GapPage:
+        return db.read_kept(every_gap_read(db.registry, who, rule.code, as_of=as_of, area=area))
+
+    # each rule is one read transaction of its own; a few at once keep Neo4j's cores busy
+    # while this process decodes the answers (a district's took 4.8 s one after another
+    # and 2.6 s four at a time, measured on a busy machine)
+    with ThreadPoolExecutor(max_workers=GAP_READS_AT_ONCE) as pool:
+        for rule, page in zip(rules, pool.map(run, rules), strict=True):
+            for item in page.items:
+                codes[item.id].add(rule.code)
     return codes
 
 
@@ -175,9 +185,11 @@ def geojson_features(
     crs: CoordSystem = CoordSystem.WGS84,
 ) -> Iterator[dict[str, Any]]:  # fmt: skip
     """The Features of the GeoJSON export (see the module docstring), points first."""
-    codes = gap_codes(db, who, area=area, as_of=as_of)
+    with ThreadPoolExecutor(max_workers=1) as side:  # the places are read meanwhile
+        reading = side.submit(places, db, area)
+        codes = gap_codes(db, who, area=area, as_of=as_of)
+        found = reading.result()
     kinds = counted(db)
-    found = places(db, area)
     paths = _area_paths(db, (p.area_id for p in found if p.area_id))
     for place in found:
         mine = codes.get(place.id, set())
