@@ -76,6 +76,14 @@ def world(settings: Settings, db: Database, tmp_path: Path) -> Iterator[World]:
     keys = {Role.ADMIN: add_account(db, admin, "root", Role.ADMIN)}
     for role in SCOPED:
         keys[role] = add_account(db, admin, f"{role.value}-a", role, ["S-A"])
+    # a follow-up (整改台账) on each side, in its community, for the rows that read or edit one
+    db.execute_write(lambda tx: tx.run(
+        "UNWIND ['A', 'B'] AS side "
+        "CREATE (:FollowUp {id: 'FU-' + side, rule: 'ORG_UNIT_NEEDS_OWN_ORG', "
+        "  subject_id: 'U-' + side, subject_name: '单位' + side, subject_kind: 'Unit', "
+        "  area_id: 'C-' + side, handler: '某', due: date('2099-01-01'), notes: '', "
+        "  status: 'open', taken_on: date('2026-06-30'), created_by: 'root'})"
+    ).consume())  # fmt: skip
     with TestClient(create_app(settings)) as client:
         yield World(client, db, keys)
 
@@ -268,6 +276,55 @@ def _other_rows() -> list[Row]:
         Row("GET", "/session", lambda s: [Call("GET", "/session")], lambda role, side: {401}),
         Row("DELETE", "/session", lambda s: [Call("DELETE", "/session")],
             lambda role, side: {204}),
+        # 整改台账: a rule that does not report an area (422 for whoever may write there)
+        Row("POST", "/follow-ups",
+            lambda s: [Call("POST", "/follow-ups", {
+                "rule": "ORG_BUILDING_UNCOVERED", "subject_id": f"S-{s}", "area": f"S-{s}",
+                "handler": "某", "due": "2099-01-01"})],
+            write_expect(422)),
+        Row("GET", "/follow-ups",
+            lambda s: [Call("GET", f"/follow-ups?area=S-{s}"),
+                       Call("GET", f"/follow-ups?area=S-{s}&format=csv")], read_expect),
+        Row("GET", "/follow-ups/{follow_up_id}",
+            lambda s: [Call("GET", f"/follow-ups/FU-{s}")], read_expect),
+        # 409 once the list has closed it (its rule does not report the unit)
+        Row("PATCH", "/follow-ups/{follow_up_id}",
+            lambda s: [Call("PATCH", f"/follow-ups/FU-{s}", {"notes": "已联系"})],
+            lambda role, side: {403} if role is Role.VIEWER
+            else {200, 409} if role is Role.ADMIN or side == "A" else {404}),
+        # planning: what-if, weak points, what changed, the best assignment, station siting
+        Row("POST", "/scenarios",
+            lambda s: [Call("POST", "/scenarios", {"area": f"S-{s}", "as_of": AS_OF,
+                                                   "changes": [{"op": "leave",
+                                                                "id": node_id("P", s)}]})],
+            read_expect),
+        Row("GET", "/areas/{area_id}/weak-points",
+            lambda s: [Call("GET", f"/areas/S-{s}/weak-points?as_of={AS_OF}")], read_expect),
+        Row("GET", "/areas/{area_id}/changes",
+            lambda s: [Call("GET", f"/areas/S-{s}/changes?from=2025-01-01&to={AS_OF}"),
+                       Call("GET", f"/areas/S-{s}/changes?from=2025-01-01&to={AS_OF}"
+                                   "&format=csv")], read_expect),
+        Row("POST", "/areas/{area_id}/assignment-plan",
+            lambda s: [Call("POST", f"/areas/S-{s}/assignment-plan?as_of={AS_OF}")],
+            read_expect),
+        # a fingerprint of no plan: refused as stale wherever the caller may write
+        Row("POST", "/areas/{area_id}/assignment-plan/apply",
+            lambda s: [Call("POST", f"/areas/S-{s}/assignment-plan/apply",
+                            {"as_of": AS_OF, "fingerprint": "0" * 32})], write_expect(409)),
+        Row("GET", "/areas/{area_id}/station-plan",
+            lambda s: [Call("GET", f"/areas/S-{s}/station-plan?k=1")], read_expect),
+        Row("GET", "/map/settings", lambda s: [Call("GET", "/map/settings")], list_expect),
+        # accounts and the trail's check: admins only
+        Row("GET", "/accounts", lambda s: [Call("GET", "/accounts")],
+            lambda role, side: {200} if role is Role.ADMIN else {403}),
+        Row("POST", "/accounts",
+            lambda s: [Call("POST", "/accounts", {"name": f"new-{s}", "role": "viewer",
+                                                  "areas": [f"S-{s}"]})],
+            lambda role, side: {201} if role is Role.ADMIN else {403}),
+        Row("DELETE", "/accounts/{name}", lambda s: [Call("DELETE", f"/accounts/nobody-{s}")],
+            lambda role, side: {404} if role is Role.ADMIN else {403}),
+        Row("GET", "/audit/verify", lambda s: [Call("GET", "/audit/verify")],
+            lambda role, side: {200} if role is Role.ADMIN else {403}),
         Row("GET", "/health", lambda s: [Call("GET", "/health")], list_expect),
         Row("GET", "/ready", lambda s: [Call("GET", "/ready")], list_expect),
     ]  # fmt: skip

@@ -44,7 +44,7 @@ NODES: dict[str, list[dict[str, Any]]] = {
         {"id": "U-POL", "name": "二七新村派出所", "kind": "派出所", "formal_party_members": 12},
         {"id": "U-TECH", "name": "示例科技有限公司", "name_en": "Example Tech Co., Ltd.",
          "kind": "non_public_enterprise", "formal_party_members": 3, "note": "=1+1",
-         "latitude": 36.6512, "longitude": 116.9972, "credit_code": "91370100MA3EXAMPLE",
+         "latitude": 36.6512, "longitude": 116.9972, "credit_code": "91370100MA3C00000E",
          "illustrative": True},
         {"id": "U-INC", "name": "二七群益社会组织服务孵化中心", "kind": "社会组织"},
         {"id": "U-SO", "name": "示例公益社", "kind": "social_organization", "illustrative": True},
@@ -352,7 +352,7 @@ def test_json_round_trip_is_byte_identical(db: Database, region: Path, tmp_path:
         "id": "U-TECH", "name": "示例科技有限公司", "name_en": "Example Tech Co., Ltd.",
         "illustrative": True, "note": "=1+1", "latitude": 36.6512, "longitude": 116.9972,
         "kind": "non_public_enterprise", "formal_party_members": 3,
-        "credit_code": "91370100MA3EXAMPLE",
+        "credit_code": "91370100MA3C00000E",
     }  # fmt: skip
     assert list(tech) == [c.field for c in NODE_TABLES[NodeKind.UNIT].columns if c.field in tech]
     branch = next(row for row in document["tables"]["party_orgs"] if row["id"] == "O-TECH")

@@ -28,7 +28,7 @@ from tests.graph_snapshot import snapshot
 from tests.test_import_interrupted import AREAS, count_entities, expected_graph, make_bundle
 
 PHONE = "13812345678"
-ID_NUMBER = "11010119900307123X"
+ID_NUMBER = "11010119900307117X"
 HOME = "二七新村建新街3号"
 PERSONS = 200
 #: two batches of units: each kill lands after a batch, with more of the import to come

@@ -84,7 +84,7 @@ def test_concurrent_creates_of_one_relationship_make_exactly_one(region: Databas
 
 
 def test_concurrent_updates_of_different_fields_all_hold(region: Database) -> None:
-    fields = {"name_en": "Unit", "address": "经七路1号", "credit_code": "91370100MA3C",
+    fields = {"name_en": "Unit", "address": "经七路1号", "credit_code": "91370100MA3C00000E",
               "formal_party_members": 7, "note": "共建单位", "illustrative": True}  # fmt: skip
     for i in range(ROUNDS):
         node_id = f"U-{i}"

@@ -56,6 +56,9 @@ async def put_password(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+NEW_ACCOUNT: dict[str, Any] = {"organizer": {
+    "summary": "An organizer of one community / 某社区组织员",
+    "value": {"name": "li.ming", "role": "organizer", "areas": ["A-JIANXIN"]}}}  # fmt: skip
 AccountName = Annotated[str, Path(max_length=64, description="Account name / 账号名")]
 
 
@@ -110,8 +113,9 @@ async def get_accounts(db: DatabaseDep, principal: PrincipalDep) -> list[Account
                422: {"description": "A bad name, or areas that do not fit the role"}},
 )  # fmt: skip
 async def post_account(
-    body: AccountIn, db: DatabaseDep, principal: PrincipalDep, response: Response
-) -> AccountMade:
+    body: Annotated[AccountIn, Body(openapi_examples=NEW_ACCOUNT)],
+    db: DatabaseDep, principal: PrincipalDep, response: Response,
+) -> AccountMade:  # fmt: skip
     """Add an account; the answer carries its API key, shown this once. An admin has no
     areas; every other role needs at least one. Set a password (``PUT
     /accounts/{name}/password``) for its person to sign in to the console. Audited.

@@ -24,6 +24,12 @@ TAKE_UP = {"take-up": {
               "handler": "李明", "due": "2026-12-31",
               "notes": "与物业沟通筹建楼宇党支部"}}}  # fmt: skip
 
+PATCH = {
+    "in-progress": {"summary": "Under way / 整改中",
+                    "value": {"status": "in_progress", "notes": "已与物业约谈"}},
+    "close": {"summary": "Close by hand / 手动销号", "value": {"status": "closed"}},
+}  # fmt: skip
+
 
 @router.post(
     "/follow-ups", status_code=status.HTTP_201_CREATED, response_model=FollowUp,
@@ -95,7 +101,10 @@ async def list_follow_ups(
 async def get_follow_up(
     follow_up_id: FollowUpId, db: DatabaseDep, who: PrincipalDep, today: Today
 ) -> FollowUp:
-    """One follow-up. 单条整改台账。"""
+    """One follow-up: the gap, who handles it, by when, its status and how it closed.
+    Errors: 404 when there is none with the id in your areas.
+
+    单条整改台账：问题、责任人、期限、状态及销号情况。错误：您的区域内没有该台账 404。"""
     return await run_in_threadpool(repo.get, db, who, follow_up_id, today)
 
 
@@ -107,8 +116,8 @@ async def get_follow_up(
                409: {"description": "The follow-up is closed"}},
 )  # fmt: skip
 async def patch_follow_up(
-    follow_up_id: FollowUpId, body: FollowUpPatch, db: DatabaseDep, who: PrincipalDep,
-    today: Today,
+    follow_up_id: FollowUpId, body: Annotated[FollowUpPatch, Body(openapi_examples=PATCH)],
+    db: DatabaseDep, who: PrincipalDep, today: Today,
 ) -> FollowUp:  # fmt: skip
     """Change who handles it, by when, its status or its notes; ``status: closed`` closes it
     by hand (销号) with today's date. A closed follow-up is not changed again. Audited.

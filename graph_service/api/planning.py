@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
@@ -118,6 +118,12 @@ def propose_assignment(
     return model_json(plan)
 
 
+APPLY: dict[str, Any] = {
+    "apply": {"summary": "The plan shown, by its fingerprint / 按方案摘要执行",
+              "value": {"as_of": "2026-06-30", "fingerprint": "3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6"}},
+}  # fmt: skip
+
+
 @router.post(
     "/areas/{area_id}/assignment-plan/apply",
     summary="Apply the assignment plan, in one audited transaction / 执行包挂方案",
@@ -128,7 +134,7 @@ def propose_assignment(
 )  # fmt: skip
 def apply_assignment(
     db: DatabaseDep, settings: SettingsDep, who: PrincipalDep, area_id: AreaId,
-    body: ApplyRequest,
+    body: Annotated[ApplyRequest, Body(openapi_examples=APPLY)],
 ) -> Response:  # fmt: skip
     """Propose again and, if the plan is still the one with ``fingerprint``, create its
     ``ASSIGNED_TO`` relationships (the officer's role, since the plan's date) in one

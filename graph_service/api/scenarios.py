@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.query_types import AsOf
@@ -14,6 +14,11 @@ from graph_service.schemas.scenarios import ScenarioIn, ScenarioResult, WeakPoin
 from graph_service.services import scenarios, weak_points
 
 router = APIRouter(tags=["planning · 规划"])
+WHAT_IF: dict[str, Any] = {
+    "leaves": {"summary": "If 王立新 left / 若王立新离开 (demo region / 演示区域)",
+               "value": {"area": "A-ERQI", "as_of": "2026-06-30",
+                         "changes": [{"op": "leave", "id": "PS-WANG-LIXIN"}]}},
+}  # fmt: skip
 
 
 @router.post(
@@ -24,7 +29,10 @@ router = APIRouter(tags=["planning · 规划"])
                                     "your areas"},
                409: {"description": "A relationship to add exists already"}},
 )  # fmt: skip
-def scenario(db: DatabaseDep, who: PrincipalDep, body: ScenarioIn, as_of: AsOf) -> ScenarioResult:
+def scenario(
+    db: DatabaseDep, who: PrincipalDep,
+    body: Annotated[ScenarioIn, Body(openapi_examples=WHAT_IF)], as_of: AsOf,
+) -> ScenarioResult:  # fmt: skip
     """Apply changes — ``leave``/``remove`` a node (with its relationships), ``end`` a
     relationship (``until``, default the day before the date), ``add`` one (with its
     fields) — in order, to a copy of the area's graph that is never stored: the gaps that
@@ -67,4 +75,3 @@ def area_weak_points(
     楼宇、园区按渠道统计的独立支持者数（少者在前）；支持网络的割点与桥。错误：区域不存在或不在
     您负责的范围内 404。"""
     return weak_points.weak_points(db, who, area_id, as_of, limit=limit)
-

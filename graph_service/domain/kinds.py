@@ -19,6 +19,8 @@ class BilingualEnum(StrEnum):
     True
     >>> OrgKind.parse("branch") is OrgKind.BRANCH
     True
+    >>> PartyStatus.parse("中共预备党员") is PartyStatus.PROBATIONARY  # a term organizers use
+    True
     """
 
     @property
@@ -31,6 +33,8 @@ class BilingualEnum(StrEnum):
         for member in cls:
             if text.lower() == member.value or text == member.zh:
                 return member
+        if text in _ALIASES.get(cls, {}):
+            return cls(_ALIASES[cls][text])
         for member in cls:  # aliases: "党支部 branch", "Branch"
             if member.value in text.lower().split() or member.zh in text.split():
                 return member
@@ -47,10 +51,14 @@ class BilingualEnum(StrEnum):
                     or value.strip().lower() == member.value
                 ):
                     return member
+            if value.strip() in _ALIASES.get(cls, {}):
+                return cls(_ALIASES[cls][value.strip()])
         return None
 
 
 _ZH_NAMES: dict[type[BilingualEnum], dict[str, str]] = {}
+# other Chinese terms organizers write for a member (中共党员 for 正式党员 …), by enum
+_ALIASES: dict[type[BilingualEnum], dict[str, str]] = {}
 
 
 def _zh(enum: type[BilingualEnum], names: dict[str, str]) -> None:
@@ -277,6 +285,14 @@ class PartyStatus(BilingualEnum):
 
 
 _zh(PartyStatus, {"formal": "正式党员", "probationary": "预备党员", "none": "非党员"})
+# 政治面貌 as forms and personnel files write it (GB/T 4762): a CPC member is 中共党员, a
+# probationary one 中共预备党员; every other status is not a party member here
+_ALIASES[PartyStatus] = {
+    "中共党员": "formal", "中共正式党员": "formal", "党员": "formal", "正式": "formal",
+    "中共预备党员": "probationary", "预备": "probationary",
+    "群众": "none", "共青团员": "none", "团员": "none", "中国共产主义青年团团员": "none",
+    "民主党派": "none", "民主党派成员": "none", "无党派人士": "none", "无党派": "none",
+}  # fmt: skip
 
 
 class MeetingKind(BilingualEnum):

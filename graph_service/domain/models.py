@@ -151,6 +151,72 @@ def _check_id(value: Any) -> Any:
 
 
 EntityId = Annotated[str, BeforeValidator(_check_id)]
+
+
+def _id_number(value: str | None) -> str | None:
+    """A 身份证号 (18 characters, the last a check digit), by python-stdnum's ``cn.ric``;
+    kept without spaces, the check character upper case."""
+    if value is None:
+        return None
+    from stdnum import exceptions
+    from stdnum.cn import ric
+
+    try:
+        return str(ric.validate(value))
+    except exceptions.InvalidChecksum:
+        digit = ric.calc_check_digit(ric.compact(value))
+        zh = f"身份证号校验位错误（按前 17 位，末位应为 {digit}）"
+        en = f"the ID number's check digit is wrong (by its first 17 it is {digit})"
+    except exceptions.InvalidComponent:
+        zh = "身份证号中的出生日期或地区码无效"
+        en = "the ID number's birth date or region code is not valid"
+    except exceptions.ValidationError:
+        zh = "身份证号应为 18 位：17 位数字加 1 位校验位（数字或 X）"
+        en = "an ID number has 18 characters: 17 digits and a check digit or X"
+    raise ValueError(f"{zh} / {en}")
+
+
+def _credit_code(value: str | None) -> str | None:
+    """A 统一社会信用代码 (18 characters, the last a check character, GB 32100-2015), by
+    python-stdnum's ``cn.uscc``; kept without spaces, upper case."""
+    if value is None:
+        return None
+    from stdnum import exceptions
+    from stdnum.cn import uscc
+
+    try:
+        return str(uscc.validate(value))
+    except exceptions.InvalidChecksum:
+        digit = uscc.calc_check_digit(uscc.compact(value))
+        zh = f"统一社会信用代码校验位错误（末位应为 {digit}）"
+        en = f"the unified social credit code's check character is wrong (it is {digit})"
+    except exceptions.ValidationError:
+        zh = "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）"
+        en = "a unified social credit code has 18 digits or capitals"
+    raise ValueError(f"{zh} / {en}")
+
+
+# 11-digit mobiles (1[3-9]…), landlines with their area code (0…, 10–12 digits; after +86
+# without the 0) and 400/800 numbers, each with an optional extension; +86 or 86 in front.
+# Spaces, hyphens and brackets are only read past: the number is kept as typed.
+PHONE = re.compile(
+    r"^(?:(?:\+?86)?1[3-9]\d{9}|(?:\+?86)?0\d{9,11}|(?:\+?86)[1-9]\d{8,10}|[48]00\d{7})"
+    r"(?:(?:转|ext|#)\d{1,6})?$"
+)
+
+
+def _phone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    digits = re.sub(r"[\s()（）-]", "", value)
+    if not PHONE.match(digits):
+        raise ValueError(
+            "电话号码无效：应为 11 位手机号或带区号的固定电话（如 0531-86123456） / "
+            f"'{value}' is not a phone number: an 11-digit mobile or a landline with its area code"
+        )
+    return value
+
+
 Text = Annotated[str, AfterValidator(_no_control_chars)]
 Name = Annotated[Text, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
 OptText = Annotated[
@@ -158,6 +224,9 @@ OptText = Annotated[
 ]
 OptDate = Annotated[dt.date | None, BeforeValidator(_parse_date)]
 Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+IdNumber = Annotated[OptText, AfterValidator(_id_number)]
+CreditCode = Annotated[OptText, AfterValidator(_credit_code)]
+Phone = Annotated[OptText, AfterValidator(_phone)]
 OptCount = Annotated[Annotated[int, Field(ge=0, le=1_000_000)] | None, BeforeValidator(_no_blank)]
 Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_no_blank)]
 Longitude = Annotated[Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_no_blank)]
@@ -264,8 +333,10 @@ class UnitIn(Located):
         title="正式党员数",
         description="Formal party members working there / 正式党员人数",
     )
-    credit_code: OptText = Field(
-        default=None, title="统一社会信用代码", description="Unified social credit code"
+    credit_code: CreditCode = Field(
+        default=None,
+        title="统一社会信用代码",
+        description="Unified social credit code, 18 characters with its check character",
     )
 
 
@@ -317,8 +388,14 @@ class PersonIn(NodeIn):
         description="Most targets this officer may hold at once (none: the deployment's "
                     "OFFICER_CAPACITY) / 可联系包挂的对象数上限",
     )  # fmt: skip
-    phone: OptText = Field(default=None, title="电话", description="Phone (personal data)")
-    id_number: OptText = Field(default=None, title="身份证号", description="ID number (personal)")
+    phone: Phone = Field(
+        default=None,
+        title="电话",
+        description="Phone: a mobile or a landline with area code (personal data)",
+    )
+    id_number: IdNumber = Field(
+        default=None, title="身份证号", description="ID number, 18 characters (personal data)"
+    )
     home_address: OptText = Field(default=None, title="住址", description="Home address (personal)")
 
 

@@ -219,6 +219,8 @@ def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Pro
             message, zh = "unknown column", "未知列"
         else:
             zh = _zh_reason(message)
+            if message.startswith(zh + " / "):  # Chinese first: the English half is the reason
+                message = message.removeprefix(zh + " / ")
         out.append(
             Problem(
                 file=raw.file, sheet=raw.sheet, row=row.number, column=column,
@@ -228,9 +230,14 @@ def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Pro
     return out
 
 
+def _cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
 def _zh_reason(message: str) -> str:
-    if " / " in message:  # our validators already say it in both languages
-        return message.rsplit(" / ", 1)[1]
+    if " / " in message:  # our validators already say it in both languages, either order
+        first, second = message.split(" / ", 1)
+        return first if _cjk(first) and not _cjk(second) else message.rsplit(" / ", 1)[1]
     if "is not one of" in message:
         return "取值不在允许范围内"
     if "valid integer" in message or "valid number" in message:
