@@ -282,6 +282,46 @@ def test_an_organizer_cannot_reach_another_community_by_url(console: Console) ->
     context.close()
 
 
+def test_the_map_draws_the_places_by_coverage_and_opens_them(console: Console) -> None:
+    """地图: the legend counts the GeoJSON the API gives for the area and date (stations
+    apart; no basemap configured, so nothing is fetched from elsewhere); a rule narrows
+    the points to those failing it; an uncovered place in the list opens its popup, whose
+    link opens its page."""
+    area = "A-ERQI"
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    geo = api_json(page, f"/exports?format=geojson&area={area}&as_of={AS_OF}")
+    points = [f["properties"] for f in geo["features"] if f["geometry"]["type"] == "Point"]
+    assert points, "the demo region has no places with coordinates"
+
+    def tally(places: list[dict[str, Any]]) -> dict[str, int]:
+        out = dict.fromkeys(("uncovered", "no_officer", "covered", "station"), 0)
+        for p in places:
+            out["station" if p["label"] == "Station" else p["coverage"] or "covered"] += 1
+        return out
+
+    page.goto(f"/console/map?area={area}&as_of={AS_OF}")
+    for status, n in tally(points).items():
+        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
+    page.locator("[data-test=map] canvas").first.wait_for()
+    check_accessibility(page)
+    screenshot(page, "map")
+
+    first = next(p for p in points if p["coverage"] == "uncovered")
+    rule = next(code for code in first["gaps"] if code.startswith("ORG_"))
+    page.goto(f"/console/map?area={area}&as_of={AS_OF}&rule={rule}")
+    failing = [p for p in points if rule in p["gaps"]]
+    for status, n in tally(failing).items():
+        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
+    page.click(f"[data-test=locate-{first['id']}]")
+    popup = page.locator("[data-test=map-popup]")
+    expect(popup).to_contain_text(first["name"])
+    rule_zh = next(r["zh"] for r in api_json(page, "/gaps") if r["code"] == rule)
+    expect(popup).to_contain_text(rule_zh)
+    popup.get_by_role("link").click()
+    page.wait_for_url(re.compile(f"/console/entities/{first['id']}"))
+    context.close()
+
+
 def test_assigning_a_candidate_from_a_gap_closes_it(
     console: Console, demo_database: Database
 ) -> None:
@@ -449,6 +489,7 @@ def test_an_admin_adds_an_account_sets_its_password_and_revokes_it(console: Cons
     page.locator("input[data-test=new-password]").fill("和平社区 新密码 2026")
     page.click("[data-test=password-save]")
     expect(page.locator("[data-test=admin-notice]")).to_contain_text("已为 zhang.wei 设置密码")
+    expect(page.locator("[data-test=password-dialog]")).to_be_hidden()  # faded out: axe next
     check_accessibility(page)
     screenshot(page, "admin")
 
@@ -479,46 +520,6 @@ def test_an_admin_adds_an_account_sets_its_password_and_revokes_it(console: Cons
     expect(page.locator("[data-test=audit-verified]")).to_contain_text("哈希链完整")
     check_accessibility(page)
     screenshot(page, "audit")
-    context.close()
-
-
-def test_the_map_draws_the_places_by_coverage_and_opens_them(console: Console) -> None:
-    """地图: the legend counts the GeoJSON the API gives for the area and date (stations
-    apart; no basemap configured, so nothing is fetched from elsewhere); a rule narrows
-    the points to those failing it; an uncovered place in the list opens its popup, whose
-    link opens its page."""
-    area = "A-ERQI"
-    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
-    geo = api_json(page, f"/exports?format=geojson&area={area}&as_of={AS_OF}")
-    points = [f["properties"] for f in geo["features"] if f["geometry"]["type"] == "Point"]
-    assert points, "the demo region has no places with coordinates"
-
-    def tally(places: list[dict[str, Any]]) -> dict[str, int]:
-        out = dict.fromkeys(("uncovered", "no_officer", "covered", "station"), 0)
-        for p in places:
-            out["station" if p["label"] == "Station" else p["coverage"] or "covered"] += 1
-        return out
-
-    page.goto(f"/console/map?area={area}&as_of={AS_OF}")
-    for status, n in tally(points).items():
-        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
-    page.locator("[data-test=map] canvas").first.wait_for()
-    check_accessibility(page)
-    screenshot(page, "map")
-
-    rule = "ORG_BUILDING_UNCOVERED"
-    page.goto(f"/console/map?area={area}&as_of={AS_OF}&rule={rule}")
-    failing = [p for p in points if rule in p["gaps"]]
-    assert failing
-    for status, n in tally(failing).items():
-        expect(page.locator(f"[data-test=legend-{status}] strong")).to_have_text(str(n))
-    first = next(p for p in failing if p["coverage"] == "uncovered")
-    page.click(f"[data-test=locate-{first['id']}]")
-    popup = page.locator("[data-test=map-popup]")
-    expect(popup).to_contain_text(first["name"])
-    expect(popup).to_contain_text("商务楼宇未被任何党组织覆盖")
-    popup.get_by_role("link").click()
-    page.wait_for_url(re.compile(f"/console/entities/{first['id']}"))
     context.close()
 
 

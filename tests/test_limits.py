@@ -20,7 +20,7 @@ from graph_service.main import create_app
 CANDIDATES = "/entities/{entity_id}/candidates"
 #: The supporters' ``skip`` is bounded by the Cypher list slice it feeds (32-bit bounds).
 SUPPORTERS = "/entities/{entity_id}/supporters"
-PATH_VALUES = {"code": RULES[0].code, "entity_id": "A-NOWHERE"}
+PATH_VALUES = {"code": RULES[0].code, "entity_id": "A-NOWHERE", "area_id": "A-NOWHERE"}
 
 
 def _paged(app: FastAPI) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:

@@ -10,6 +10,7 @@ from graph_service.api import openapi_examples as ex
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.deps import DatabaseDep
+from graph_service.limits import MAX_PAGE
 from graph_service.schemas.scenarios import ScenarioIn, ScenarioResult, WeakPoints
 from graph_service.services import scenarios, weak_points
 
@@ -63,7 +64,7 @@ def area_weak_points(
              openapi_examples=ex.id_example("二七新村街道 (demo region / 演示区域)", "A-ERQI")),
     ],
     as_of: AsOf,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Weak points listed")] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Weak points listed")] = 20,
 ) -> WeakPoints:  # fmt: skip
     """The persons and units whose loss alone would open the most gaps (each removed in a
     what-if, the real rules counting), with those gaps; every branch's, building's and
