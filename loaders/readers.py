@@ -203,6 +203,45 @@ def _header_text(cell: object) -> str:
     return str(cell).strip()
 
 
+#: title rows an organizer may put above a table's header (its caption, a date, a unit)
+TITLE_ROWS = 3
+
+Record = tuple[int, Sequence[object]]
+
+
+def _first_filled(records: Iterator[Record]) -> Record | None:
+    return next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
+
+
+def _past_titles(
+    table: Table, header: Record | None, records: Iterator[Record]
+) -> tuple[Record | None, Iterator[Record]]:
+    """The header row and the records after it, past up to TITLE_ROWS title rows.
+
+    A title is a row with one filled cell that names no column of the table (a merged
+    caption such as 二七新村街道辖区单位名单（2026年）, a date); the titles must be followed by a
+    row that names at least one column. Otherwise the first row is the header, as before:
+    a sheet whose single header cell is misspelt still gets its "unknown column" problem."""
+    titles: list[Record] = []
+    row = header
+    while row is not None and len(titles) < TITLE_ROWS and _is_title(table, row):
+        titles.append(row)
+        row = _first_filled(records)
+    if titles and row is not None and _names_a_column(table, row):
+        return row, records
+    consumed = titles[1:] + ([row] if titles and row is not None else [])
+    return header, chain(consumed, records) if consumed else records
+
+
+def _is_title(table: Table, row: Record) -> bool:
+    filled = [text for text in map(_header_text, row[1]) if text]
+    return len(filled) == 1 and table.field_for(filled[0]) is None
+
+
+def _names_a_column(table: Table, row: Record) -> bool:
+    return any(table.field_for(text) for text in map(_header_text, row[1]) if text)
+
+
 def _layout(
     table: Table, cells: Sequence[object], row: int, where: _Where
 ) -> _Layout | list[Problem]:
@@ -506,9 +545,9 @@ def _read_csv(path: Path, where: _Where) -> Iterator[RawItem]:
         yield table
         return
     with path.open(encoding=encoding, newline="") as handle:
-        records = enumerate(csv.reader(handle), start=1)
+        records: Iterator[Record] = enumerate(csv.reader(handle), start=1)
         try:
-            header = next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
+            header, records = _past_titles(table, _first_filled(records), records)
         except csv.Error as error:
             yield _malformed_csv(error, where)
             return
@@ -528,7 +567,7 @@ def _read_csv(path: Path, where: _Where) -> Iterator[RawItem]:
 
 
 def _csv_rows(
-    records: Iterator[tuple[int, list[str]]],
+    records: Iterator[Record],
     layout: _Layout,
     where: _Where,
     handle: TextIO,
@@ -753,13 +792,14 @@ def _read_sheet(sheet: Any, where: _Where, lifetime: _Lifetime) -> _Reading:
     """
     if _is_readme(sheet.title):
         return False
-    records = _sheet_records(sheet)
-    header = next(((n, cells) for n, cells in records if not _is_blank(cells)), None)
+    records: Iterator[Record] = _sheet_records(sheet)
+    header = _first_filled(records)
     table = _table_or_problem(sheet.title, where, "sheet", "工作表")
     if isinstance(table, Problem):
         if header is not None:
             yield table
         return False
+    header, records = _past_titles(table, header, records)
     if header is None:
         yield _empty(where, header=True)
         return False
@@ -776,7 +816,7 @@ def _read_sheet(sheet: Any, where: _Where, lifetime: _Lifetime) -> _Reading:
 
 
 def _sheet_rows(
-    records: Iterator[tuple[int, tuple[object, ...]]],
+    records: Iterator[Record],
     layout: _Layout,
     where: _Where,
     lifetime: _Lifetime,

@@ -97,6 +97,32 @@ def test_csv_rows_carry_excel_row_numbers_and_stripped_values(tmp_path: Path) ->
     assert result.tables[0].file == "areas.csv" and result.tables[0].sheet is None
 
 
+@pytest.mark.parametrize("titles", [
+    [["二七新村街道辖区区域名单（2026年）"]],
+    [["二七新村街道辖区区域名单"], [], ["填报日期：2026-06-30"]],
+])  # fmt: skip
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_title_rows_above_the_header_are_passed_over_and_rows_keep_excel_numbers(
+    tmp_path: Path, titles: list[list[str]], kind: str
+) -> None:
+    rows = [*titles, *AREA_ROWS]
+    path = (write_csv(tmp_path / "areas.csv", rows) if kind == "csv"
+            else write_xlsx(tmp_path / "r.xlsx", {"区域": rows}))  # fmt: skip
+    result = read(path)
+    assert result.problems == []
+    got = result.rows["areas"]
+    assert [row.values["id"] for row in got] == ["A1", "A2"]
+    assert [row.number for row in got] == [len(titles) + 2, len(titles) + 3]
+
+
+def test_a_single_misspelt_header_is_reported_not_taken_for_a_title(tmp_path: Path) -> None:
+    """One filled cell that names no column, with no header after it: the header as
+    written, and its problem, as before."""
+    path = write_csv(tmp_path / "areas.csv", [["编码"], ["A1"]])
+    problems = [p.reason_zh for p in read(path).problems]
+    assert any(p.startswith("无法识别的列“编码”") for p in problems), problems
+
+
 def test_gb18030_csv_with_chinese_headers_and_chinese_file_name_reads(tmp_path: Path) -> None:
     rows = [["编号", "名称", "单位类型", "正式党员数"], ["U1", "二七新村派出所", "派出所", "12"]]
     path = write_csv(tmp_path / "单位.csv", rows, encoding="gb18030")
