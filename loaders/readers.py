@@ -149,14 +149,18 @@ def _read_file(path: Path, name: str) -> Iterator[RawItem]:
         yield from _read_csv(path, where)
     elif suffix == ".xlsx":
         yield from _read_xlsx(path, where)
+    elif suffix in (".xls", ".ods"):
+        yield from _read_calamine(path, where)
     elif suffix == ".json":
         yield from _read_bundle(path, where, _parse_json)
     elif suffix in (".yaml", ".yml"):
         yield from _read_bundle(path, where, _parse_yaml)
     else:
         yield where.problem(
-            f"unsupported file type '{clip(suffix or name)}': use .csv, .xlsx, .json or .yaml",
-            f"不支持的文件类型“{clip(suffix or name)}”：请使用 .csv、.xlsx、.json 或 .yaml",
+            f"unsupported file type '{clip(suffix or name)}': use .csv, .xlsx, .xls, .ods, "
+            ".json or .yaml",
+            f"不支持的文件类型“{clip(suffix or name)}”："
+            "请使用 .csv、.xlsx、.xls、.ods、.json 或 .yaml",
         )
 
 
@@ -684,6 +688,38 @@ def _read_xlsx(path: Path, where: _Where) -> Iterator[RawItem]:
         yield where.problem("no data rows in any sheet", "所有工作表均无数据行")
 
 
+def _read_calamine(path: Path, where: _Where) -> Iterator[RawItem]:
+    """An ``.xls`` (Excel 97-2003) or ``.ods`` (WPS, LibreOffice) workbook, read by calamine:
+    one table per sheet as for ``.xlsx``. calamine gives each cell's value (a formula's
+    last result), whole numbers as integers and blank cells as ''."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names if not _is_readme(name)]  # fmt: skip
+    except Exception as error:  # calamine raises its own error kinds for a damaged file
+        yield _unreadable_workbook(error, where)
+        return
+    lifetime = _Lifetime()
+    found_data = reported = False
+    for name, rows in sheets:
+        records = enumerate(
+            (tuple(None if cell == "" else cell for cell in row) for row in rows), start=1
+        )
+        reading = _read_sheet_records(name, records, where.in_sheet(name), lifetime)
+        while True:
+            try:
+                item = next(reading)
+            except StopIteration as done:
+                found_data = found_data or bool(done.value)
+                break
+            reported = reported or isinstance(item, Problem)
+            yield item
+    if not found_data and not reported:
+        yield where.problem("no data rows in any sheet", "所有工作表均无数据行")
+
+
 def _refuse_workbook(path: Path, where: _Where) -> Problem | None:
     """Refuse what is not an OOXML workbook, or would inflate to an absurd size (a zip bomb),
     before openpyxl decompresses anything."""
@@ -784,17 +820,23 @@ def _xlsx_cells(row: Sequence[Any]) -> tuple[object, ...]:
 
 
 def _read_sheet(sheet: Any, where: _Where, lifetime: _Lifetime) -> _Reading:
-    """One sheet: its table, or problems. Returns whether it holds a data row.
+    """One openpyxl sheet: see :func:`_read_sheet_records`."""
+    if _is_readme(sheet.title):
+        return False
+    return (yield from _read_sheet_records(sheet.title, _sheet_records(sheet), where, lifetime))
+
+
+def _read_sheet_records(
+    title: str, records: Iterator[Record], where: _Where, lifetime: _Lifetime
+) -> _Reading:
+    """One sheet's rows: its table, or problems. Returns whether it holds a data row.
 
     A blank sheet with an unknown name (Excel's default ``Sheet1``) is skipped silently;
     a sheet with a header and no rows is an empty table (organizers delete the template's
     example row from the kinds they do not fill), not a problem.
     """
-    if _is_readme(sheet.title):
-        return False
-    records: Iterator[Record] = _sheet_records(sheet)
     header = _first_filled(records)
-    table = _table_or_problem(sheet.title, where, "sheet", "工作表")
+    table = _table_or_problem(title, where, "sheet", "工作表")
     if isinstance(table, Problem):
         if header is not None:
             yield table

@@ -77,3 +77,26 @@ def test_export_endpoint_returns_a_reimportable_file(
         assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
     # every export's folder is gone, the refused one's (unknown area) included
     assert list(tmp_path.glob("graph-export-*")) == []
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_xls_or_ods_workbook_uploads_and_its_dry_run_predicts_the_rerun(
+    settings: Settings, admin_headers: dict[str, str], tmp_path: Path, suffix: str
+) -> None:
+    """What WPS, LibreOffice and old Excel save imports as XLSX does; a second dry run says
+    every row would be left unchanged, as the real rerun then does."""
+    from tests.test_readers import write_ods, write_xls
+
+    sheets = {"区域": [["编号", "名称", "层级"], ["A-1", "二七新村街道", "街道"],
+                       ["A-2", "建新社区", "社区"]],
+              "隶属区域": [["起点编号", "终点编号"], ["A-2", "A-1"]]}  # fmt: skip
+    path = (write_xls if suffix == ".xls" else write_ods)(tmp_path / f"region{suffix}", sheets)
+    files = [("files", (f"辖区{suffix}", path.read_bytes(), "application/octet-stream"))]
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        first = client.post("/imports", files=files)
+        assert first.status_code == 200, first.text
+        assert first.json()["totals"]["created"] == 3
+        dry = client.post("/imports", files=files, params={"dry_run": "true"}).json()
+        assert not dry["written"] and dry["totals"] == {**dry["totals"], "unchanged": 3,
+                                                        "created": 0, "updated": 0}  # fmt: skip
+        assert client.post("/imports", files=files).json()["totals"]["unchanged"] == 3

@@ -333,11 +333,100 @@ def test_huge_cell_is_a_row_problem_and_is_not_kept(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "units.numbers"
+    path.write_bytes(b"PK\x03\x04")
+    problem = read(path).only_problem()
+    assert problem.file == "units.numbers" and problem.row is None
+    assert problem.reason.startswith("unsupported file type '.numbers'")
+    assert problem.reason_zh.startswith("不支持的文件类型“.numbers”")
+
+
+def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    import xlwt  # type: ignore[import-untyped]
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    """A minimal OpenDocument spreadsheet (what WPS and LibreOffice save), by hand."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, int | float):
+            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                    f"<text:p>{value}</text:p></table:table-cell>")  # fmt: skip
+        return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+                "</text:p></table:table-cell>")  # fmt: skip
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(title)}>"
+        + "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>"
+                  for row in rows)
+        + "</table:table>"
+        for title, rows in sheets.items()
+    )  # fmt: skip
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')  # fmt: skip
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+               f'office:version="1.2"><office:body><office:spreadsheet>{tables}'
+               "</office:spreadsheet></office:body></office:document-content>")  # fmt: skip
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+UNIT_ROWS = [
+    ["编号 id", "名称 name", "单位类型 kind", "正式党员数", "统一社会信用代码"],
+    ["U1", "示例公司", "非公企业", 12, "91370100MA3C00000E"],
+    [None, None, None, None, None],
+    ["U2", "示例协会", "社会组织", None, None],
+]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_xls_and_ods_workbooks_read_like_xlsx(tmp_path: Path, suffix: str) -> None:
+    """Excel 97-2003 and WPS/LibreOffice files: a title row, a 说明 sheet skipped, Chinese
+    names, whole numbers as numbers, a blank row passed over with the numbers kept."""
+    sheets = {"说明 README": [["请在各表中填写"]],
+              "单位": [["辖区单位名单（2026年）"], *UNIT_ROWS]}  # fmt: skip
+    writer = write_xls if suffix == ".xls" else write_ods
+    result = read(writer(tmp_path / f"r{suffix}", sheets))
+    assert result.problems == []
+    rows = result.rows["units"]
+    assert [row.number for row in rows] == [3, 5]
+    assert rows[0].values == {"id": "U1", "name": "示例公司", "kind": "非公企业",
+                              "formal_party_members": 12,
+                              "credit_code": "91370100MA3C00000E"}  # fmt: skip
+    assert rows[1].values == {"id": "U2", "name": "示例协会", "kind": "社会组织"}
+    assert result.tables[0].sheet == "单位"
+
+
+def test_a_damaged_xls_is_one_problem(tmp_path: Path) -> None:
     path = tmp_path / "units.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
     problem = read(path).only_problem()
     assert problem.file == "units.xls" and problem.row is None
-    assert problem.reason.startswith("unsupported file type '.xls'")
 
 
 def test_missing_path_is_a_problem(tmp_path: Path) -> None:

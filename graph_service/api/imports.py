@@ -15,7 +15,7 @@ from graph_service.services.imports import UPLOAD_PREFIX, Source, import_files, 
 
 router = APIRouter(tags=["imports"])
 
-SUFFIXES = {".csv", ".xlsx", ".json", ".yaml", ".yml"}
+SUFFIXES = {".csv", ".xlsx", ".xls", ".ods", ".json", ".yaml", ".yml"}
 
 
 @router.post(
@@ -28,7 +28,7 @@ def create_import(
     db: DatabaseDep,
     who: PrincipalDep,
     settings: SettingsDep,
-    files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSON or YAML files")],
+    files: Annotated[list[UploadFile], File(description="CSV, XLSX, XLS, ODS, JSON or YAML files")],
     dry_run: Annotated[bool, Query(description="Validate only / 仅校验")] = False,
     partial: Annotated[bool, Query(description="Write the good rows / 仅写入有效行")] = False,
 ) -> ImportReportOut:
@@ -70,8 +70,8 @@ def create_import(
             suffix = Path(name).suffix.lower()
             if suffix not in SUFFIXES:
                 raise InvalidInput(
-                    f"{name}: unsupported file type '{suffix}'; use .csv, .xlsx, .json or .yaml"
-                    f" / 不支持的文件类型"
+                    f"{name}: 不支持的文件类型“{suffix}”，请使用 .csv、.xlsx、.xls、.ods、.json 或 "
+                    f".yaml / unsupported file type '{suffix}'"
                 )
             # keep the organizer's file name: it names the table of a CSV
             path = Path(folder) / str(index) / name
