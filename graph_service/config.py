@@ -6,6 +6,7 @@ so tests can construct their own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1 << 20, description="Largest JSON request body.")
     max_upload_bytes: int = Field(default=200 << 20, description="Largest upload to /imports.")
+    cors_origins: str = Field(
+        default="", max_length=2000,
+        description="Origins (https://host[:port], separated by commas) whose pages may call "
+                    "the API from a browser with an API key (a dashboard on another host); "
+                    "none by default. Cookies never go cross-origin: the console is same-origin.",
+    )  # fmt: skip
     result_cache_entries: int = Field(
         default=256, ge=0,
         description="Gap pages, gap counts and coverage summaries kept until the graph changes "
@@ -167,6 +174,19 @@ class Settings(BaseSettings):
         default=900.0, gt=0,
         description="The longest wait between sign-in attempts after failures.",
     )  # fmt: skip
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in cls.origins_of(value):
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+                raise ValueError(f"CORS_ORIGINS: '{origin}' is not an origin like "
+                                 "https://dash.example.org[:port]")  # fmt: skip
+        return value
+
+    @staticmethod
+    def origins_of(value: str) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
 
     @field_validator("time_zone")
     @classmethod
