@@ -647,6 +647,24 @@ def _sheet_records(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
         yield number, cells
 
 
+class _Tally:
+    """Over a file's tables: whether any held a data row, whether any problem was reported."""
+
+    def __init__(self) -> None:
+        self.found_data = self.reported = False
+
+    def count(self, reading: _Reading) -> Iterator[RawItem]:
+        """Pass one table's items on, noting both (a reader's error passes through)."""
+        while True:
+            try:
+                item = next(reading)
+            except StopIteration as done:
+                self.found_data = self.found_data or bool(done.value)
+                return
+            self.reported = self.reported or isinstance(item, Problem)
+            yield item
+
+
 class _Lifetime:
     """Whether the workbook a sheet's rows come from is still open."""
 
@@ -664,27 +682,18 @@ def _read_xlsx(path: Path, where: _Where) -> Iterator[RawItem]:
     except _WORKBOOK_ERRORS as error:
         yield _unreadable_workbook(error, where)
         return
-    lifetime = _Lifetime()
-    found_data = reported = False
+    lifetime, tally = _Lifetime(), _Tally()
     try:
         for sheet in workbook.worksheets:
-            reading = _read_sheet(sheet, where.in_sheet(sheet.title), lifetime)
-            while True:
-                try:
-                    item = next(reading)
-                except StopIteration as done:
-                    found_data = found_data or bool(done.value)
-                    break
-                except _WORKBOOK_ERRORS as error:
-                    reported = True
-                    yield _unreadable_workbook(error, where.in_sheet(sheet.title))
-                    break
-                reported = reported or isinstance(item, Problem)
-                yield item
+            try:
+                yield from tally.count(_read_sheet(sheet, where.in_sheet(sheet.title), lifetime))
+            except _WORKBOOK_ERRORS as error:
+                tally.reported = True
+                yield _unreadable_workbook(error, where.in_sheet(sheet.title))
     finally:
         lifetime.closed = True
         workbook.close()
-    if not found_data and not reported:
+    if not tally.found_data and not tally.reported:
         yield where.problem("no data rows in any sheet", "所有工作表均无数据行")
 
 
@@ -701,22 +710,13 @@ def _read_calamine(path: Path, where: _Where) -> Iterator[RawItem]:
     except Exception as error:  # calamine raises its own error kinds for a damaged file
         yield _unreadable_workbook(error, where)
         return
-    lifetime = _Lifetime()
-    found_data = reported = False
+    lifetime, tally = _Lifetime(), _Tally()
     for name, rows in sheets:
         records = enumerate(
             (tuple(None if cell == "" else cell for cell in row) for row in rows), start=1
         )
-        reading = _read_sheet_records(name, records, where.in_sheet(name), lifetime)
-        while True:
-            try:
-                item = next(reading)
-            except StopIteration as done:
-                found_data = found_data or bool(done.value)
-                break
-            reported = reported or isinstance(item, Problem)
-            yield item
-    if not found_data and not reported:
+        yield from tally.count(_read_sheet_records(name, records, where.in_sheet(name), lifetime))
+    if not tally.found_data and not tally.reported:
         yield where.problem("no data rows in any sheet", "所有工作表均无数据行")
 
 
@@ -911,18 +911,10 @@ def _read_bundle(
     if isinstance(tables, Problem):
         yield tables
         return
-    found_data = reported = False
+    tally = _Tally()
     for name, rows in tables.items():
-        reading = _bundle_table(str(name), rows, where.in_sheet(str(name)), encoding)
-        while True:
-            try:
-                item = next(reading)
-            except StopIteration as done:
-                found_data = found_data or bool(done.value)
-                break
-            reported = reported or isinstance(item, Problem)
-            yield item
-    if not found_data and not reported:
+        yield from tally.count(_bundle_table(str(name), rows, where.in_sheet(str(name)), encoding))
+    if not tally.found_data and not tally.reported:
         yield where.problem("no rows in any table", "所有表均无数据行")
 
 
