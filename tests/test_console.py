@@ -503,7 +503,9 @@ def test_an_admin_adds_an_account_sets_its_password_and_revokes_it(console: Cons
     expect(newcomer.locator("[data-test=admin-error]")).to_contain_text("仅管理员可操作")
 
     page.click("[data-test=revoke-zhang\\.wei]")
-    page.get_by_role("button", name="吊销").last.click()
+    confirm = page.locator(".el-popconfirm")  # the row's button opens it; confirm inside it
+    expect(confirm).to_be_visible()
+    confirm.get_by_role("button", name="吊销").click()
     expect(page.locator("[data-test=state-zhang\\.wei]")).to_have_text("已吊销")
     newcomer.goto("/console/dashboard")
     newcomer.wait_for_url(re.compile(r"/console/login"))  # the session ended with the account
