@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -209,7 +210,14 @@ def _stopped_by_signals() -> Iterator[None]:
         requested.append(signum)
         raise _Stopped(signum)
 
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
+        # raised inside a finalizer (the driver's ``__del__``), Python would print the stop
+        # as an ignored traceback; ``requested`` still carries it out of the block below
+        if not isinstance(info.exc_value, _Stopped):
+            previous_hook(info)
+
     previous = {each: signal.signal(each, stop) for each in (signal.SIGTERM, signal.SIGINT)}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     except _Stopped:
@@ -224,6 +232,7 @@ def _stopped_by_signals() -> Iterator[None]:
         if requested:  # raised where Python ignores exceptions (a finalizer): still a stop
             raise _Stopped(requested[0])
     finally:
+        sys.unraisablehook = previous_hook
         for each, handler in previous.items():
             signal.signal(each, handler)
 
