@@ -1,8 +1,8 @@
 """Limits on what comes in and what is echoed back, each defined once.
 
-Pages: every list the API answers (entities, links, gap pages, the audit trail,
-supporters) takes ``limit`` up to :data:`MAX_PAGE` rows, and the entity and gap lists
-``skip`` up to :data:`MAX_SKIP`.
+Pages: the bounds of every list (``MAX_PAGE``, ``MAX_SKIP``) are a domain fact, in
+:mod:`graph_service.domain.paging`, so the repositories check the same ones; the routes
+import them from here or there alike.
 
 Request bodies: a declared ``Content-Length`` over the limit is answered 413 at once; a
 body without one (chunked) is counted as it streams and cut off with 413 when it passes
@@ -18,15 +18,11 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_service.domain.paging import MAX_PAGE, MAX_SKIP
 from graph_service.errors import PayloadTooLarge
 from graph_service.problems import problem
 
-#: The largest page (``limit``) of any list route. 1,000: what the supporters route and
-#: the gap repository (``db/gaps.py``) have always allowed; the other lists allowed 500, so
-#: every request that was answered still is.
-MAX_PAGE = 1_000
-#: The most rows an entity or gap list may pass over (``skip``).
-MAX_SKIP = 10_000_000
+__all__ = ["MAX_PAGE", "MAX_SKIP", "BodySizeLimit"]
 
 
 class BodySizeLimit:

@@ -22,10 +22,11 @@ from graph_service.db import audit
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
 from graph_service.db.entities import create_relationship
-from graph_service.db.gaps import MAX_LIMIT, list_gaps
+from graph_service.db.gaps import list_gaps
 from graph_service.db.support import candidates, portfolio
 from graph_service.domain.kinds import RelKind
 from graph_service.domain.models import REL_MODELS
+from graph_service.domain.paging import MAX_PAGE
 from graph_service.errors import Conflict, Forbidden, NotFound
 from graph_service.main import create_app
 from graph_service.services.assignment import apply_plan, propose, solve_min_cost_flow
@@ -139,14 +140,14 @@ def assigned_to(db: Database) -> set[tuple[str, str, str, Any]]:
 def officer_gaps(db: Database) -> set[str]:
     return {item.id for code in ("TEAM_BRANCH_NO_OFFICER", "TEAM_BUILDING_NO_OFFICER",
                                  "TEAM_PARK_NO_OFFICER")
-            for item in list_gaps(db, ADMIN, code, as_of=AS_OF, limit=MAX_LIMIT).items}  # fmt: skip
+            for item in list_gaps(db, ADMIN, code, as_of=AS_OF, limit=MAX_PAGE).items}  # fmt: skip
 
 
 def officer_gaps_in(db: Database, area: str, as_of: dt.date) -> set[str]:
     return {item.id for code in ("TEAM_BRANCH_NO_OFFICER", "TEAM_BUILDING_NO_OFFICER",
                                  "TEAM_PARK_NO_OFFICER")
             for item in list_gaps(db, ADMIN, code, as_of=as_of, area=area,
-                                  limit=MAX_LIMIT).items}  # fmt: skip
+                                  limit=MAX_PAGE).items}  # fmt: skip
 
 
 def test_the_plan_covers_the_most_within_capacity_by_the_candidates_rule(region: Database) -> None:

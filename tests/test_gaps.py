@@ -18,9 +18,10 @@ import pytest
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.gaps import MAX_LIMIT, count_gaps, coverage_summary, list_gaps
+from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import OrgKind
+from graph_service.domain.paging import MAX_PAGE
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.services.imports import import_files
 from loaders.generator import generate
@@ -649,10 +650,10 @@ def all_gaps(db: Database, code: str, as_of: dt.date) -> tuple[set[tuple[str, st
     found: set[tuple[str, str | None]] = set()
     skip, total = 0, 0
     while True:
-        page = list_gaps(db, ADMIN, code, as_of=as_of, skip=skip, limit=MAX_LIMIT)
+        page = list_gaps(db, ADMIN, code, as_of=as_of, skip=skip, limit=MAX_PAGE)
         total = page.total
         found |= {(item.id, item.related_id) for item in page.items}
-        skip += MAX_LIMIT
+        skip += MAX_PAGE
         if skip >= page.total:
             return found, total
 
@@ -701,7 +702,7 @@ def test_counts_and_summary_agree_with_the_lists_area_by_area(db: Database, tmp_
     everywhere = count_gaps(db, ADMIN, as_of=as_of)
     for row in [summary.area, *summary.children]:
         for rule in RULES:
-            page = list_gaps(db, ADMIN, rule.code, as_of=as_of, area=row.area.id, limit=MAX_LIMIT)
+            page = list_gaps(db, ADMIN, rule.code, as_of=as_of, area=row.area.id, limit=MAX_PAGE)
             assert row.gaps[rule.code] == page.total == len(page.items), (row.area.id, rule.code)
             # every gap listed in the area lies under it
             assert all(row.area.id in [a.id for a in item.area_path] for item in page.items)

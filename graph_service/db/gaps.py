@@ -54,6 +54,7 @@ from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import RULES as RULES  # the default catalogue (tests import it here)
 from graph_service.domain.gaps import RULES_BY_CODE, GapRule, Rate, RuleSettings
 from graph_service.domain.kinds import CommitteeKind
+from graph_service.domain.paging import MAX_PAGE, MAX_SKIP
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.gaps import (
     AreaCoverage,
@@ -64,8 +65,6 @@ from graph_service.schemas.gaps import (
     GapPage,
     GapRuleOut,
 )
-
-MAX_LIMIT = 1000
 
 # The rules whose kinds the coverage summary's denominators count (the same kinds their
 # gaps are counted by): commercial buildings, covered unit kinds, branch kinds.
@@ -140,10 +139,12 @@ def _periods(
 
 
 def _check_page(skip: int, limit: int) -> None:
-    if skip < 0:
-        raise InvalidInput("skip must be 0 or more / skip 不能为负", field="skip")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    if not 0 <= skip <= MAX_SKIP:
+        raise InvalidInput(f"skip 须在 0 到 {MAX_SKIP} 之间 / skip must lie in 0..{MAX_SKIP}",
+                           field="skip")  # fmt: skip
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit 须在 1 到 {MAX_PAGE} 之间 / limit must lie in 1..{MAX_PAGE}",
+                           field="limit")  # fmt: skip
 
 
 def _params(registry: QueryRegistry, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
