@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Generator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from graph_service.db.database import Database
-from graph_service.db.plans import KeptRead, Outcome, Plan, PlanMaker, data_version, versioned
+from graph_service.db.plans import KeptRead, KeptStep, Outcome, Plan, PlanMaker, keeping
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
@@ -211,8 +211,9 @@ class AsyncReads:
 
     async def read_kept(self, kept: KeptRead[T]) -> T:
         """The async twin of :meth:`Database.read_kept
-        <graph_service.db.database.Database.read_kept>`: a kept answer is served while the
-        graph's data version is unchanged (one small read), else computed and kept.
+        <graph_service.db.database.Database.read_kept>`, the same flow
+        (:func:`~graph_service.db.plans.keeping`): a kept answer is served while the graph's
+        data version is unchanged (one small read), else computed and kept.
 
         Asks for the same answer at the same data version while it is being computed wait
         for that computation rather than start their own: after a write or an import, a
@@ -225,27 +226,33 @@ class AsyncReads:
         cache = self.results
         if cache is None or not cache.enabled:
             return await self.read_computed(kept.make, kept.label)
-        version = await self.read_plan(data_version, "data_version")
-        if version is not None:
-            found, known = cache.get(kept.key, version)
-            if found:
-                return known  # type: ignore[no-any-return]
+        flow = keeping(kept, cache)
+        wanted = next(flow)
+        version = await self.read_plan(wanted.make, wanted.label)
+        try:
+            wanted = flow.send(version)
+        except StopIteration as kept_answer:
+            return kept_answer.value  # type: ignore[no-any-return]
         flight = (kept.key, version)
         computing = self._computing.get(flight)
         if computing is None:
-            computing = asyncio.ensure_future(self._compute_and_keep(kept, cache))
+            computing = asyncio.ensure_future(self._compute_and_keep(flow, wanted))
             self._computing[flight] = computing
             computing.add_done_callback(partial(self._landed, flight))
             self.computed += 1
+        else:
+            flow.close()  # the flight's own flow keeps the answer
         # shielded: a caller that stops waiting does not cancel the others' answer
         answer: T = await asyncio.shield(computing)
         return answer
 
-    async def _compute_and_keep(self, kept: KeptRead[T], cache: AnswerCache) -> T:
-        seen, answer = await self.read_computed(versioned(kept.make), kept.label)
-        if seen is not None:
-            cache.put(kept.key, seen, answer)
-        return answer
+    async def _compute_and_keep(self, flow: Generator[KeptStep, Any, T], wanted: KeptStep) -> T:
+        computed = await self.read_computed(wanted.make, wanted.label)
+        try:
+            flow.send(computed)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        raise AssertionError("a kept read's flow asks for nothing after its computation")
 
     def _landed(
         self, flight: tuple[Hashable, str | None], computing: asyncio.Future[Any]

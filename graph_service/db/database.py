@@ -38,6 +38,7 @@ from graph_service.db.plans import (
     Plan,
     PlanMaker,
     Step,
+    keeping,
     run_together,
     run_with,
 )
@@ -318,31 +319,6 @@ class Database:
         state.pending = {"event": event, "hash": digest, "head_mac": head_mac}
         state.head = AuditPosition(int(event["seq"]), digest)
 
-    def execute_read_kept(
-        self, key: Hashable, work: Callable[[ManagedTransaction], T], label: str = ""
-    ) -> T:
-        """Like :meth:`execute_read`, but the answer is kept in the result cache under
-        ``key`` and the graph's data version, and served from there while the version is
-        unchanged. ``key`` must name everything the answer depends on (the principal's
-        scope included); ``work`` must not be changed by its callers."""
-        cache = self.results
-        if cache is None or not cache.enabled:
-            return self.execute_read(work, label)
-        version = self.read("data_version_get")[0]["version"]
-        if version is not None:
-            found, answer = cache.get(key, version)
-            if found:
-                return answer  # type: ignore[no-any-return]
-
-        def versioned(tx: ManagedTransaction) -> tuple[str | None, T]:
-            seen = self.run_in(tx, "data_version_get")[0]["version"]
-            return seen, work(tx)
-
-        seen, answer = self.execute_read(versioned, label)
-        if seen is not None:
-            cache.put(key, seen, answer)
-        return answer
-
     def run_in(
         self,
         tx: ManagedTransaction,
@@ -421,10 +397,18 @@ class Database:
         return self.execute_read(lambda tx: self.run_plan_in(tx, make()), label)
 
     def read_kept(self, kept: KeptRead[T]) -> T:
-        """Run a read plan whose answer the result cache keeps (see :meth:`execute_read_kept`)."""
-        return self.execute_read_kept(
-            kept.key, lambda tx: self.run_plan_in(tx, kept.make()), kept.label
-        )
+        """Run a read plan whose answer the result cache keeps (see
+        :func:`~graph_service.db.plans.keeping`), each read in a transaction of its own."""
+        cache = self.results
+        if cache is None or not cache.enabled:
+            return self.read_plan(kept.make, kept.label)
+        flow = keeping(kept, cache)
+        wanted = next(flow)
+        while True:
+            try:
+                wanted = flow.send(self.read_plan(wanted.make, wanted.label))
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
 
     # ---- schema ---------------------------------------------------------------------------
     @property

@@ -20,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from graph_service.db.result_cache import AnswerCache
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -164,3 +167,34 @@ def versioned(make: PlanMaker[T]) -> PlanMaker[tuple[str | None, T]]:
         return version, answer
 
     return plan
+
+
+@dataclass(frozen=True)
+class KeptStep:
+    """What :func:`keeping` asks its runner to read: the graph's data version (a light
+    read of its own), or the answer computed with the version it was computed at (a heavy
+    read: a gap page, the counts, a summary)."""
+
+    make: PlanMaker[Any]
+    label: str
+    computes: bool
+
+
+def keeping(kept: KeptRead[T], cache: AnswerCache) -> Generator[KeptStep, Any, T]:
+    """A kept answer, written once for the sync :class:`~graph_service.db.database.Database`
+    and the API's :class:`~graph_service.db.async_reads.AsyncReads`: served from ``cache``
+    while the graph's data version is unchanged (one small read), else computed — the
+    version read in the same transaction — and kept under the version it was computed at.
+
+    The runner sends back what each :class:`KeptStep` reads. The async runner lets one
+    caller at a time run the computing step of an answer at a version; the others drop
+    their flow (``close``) and take that caller's answer, so an answer is kept once."""
+    version = yield KeptStep(data_version, "data_version", computes=False)
+    if version is not None:
+        found, known = cache.get(kept.key, version)
+        if found:
+            return known  # type: ignore[no-any-return]
+    seen, answer = yield KeptStep(versioned(kept.make), kept.label, computes=True)
+    if seen is not None:
+        cache.put(kept.key, seen, answer)
+    return answer  # type: ignore[no-any-return]

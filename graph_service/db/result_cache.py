@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class AnswerCache(Protocol):
-    """What :meth:`Database.execute_read_kept` needs of a cache."""
+    """What a kept read (:func:`graph_service.db.plans.keeping`) needs of a cache."""
 
     @property
     def enabled(self) -> bool: ...
