@@ -24,7 +24,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from graph_service.domain.kinds import BilingualEnum, NodeKind, RelKind
+from graph_service.domain.kind_specs import EXAMPLE_DATE, NODE_SPECS, REL_KIND_SPECS
+from graph_service.domain.kinds import BilingualEnum, NodeKind
 from graph_service.domain.tables import TABLES, Column, Table
 
 README_SHEET = "说明 README"
@@ -32,83 +33,10 @@ VALIDATED_ROWS = 10_000  # drop-downs and formats cover rows 2..VALIDATED_ROWS
 _TEXT_FORMAT = "@"  # keeps codes such as 370103 or 0531 as text instead of numbers
 _DATE_FORMAT = "yyyy-mm-dd"
 _LISTS_FIRST_COLUMN = 8  # README column H onward holds the drop-down value lists
-_EXAMPLE_DATE = dt.date(2024, 1, 1)
-_EXAMPLE_POINT = {"latitude": 36.6512, "longitude": 116.9822}  # WGS-84, central Jinan
+
 
 # ---- the example graph -----------------------------------------------------------------------
-# Node examples by kind; ``id``, ``name_en`` and ``illustrative`` are added to each.
-_NODE_EXAMPLES: dict[NodeKind, list[dict[str, Any]]] = {
-    NodeKind.AREA: [
-        {"id": "EX-AREA-1", "name": "示例街道（虚构）", "level": "街道"},
-        {"id": "EX-AREA-2", "name": "示例社区（虚构）", "level": "社区"},
-    ],
-    NodeKind.UNIT: [
-        {"id": "EX-UNIT-1", "name": "示例社会组织孵化中心（虚构）", "kind": "社会组织",
-         "formal_party_members": 3, "address": "示例路 1 号（虚构）", **_EXAMPLE_POINT},
-        {"id": "EX-UNIT-2", "name": "示例志愿服务社（虚构）", "kind": "社会组织",
-         "formal_party_members": 0},
-    ],
-    NodeKind.PARTY_ORG: [
-        {"id": "EX-ORG-1", "name": "示例社区党委（虚构）", "kind": "党委",
-         "founded": _EXAMPLE_DATE},
-        {"id": "EX-ORG-2", "name": "示例商务楼宇党支部（虚构）", "kind": "商务楼宇党支部",
-         "founded": _EXAMPLE_DATE},
-    ],
-    NodeKind.COMMITTEE: [
-        {"id": "EX-COMMITTEE-1", "name": "示例社区综合党委（虚构）", "kind": "社区综合党委",
-         "founded": _EXAMPLE_DATE},
-    ],
-    NodeKind.BUILDING: [
-        {"id": "EX-BUILDING-1", "name": "示例商务楼（虚构）", "kind": "商务楼宇", "floors": 20,
-         "address": "示例路 2 号（虚构）", **_EXAMPLE_POINT},
-    ],
-    NodeKind.PARK: [
-        {"id": "EX-PARK-1", "name": "示例特色园区（虚构）", "kind": "特色园区",
-         "address": "示例路 3 号（虚构）"},
-    ],
-    NodeKind.PERSON: [
-        {"id": "EX-PERSON-1", "name": "示例人员（虚构）", "party_status": "正式党员",
-         "position": "党建联络员"},
-    ],
-    NodeKind.PROJECT: [
-        {"id": "EX-PROJECT-1", "name": "示例认领项目（虚构）", "description": "示例：社区助老服务"},
-    ],
-    NodeKind.MEETING: [
-        {"id": "EX-MEETING-1", "name": "示例例会（虚构）", "date": dt.date(2024, 3, 31),
-         "kind": "例会"},
-    ],
-    NodeKind.SERVICE_POST: [
-        {"id": "EX-POST-1", "name": "示例服务岗位（虚构）", "description": "示例：政策宣讲"},
-    ],
-    NodeKind.STATION: [
-        {"id": "EX-STATION-1", "name": "示例党群服务中心（虚构）", "address": "示例路 4 号（虚构）",
-         **_EXAMPLE_POINT},
-    ],
-}  # fmt: skip
-
-# Relationship examples: (from_id, to_id, extra fields); ``since`` and ``illustrative`` added.
-_REL_EXAMPLES: dict[RelKind, tuple[str, str, dict[str, Any]]] = {
-    RelKind.PART_OF: ("EX-AREA-2", "EX-AREA-1", {}),
-    RelKind.LOCATED_IN: ("EX-BUILDING-1", "EX-AREA-2", {}),
-    RelKind.UNDER: ("EX-ORG-2", "EX-ORG-1", {}),
-    RelKind.COVERS: ("EX-ORG-2", "EX-BUILDING-1", {}),
-    RelKind.ESTABLISHED_IN: ("EX-ORG-1", "EX-UNIT-1", {}),
-    RelKind.LEADS: ("EX-ORG-1", "EX-COMMITTEE-1", {}),
-    RelKind.MEMBER_UNIT_OF: ("EX-UNIT-1", "EX-COMMITTEE-1", {"agreement": "示例共建协议（虚构）"}),
-    RelKind.SERVES_ON: ("EX-PERSON-1", "EX-COMMITTEE-1", {"role": "兼职委员",
-                                                          "for_unit": "EX-UNIT-1"}),
-    RelKind.MEMBER_OF: ("EX-PERSON-1", "EX-ORG-2", {"role": "书记"}),
-    RelKind.EMPLOYED_BY: ("EX-PERSON-1", "EX-UNIT-1", {"position": "示例职务"}),
-    RelKind.ASSIGNED_TO: ("EX-PERSON-1", "EX-ORG-2", {"role": "党建联络员"}),
-    RelKind.PAIRED_WITH: ("EX-UNIT-1", "EX-AREA-2", {"scheme": "双联系双服务"}),
-    RelKind.REPORTED_TO: ("EX-PERSON-1", "EX-AREA-2", {"date": _EXAMPLE_DATE}),
-    RelKind.HOLDS: ("EX-PERSON-1", "EX-POST-1", {}),
-    RelKind.VOLUNTEERS_IN: ("EX-PERSON-1", "EX-AREA-2", {}),
-    RelKind.CLAIMED: ("EX-UNIT-1", "EX-PROJECT-1", {"signed": _EXAMPLE_DATE}),
-    RelKind.SERVES: ("EX-PROJECT-1", "EX-AREA-2", {}),
-    RelKind.OF: ("EX-MEETING-1", "EX-COMMITTEE-1", {}),
-    RelKind.INCUBATES: ("EX-UNIT-1", "EX-UNIT-2", {}),
-}  # fmt: skip
+# Each kind's rows are declared in its spec (graph_service/domain/kind_specs.py).
 
 
 def example_rows(table: Table) -> list[dict[str, Any]]:
@@ -117,17 +45,17 @@ def example_rows(table: Table) -> list[dict[str, Any]]:
         english = table.kind.value
         return [
             {**row, "name_en": f"Example {english} {n} (fictional)", "illustrative": "是"}
-            for n, row in enumerate(_NODE_EXAMPLES[table.kind], start=1)
+            for n, row in enumerate(NODE_SPECS[table.kind].template, start=1)
         ]
-    from_id, to_id, extra = _REL_EXAMPLES[table.kind]
+    from_id, to_id, extra = REL_KIND_SPECS[table.kind].template
     return [
-        {"from_id": from_id, "to_id": to_id, "since": _EXAMPLE_DATE, **extra, "illustrative": "是"}
+        {"from_id": from_id, "to_id": to_id, "since": EXAMPLE_DATE, **extra, "illustrative": "是"}
     ]
 
 
 def example_node_kinds() -> dict[str, NodeKind]:
     """Each example node id and its kind, to check relationship examples join real nodes."""
-    return {row["id"]: kind for kind, rows in _NODE_EXAMPLES.items() for row in rows}
+    return {row["id"]: kind for kind, spec in NODE_SPECS.items() for row in spec.template}
 
 
 # ---- column kinds ----------------------------------------------------------------------------

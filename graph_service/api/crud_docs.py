@@ -1,141 +1,17 @@
 """Summaries and descriptions of the generated create, read, update and delete routes.
 
 Each route of ``api/entities.py`` is documented from its kind: what the kind is (English,
-then Chinese), what the route does, and the errors it answers with.
+then Chinese: its spec's ``doc``, ``domain/kind_specs.py``; a relationship type's meaning is
+its ``RelSpec``), what the route does, and the errors it answers with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph_service.domain.kind_specs import NODE_SPECS
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.limits import MAX_PAGE
-
-
-@dataclass(frozen=True)
-class NodeDoc:
-    one: str  # "an area"
-    many: str  # "areas"
-    en: str
-    zh: str
-    subkind: str | None  # what the list's `kind` filter matches (None: no such field)
-
-
-N = NodeKind
-NODE_DOCS: dict[NodeKind, NodeDoc] = {
-    N.AREA: NodeDoc(
-        "an area", "areas",
-        "a city, district, subdistrict, community or grid; areas nest by PART_OF.",
-        "市、区、街道、社区或网格，以“隶属区域”关系逐级嵌套。",
-        "`level` (city, district, subdistrict, community, grid)",
-    ),
-    N.UNIT: NodeDoc(
-        "a unit", "units",
-        "an organ, enterprise, state enterprise, public institution, non-public enterprise, "
-        "social organization, residents' or owners' committee, property-management company "
-        "or police station. A unit with 3 or more formal party members should have its own "
-        "party organization.",
-        "辖区内的机关、企业、国企、事业单位、非公企业、社会组织、居委会、业委会、物业管理公司或"
-        "派出所。正式党员3人以上的单位应单独建立党组织。",
-        "`kind` (government_organ, enterprise, non_public_enterprise, …)",
-    ),
-    N.PARTY_ORG: NodeDoc(
-        "a party organization", "party organizations",
-        "a subdistrict working committee, committee, general branch, branch, joint branch, "
-        "commercial-building or park branch, or social-organization committee; it comes UNDER "
-        "its parent.",
-        "街道党工委、党委、党总支、党支部、联合党支部、商务楼宇党支部、特色园区党支部或社会组织"
-        "党委，通过“上级党组织”关系隶属上级。",
-        "`kind` (working_committee, committee, branch, joint_branch, …)",
-    ),
-    N.COMMITTEE: NodeDoc(
-        "a committee", "committees",
-        "a subdistrict big (joint) working committee or a community comprehensive party "
-        "committee: a party organization at the core, with member units and part-time "
-        "members.",
-        "街道大工委或社区综合党委（“一核多元”）：以党组织为核心，吸纳成员单位和兼职委员。",
-        "`kind` (big_working_committee, community)",
-    ),
-    N.BUILDING: NodeDoc(
-        "a building", "buildings",
-        "a commercial, residential or mixed building. Commercial and mixed buildings should "
-        "be covered by a party organization and have an instructor or liaison officer.",
-        "商务楼宇、住宅楼或综合楼。商务楼宇和综合楼应有党组织覆盖，并配备党建指导员或联络员。",
-        "`kind` (commercial, residential, mixed)",
-    ),
-    N.PARK: NodeDoc(
-        "a park", "parks",
-        "an industrial, cultural, commercial or featured park; every park should be covered "
-        "by a party organization and have an instructor or liaison officer.",
-        "产业、文化、商业或特色园区；园区应有党组织覆盖，并配备党建指导员或联络员。",
-        "`kind` (industrial, cultural, commercial, featured)",
-    ),
-    N.PERSON: NodeDoc(
-        "a person", "persons",
-        "a party member or not: secretary, party-building instructor or liaison officer, "
-        "part-time committee member, in-service member, volunteer. Phone, ID number and home "
-        "address are personal data, masked for roles that may not see them.",
-        "党员或群众，包括书记、党建指导员或联络员、兼职委员、在职党员、志愿者。电话、身份证号、住址"
-        "为个人信息，对无权查看的角色隐去。",
-        None,
-    ),
-    N.PROJECT: NodeDoc(
-        "a project", "projects",
-        "a project a member unit CLAIMED under a project-claim agreement, which SERVES an "
-        "area.",
-        "成员单位按项目认领协议书认领、服务社区的项目。",
-        None,
-    ),
-    N.MEETING: NodeDoc(
-        "a meeting", "meetings",
-        "a meeting OF a committee: the big working committee meets in full every half year, "
-        "a community committee every quarter.",
-        "工委的会议（例会议事制度）：街道大工委每半年召开全体会议，社区综合党委每季度召开一次。",
-        "`kind` (plenary, regular)",
-    ),
-    N.SERVICE_POST: NodeDoc(
-        "a service post", "service posts",
-        "a post set by members' strengths and held by persons, LOCATED_IN an area.",
-        "按党员特长设岗定责的服务岗位，由党员认岗，位于社区。",
-        None,
-    ),
-    N.STATION: NodeDoc(
-        "a party–masses service centre", "party–masses service centres",
-        "a place with an address and WGS-84 coordinates where the party and the masses meet.",
-        "党群服务中心（阵地），有地址和经纬度（WGS-84）。",
-        None,
-    ),
-}  # fmt: skip
-
-R = RelKind
-#: What each relationship type means, in Chinese (the English is ``RelSpec.meaning``).
-REL_ZH: dict[RelKind, str] = {
-    R.PART_OF: "区域隶属于上一级区域",
-    R.LOCATED_IN: "单位、楼宇、园区、党组织、工委、服务岗位或阵地所在的位置",
-    R.UNDER: "党组织的上级党组织",
-    R.COVERS: "党组织覆盖楼宇、园区或单位",
-    R.ESTABLISHED_IN: "单位单独建立的党组织",
-    R.LEADS: "居于工委核心、领导工委的党组织",
-    R.MEMBER_UNIT_OF: "工委的成员单位",
-    R.SERVES_ON: "成员单位推荐的兼职委员",
-    R.MEMBER_OF: "党员所在的党组织（及党内职务）",
-    R.EMPLOYED_BY: "人员的工作单位",
-    R.ASSIGNED_TO: "党建指导员或联络员联系包挂的对象",
-    R.PAIRED_WITH: "机关与社区结对共建（双联系双服务）",
-    R.REPORTED_TO: "在职党员到居住地社区报到",
-    R.HOLDS: "党员认领服务岗位",
-    R.VOLUNTEERS_IN: "志愿者在社区开展志愿服务",
-    R.CLAIMED: "成员单位签订项目认领协议书认领项目",
-    R.SERVES: "项目服务的区域",
-    R.OF: "会议所属的工委",
-    R.INCUBATES: "孵化中心孵化社会组织",
-}
-del N, R
-
-_missing = (set(NodeKind) - set(NODE_DOCS)) | (set(RelKind) - set(REL_ZH))
-if _missing:
-    raise AssertionError(f"no route documentation for {_missing}")
-
 
 #: How reads and writes of one record take part in conditional requests (RFC 9110 §13).
 READ_VERSION = (
@@ -171,7 +47,7 @@ def _zh(kinds: frozenset[NodeKind]) -> str:
 
 def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
     """The summary and description of each route of a node kind, by operation."""
-    doc, zh = NODE_DOCS[kind], kind.zh
+    doc, zh = NODE_SPECS[kind].doc, kind.zh
     one = doc.one[doc.one.index(" ") + 1 :]
     what = f"{doc.one[0].upper()}{doc.one[1:]} is {doc.en}\n\n{zh}：{doc.zh}"
     not_found = "404 when no {one} has the id (or it lies outside your areas)"
@@ -260,7 +136,7 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
     one = f"{_article(name)} {name} relationship"
     what = (
         f"{name} ({_en(spec.sources)} → {_en(spec.targets)}): {spec.meaning}.\n\n"
-        f"{spec.zh}（{_zh(spec.sources)} → {_zh(spec.targets)}）：{REL_ZH[rel]}。"
+        f"{spec.zh}（{_zh(spec.sources)} → {_zh(spec.targets)}）：{spec.meaning_zh}。"
     )
     missing = "404 when there is no such relationship between the two ids"
     return {

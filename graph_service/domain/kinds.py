@@ -71,36 +71,37 @@ def _zh(enum: type[BilingualEnum], names: dict[str, str]) -> None:
 class NodeKind(StrEnum):
     """Node labels. The value is the label."""
 
-    AREA = "Area"
-    UNIT = "Unit"
-    PARTY_ORG = "PartyOrg"
-    COMMITTEE = "Committee"
-    BUILDING = "Building"
-    PARK = "Park"
-    PERSON = "Person"
-    PROJECT = "Project"
-    MEETING = "Meeting"
-    SERVICE_POST = "ServicePost"
-    STATION = "Station"
+    # Each member is its label and its Chinese name; everything else about the kind (its
+    # table, model, route docs, examples) is its spec in ``kind_specs.py``.
+    _zh: str
+
+    AREA = "Area", "区域"
+    UNIT = "Unit", "单位"
+    PARTY_ORG = "PartyOrg", "党组织"
+    COMMITTEE = "Committee", "工委"
+    BUILDING = "Building", "楼宇"
+    PARK = "Park", "园区"
+    PERSON = "Person", "人员"
+    PROJECT = "Project", "项目"
+    MEETING = "Meeting", "会议"
+    SERVICE_POST = "ServicePost", "服务岗位"
+    STATION = "Station", "党群服务中心"
+
+    # ``zh`` has a default only so that ``NodeKind("Area")`` (a lookup by label) type-checks;
+    # every member above names its Chinese name.
+    def __new__(cls, label: str, zh: str = "") -> Self:
+        member = str.__new__(cls, label)
+        member._value_ = label
+        member._zh = zh
+        return member
 
     @property
     def zh(self) -> str:
-        return NODE_ZH[self]
+        """The Chinese name: ``NodeKind.UNIT.zh == "单位"``."""
+        return self._zh
 
 
-NODE_ZH: dict[NodeKind, str] = {
-    NodeKind.AREA: "区域",
-    NodeKind.UNIT: "单位",
-    NodeKind.PARTY_ORG: "党组织",
-    NodeKind.COMMITTEE: "工委",
-    NodeKind.BUILDING: "楼宇",
-    NodeKind.PARK: "园区",
-    NodeKind.PERSON: "人员",
-    NodeKind.PROJECT: "项目",
-    NodeKind.MEETING: "会议",
-    NodeKind.SERVICE_POST: "服务岗位",
-    NodeKind.STATION: "党群服务中心",
-}
+NODE_ZH: dict[NodeKind, str] = {kind: kind.zh for kind in NodeKind}
 
 
 class RelKind(StrEnum):
@@ -133,67 +134,109 @@ class RelKind(StrEnum):
 
 @dataclass(frozen=True)
 class RelSpec:
-    """What a relationship type joins, and what it means."""
+    """What a relationship type joins, and what it means (in English and Chinese)."""
 
     sources: frozenset[NodeKind]
     targets: frozenset[NodeKind]
     zh: str
     meaning: str
+    meaning_zh: str
 
 
-def _spec(sources: set[NodeKind], targets: set[NodeKind], zh: str, meaning: str) -> RelSpec:
-    return RelSpec(frozenset(sources), frozenset(targets), zh, meaning)
+def _spec(
+    sources: set[NodeKind], targets: set[NodeKind], zh: str, meaning: str, meaning_zh: str
+) -> RelSpec:
+    return RelSpec(frozenset(sources), frozenset(targets), zh, meaning, meaning_zh)
 
 
 N = NodeKind
 _PLACES = {N.AREA, N.BUILDING, N.PARK}
 REL_SPECS: dict[RelKind, RelSpec] = {
-    RelKind.PART_OF: _spec({N.AREA}, {N.AREA}, "隶属区域", "an area lies in a larger area"),
+    RelKind.PART_OF: _spec(
+        {N.AREA}, {N.AREA}, "隶属区域", "an area lies in a larger area",
+        "区域隶属于上一级区域",
+    ),
     RelKind.LOCATED_IN: _spec(
         {N.UNIT, N.BUILDING, N.PARK, N.PARTY_ORG, N.COMMITTEE, N.STATION, N.SERVICE_POST},
         _PLACES,
         "位于",
         "where a thing is",
+        "单位、楼宇、园区、党组织、工委、服务岗位或阵地所在的位置",
     ),
     RelKind.UNDER: _spec(
-        {N.PARTY_ORG}, {N.PARTY_ORG}, "上级党组织", "a party organization's parent"
+        {N.PARTY_ORG}, {N.PARTY_ORG}, "上级党组织", "a party organization's parent",
+        "党组织的上级党组织",
     ),
     RelKind.COVERS: _spec(
         {N.PARTY_ORG},
         {N.BUILDING, N.PARK, N.UNIT},
         "覆盖",
         "an organization covers a place or unit",
+        "党组织覆盖楼宇、园区或单位",
     ),
     RelKind.ESTABLISHED_IN: _spec(
-        {N.PARTY_ORG}, {N.UNIT}, "建在单位", "a unit's own party organization"
+        {N.PARTY_ORG}, {N.UNIT}, "建在单位", "a unit's own party organization",
+        "单位单独建立的党组织",
     ),
     RelKind.LEADS: _spec(
-        {N.PARTY_ORG}, {N.COMMITTEE}, "领导", "the party organization at a committee's core"
+        {N.PARTY_ORG}, {N.COMMITTEE}, "领导", "the party organization at a committee's core",
+        "居于工委核心、领导工委的党组织",
     ),
-    RelKind.MEMBER_UNIT_OF: _spec({N.UNIT}, {N.COMMITTEE}, "成员单位", "a committee's member unit"),
-    RelKind.SERVES_ON: _spec({N.PERSON}, {N.COMMITTEE}, "兼职委员", "a part-time committee member"),
+    RelKind.MEMBER_UNIT_OF: _spec(
+        {N.UNIT}, {N.COMMITTEE}, "成员单位", "a committee's member unit",
+        "工委的成员单位",
+    ),
+    RelKind.SERVES_ON: _spec(
+        {N.PERSON}, {N.COMMITTEE}, "兼职委员", "a part-time committee member",
+        "成员单位推荐的兼职委员",
+    ),
     RelKind.MEMBER_OF: _spec(
-        {N.PERSON}, {N.PARTY_ORG}, "党员隶属", "a party member's organization (or a post in it)"
+        {N.PERSON}, {N.PARTY_ORG}, "党员隶属", "a party member's organization (or a post in it)",
+        "党员所在的党组织（及党内职务）",
     ),
-    RelKind.EMPLOYED_BY: _spec({N.PERSON}, {N.UNIT}, "工作单位", "where a person works"),
+    RelKind.EMPLOYED_BY: _spec(
+        {N.PERSON}, {N.UNIT}, "工作单位", "where a person works",
+        "人员的工作单位",
+    ),
     RelKind.ASSIGNED_TO: _spec(
         {N.PERSON},
         {N.PARTY_ORG, N.BUILDING, N.PARK, N.AREA, N.UNIT},
         "联系包挂",
         "an instructor or liaison officer helps a target",
+        "党建指导员或联络员联系包挂的对象",
     ),
     RelKind.PAIRED_WITH: _spec(
-        {N.UNIT}, {N.AREA, N.PARTY_ORG}, "结对共建", "an organ paired with a community"
+        {N.UNIT}, {N.AREA, N.PARTY_ORG}, "结对共建", "an organ paired with a community",
+        "机关与社区结对共建（双联系双服务）",
     ),
     RelKind.REPORTED_TO: _spec(
-        {N.PERSON}, {N.AREA}, "在职党员报到", "an in-service member registered with a community"
+        {N.PERSON}, {N.AREA}, "在职党员报到", "an in-service member registered with a community",
+        "在职党员到居住地社区报到",
     ),
-    RelKind.HOLDS: _spec({N.PERSON}, {N.SERVICE_POST}, "认岗", "a person holds a service post"),
-    RelKind.VOLUNTEERS_IN: _spec({N.PERSON}, {N.AREA}, "志愿服务", "a volunteer in an area"),
-    RelKind.CLAIMED: _spec({N.UNIT}, {N.PROJECT}, "项目认领", "a unit claimed a project"),
-    RelKind.SERVES: _spec({N.PROJECT}, {N.AREA}, "服务区域", "a project serves an area"),
-    RelKind.OF: _spec({N.MEETING}, {N.COMMITTEE}, "会议所属", "a meeting of a committee"),
-    RelKind.INCUBATES: _spec({N.UNIT}, {N.UNIT}, "孵化", "an incubation centre incubates a unit"),
+    RelKind.HOLDS: _spec(
+        {N.PERSON}, {N.SERVICE_POST}, "认岗", "a person holds a service post",
+        "党员认领服务岗位",
+    ),
+    RelKind.VOLUNTEERS_IN: _spec(
+        {N.PERSON}, {N.AREA}, "志愿服务", "a volunteer in an area",
+        "志愿者在社区开展志愿服务",
+    ),
+    RelKind.CLAIMED: _spec(
+        {N.UNIT}, {N.PROJECT}, "项目认领", "a unit claimed a project",
+        "成员单位签订项目认领协议书认领项目",
+    ),
+    RelKind.SERVES: _spec(
+        {N.PROJECT}, {N.AREA}, "服务区域", "a project serves an area",
+        "项目服务的区域",
+    ),
+    RelKind.OF: _spec(
+        {N.MEETING}, {N.COMMITTEE}, "会议所属", "a meeting of a committee",
+        "会议所属的工委",
+    ),
+    RelKind.INCUBATES: _spec(
+        {N.UNIT}, {N.UNIT}, "孵化", "an incubation centre incubates a unit",
+        "孵化中心孵化社会组织",
+    ),
 }
 
 

@@ -13,22 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from graph_service.domain.kinds import NODE_ZH, NodeKind, RelKind
+from graph_service.domain.kind_specs import NODE_SPECS, REL_KIND_SPECS
+from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, Record, RelIn
 
-NODE_TABLE_KEYS: dict[NodeKind, str] = {
-    NodeKind.AREA: "areas",
-    NodeKind.UNIT: "units",
-    NodeKind.PARTY_ORG: "party_orgs",
-    NodeKind.COMMITTEE: "committees",
-    NodeKind.BUILDING: "buildings",
-    NodeKind.PARK: "parks",
-    NodeKind.PERSON: "persons",
-    NodeKind.PROJECT: "projects",
-    NodeKind.MEETING: "meetings",
-    NodeKind.SERVICE_POST: "service_posts",
-    NodeKind.STATION: "stations",
-}
+#: Each node kind's table key (``units``), from its spec.
+NODE_TABLE_KEYS: dict[NodeKind, str] = {kind: spec.table for kind, spec in NODE_SPECS.items()}
 
 
 @dataclass(frozen=True)
@@ -92,12 +82,11 @@ def _norm(text: str) -> str:
 
 
 def _tables() -> tuple[Table, ...]:
-    tables: list[Table] = []
-    for kind, model in NODE_MODELS.items():
-        tables.append(Table(NODE_TABLE_KEYS[kind], NODE_ZH[kind], kind, model))
-    for rel, rel_model in REL_MODELS.items():
-        tables.append(Table(rel.value.lower(), rel.spec.zh, rel, rel_model))
-    return tuple(tables)
+    """A table per kind, from its spec: the node kinds' first, each in its enum's order."""
+    nodes = [Table(spec.table, spec.zh, kind, spec.model) for kind, spec in NODE_SPECS.items()]
+    rels = [Table(spec.table, spec.ends.zh, rel, spec.model)
+            for rel, spec in REL_KIND_SPECS.items()]  # fmt: skip
+    return (*nodes, *rels)
 
 
 TABLES: tuple[Table, ...] = _tables()
