@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,6 +27,9 @@ from graph_service.cli_users import first_admin, users_app
 from graph_service.config import Settings
 from graph_service.domain.calendar import today
 from graph_service.neo4j_server.manager import Neo4jServerError
+
+if TYPE_CHECKING:
+    from loaders.problems import ImportReport
 
 app = typer.Typer(
     help="区域化党建组织网络服务 · Regional party-building network service.",
@@ -239,10 +242,17 @@ def _stopped_by_signals() -> Iterator[None]:
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or YAML files or folders")],
+    files: Annotated[list[Path], typer.Argument(
+        help="CSV, XLSX, XLS, ODS, JSON or YAML files or folders")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
     partial: Annotated[bool, typer.Option("--partial", help="Write the good rows.")] = False,
     report_json: Annotated[Path | None, typer.Option(help="Write the report as JSON here.")] = None,
+    error_report: Annotated[Path | None, typer.Option(
+        "--error-report", dir_okay=False,
+        help="When a problem is found, write the error workbook (.xlsx) here: each table's rows "
+             "with 错误原因 and the bad cells marked, to send to whoever filled the sheet. "
+             "A clean import writes none and removes an earlier one. / 错误工作簿",
+    )] = None,
 ) -> None:
     """Import organizers' files: validate every row, then upsert (idempotent)."""
     from graph_service.cli_db import open_database
@@ -253,6 +263,9 @@ def load(
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise _fail(f"no such file: {', '.join(missing)} / 文件不存在")
+    if error_report is not None and not error_report.parent.is_dir():
+        raise _fail(f"错误工作簿的目录不存在 / no such folder for --error-report: "
+                    f"{error_report.parent}")  # fmt: skip
     try:
         with _stopped_by_signals(), open_database(cli_settings()) as db, \
                 progress_bar() as advance:  # fmt: skip
@@ -277,8 +290,24 @@ def load(
     if report_json is not None:
         report_json.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     print_report(report)
+    if error_report is not None:
+        _write_error_workbook(report, files, error_report)
     if report.problems and not report.partial:
         raise typer.Exit(code=2)
+
+
+def _write_error_workbook(report: ImportReport, files: list[Path], out: Path) -> None:
+    from graph_service.services.imports import Source, write_error_report
+
+    try:
+        written = write_error_report(report, [Source.of(f) for f in files], out)
+    except OSError as exc:
+        raise _fail(f"无法写入错误工作簿 / cannot write the error workbook {out}: "
+                    f"{exc.strerror or exc}") from None  # fmt: skip
+    if written:
+        typer.echo(f"错误工作簿 / error workbook: {out}")
+    else:
+        typer.echo(f"没有问题，未写错误工作簿 / no problems: no error workbook ({out})")
 
 
 @app.command()
@@ -510,7 +539,8 @@ def gaps(
                 ]
                 columns = [("code", "规则 code"), ("zh", "问题"), ("en", "gap"),
                            ("count", "数量 count")]  # fmt: skip
-                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
+                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}",
+                          optional=("en",))  # fmt: skip
                 return
             if every:
                 read = repo.every_gap_read(db.registry, Principal.cli(), code, as_of=day,
@@ -558,10 +588,37 @@ def summary(
         dict(zip(keys, values, strict=True)) for values in summary_rows(result)
     ]
     if fmt == "table":  # the terminal shows the rates; the files carry every gap count
-        keep = 9
-        keys, headers = keys[:keep], headers[:keep]
+        _print_summary(result)
+        return
     emit_rows(rows, list(zip(keys, headers, strict=True)), fmt, out,
               title=f"覆盖率 coverage as of {result.as_of}")  # fmt: skip
+
+
+def _print_summary(result: object) -> None:
+    """The summary on a terminal: a rate and its covered/total in one cell, levels in
+    Chinese, so that it is a table at 80 columns (graph_service.cli_tables)."""
+    from graph_service.cli_tables import print_table
+    from graph_service.domain.kinds import AreaLevel
+    from graph_service.schemas.gaps import CoverageRate, CoverageSummary
+
+    assert isinstance(result, CoverageSummary)
+
+    def rate(part: CoverageRate) -> str:
+        return f"{'-' if part.rate is None else f'{part.rate:.1%}'} {part.covered}/{part.total}"
+
+    def level(text: str | None) -> str:
+        try:
+            return AreaLevel.parse(text).zh if text else ""
+        except ValueError:
+            return text or ""
+
+    rows = [[item.area.name, item.area.id, level(item.area.level),
+             rate(item.organization), rate(item.leadership), rate(item.team)]
+            for item in (result.area, *result.children)]  # fmt: skip
+    headers = ["区域 area", "编号 id", "层级 level", "组织覆盖 organization",
+               "班子覆盖 leadership", "队伍覆盖 team"]  # fmt: skip
+    print_table(f"覆盖率 coverage as of {result.as_of}（已覆盖/应覆盖 covered/total）", headers,
+                rows)  # fmt: skip
 
 
 def main() -> None:

@@ -702,9 +702,31 @@ def import_files(
     partial: bool = False,
     progress: Progress | None = None,
     who: Principal | None = None,
+    error_report: Path | None = None,
 ) -> ImportReport:
     """Validate every input, then (unless a problem was found, or with ``partial``) upsert,
-    as ``who`` (default: the operator at the command line, unscoped)."""
+    as ``who`` (default: the operator at the command line, unscoped).
+
+    With ``error_report``, an import that found problems also writes the error workbook
+    there (:mod:`loaders.error_workbook`: the inputs' rows with their reasons, bad cells
+    marked); one without problems writes none and removes an earlier file at that path, so
+    a stale workbook is never taken for this import's."""
     sources = [Source.of(item) for item in inputs]
     importer = Importer(db, sources, dry_run=dry_run, partial=partial, progress=progress, who=who)
-    return importer.run()
+    report = importer.run()
+    if error_report is not None:
+        write_error_report(report, sources, error_report)
+    return report
+
+
+def write_error_report(report: ImportReport, sources: Sequence[Source], out: Path) -> bool:
+    """The error workbook of ``report`` over ``sources`` at ``out`` if it has problems;
+    otherwise no workbook, and an earlier file at ``out`` removed. Returns whether one was
+    written."""
+    from loaders.error_workbook import write_error_workbook
+
+    if report.problems:
+        write_error_workbook(report.problems, [(s.path, s.name) for s in sources], out)
+        return True
+    out.unlink(missing_ok=True)
+    return False
