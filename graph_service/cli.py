@@ -539,8 +539,7 @@ def gaps(
                 ]
                 columns = [("code", "规则 code"), ("zh", "问题"), ("en", "gap"),
                            ("count", "数量 count")]  # fmt: skip
-                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}",
-                          optional=("en",))  # fmt: skip
+                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
                 return
             if every:
                 read = repo.every_gap_read(db.registry, Principal.cli(), code, as_of=day,
@@ -588,37 +587,10 @@ def summary(
         dict(zip(keys, values, strict=True)) for values in summary_rows(result)
     ]
     if fmt == "table":  # the terminal shows the rates; the files carry every gap count
-        _print_summary(result)
-        return
+        keep = 9
+        keys, headers = keys[:keep], headers[:keep]
     emit_rows(rows, list(zip(keys, headers, strict=True)), fmt, out,
               title=f"覆盖率 coverage as of {result.as_of}")  # fmt: skip
-
-
-def _print_summary(result: object) -> None:
-    """The summary on a terminal: a rate and its covered/total in one cell, levels in
-    Chinese, so that it is a table at 80 columns (graph_service.cli_tables)."""
-    from graph_service.cli_tables import print_table
-    from graph_service.domain.kinds import AreaLevel
-    from graph_service.schemas.gaps import CoverageRate, CoverageSummary
-
-    assert isinstance(result, CoverageSummary)
-
-    def rate(part: CoverageRate) -> str:
-        return f"{'-' if part.rate is None else f'{part.rate:.1%}'} {part.covered}/{part.total}"
-
-    def level(text: str | None) -> str:
-        try:
-            return AreaLevel.parse(text).zh if text else ""
-        except ValueError:
-            return text or ""
-
-    rows = [[item.area.name, item.area.id, level(item.area.level),
-             rate(item.organization), rate(item.leadership), rate(item.team)]
-            for item in (result.area, *result.children)]  # fmt: skip
-    headers = ["区域 area", "编号 id", "层级 level", "组织覆盖 organization",
-               "班子覆盖 leadership", "队伍覆盖 team"]  # fmt: skip
-    print_table(f"覆盖率 coverage as of {result.as_of}（已覆盖/应覆盖 covered/total）", headers,
-                rows)  # fmt: skip
 
 
 def main() -> None:
