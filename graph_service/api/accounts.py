@@ -17,7 +17,7 @@ from graph_service.api.security import PrincipalDep
 from graph_service.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from graph_service.auth.principal import Role
 from graph_service.db.accounts import add_account, list_accounts, revoke_account, set_password
-from graph_service.deps import DatabaseDep
+from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.errors import InvalidInput
 
 router = APIRouter(tags=["accounts · 账号"])
@@ -97,13 +97,13 @@ def _account(row: dict[str, Any]) -> Account:
 
 @router.get("/accounts", summary="Every account (admins) / 账号列表",
             responses={403: {"description": "Not an admin"}})  # fmt: skip
-async def get_accounts(db: DatabaseDep, principal: PrincipalDep) -> list[Account]:
+async def get_accounts(reads: ReadsDep, principal: PrincipalDep) -> list[Account]:
     """Every account, revoked ones too: role, areas, the API key's last characters, whether
     it has a password. Never a key or a password hash. Admins only.
 
     全部账号（含已吊销的）：角色、负责区域、密钥尾号、是否已设置密码。仅管理员可查看。"""
     principal.require_admin()
-    return [_account(row) for row in await run_in_threadpool(list_accounts, db)]
+    return [_account(row) for row in await reads.call(list_accounts)]
 
 
 @router.post(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.api.security import PrincipalDep
 from graph_service.db import audit as trail
-from graph_service.deps import DatabaseDep
+from graph_service.deps import ReadsDep
 from graph_service.limits import MAX_PAGE
 
 # the largest integer Cypher holds: a larger one cannot even be sent to Neo4j
@@ -37,8 +37,8 @@ class AuditEvent(BaseModel):
 
 
 @router.get("/audit", summary="The audit trail, newest first (admins) / 审计日志")
-def list_audit(
-    db: DatabaseDep,
+async def list_audit(
+    reads: ReadsDep,
     who: PrincipalDep,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=50, description="Prefix: node., import …")] = (
@@ -61,8 +61,9 @@ def list_audit(
     时间倒序；事件以哈希链相连，可用 graph-service audit --verify 发现篡改或删除。仅管理员
     可查看（否则 403）；用 before_seq 向前翻页。"""
     who.require_admin()
-    events = trail.list_events(db, actor=actor, action=action, target=target, since=since,
-                               until=until, after_seq=before_seq, limit=limit)  # fmt: skip
+    events = await reads.call(trail.list_events, actor=actor, action=action, target=target,
+                              since=since, until=until, after_seq=before_seq,
+                              limit=limit)  # fmt: skip
     return [AuditEvent.model_validate(event) for event in events]
 
 
@@ -73,7 +74,7 @@ class ChainCheck(BaseModel):
 
 
 @router.get("/audit/verify", summary="Check the audit trail's hash chain (admins) / 校验审计日志")
-def verify_audit(db: DatabaseDep, who: PrincipalDep) -> ChainCheck:
+async def verify_audit(reads: ReadsDep, who: PrincipalDep) -> ChainCheck:
     """Walk the whole trail and check its chain, as ``graph-service audit --verify`` does:
     numbers without gaps, each event's link and hash (HMAC under the audit key), the head.
     Admins only.
@@ -81,5 +82,5 @@ def verify_audit(db: DatabaseDep, who: PrincipalDep) -> ChainCheck:
     校验整条审计日志的哈希链（与 graph-service audit --verify 相同）：序号连续、前后哈希相连、
     尾部未被截断。仅管理员可用。"""
     who.require_admin()
-    checked, problems = trail.verify_chain(db)
+    checked, problems = await reads.call(trail.verify_chain)
     return ChainCheck(checked=checked, ok=not problems, problems=problems)

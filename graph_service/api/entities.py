@@ -18,7 +18,10 @@ from graph_service.api import openapi_examples as ex
 from graph_service.api.crud_docs import node_docs, rel_docs
 from graph_service.api.model_json import model_json
 from graph_service.api.security import PrincipalDep
+from graph_service.auth.principal import Principal
 from graph_service.db import entities as repo
+from graph_service.db import support
+from graph_service.db.database import Database
 from graph_service.db.etags import if_none_match_holds
 from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.domain.kinds import NodeKind, RelKind
@@ -145,8 +148,8 @@ def _node_routes(table: Table) -> None:
 
     @router.get(path, tags=tags, summary=docs["list"].summary,
                 description=docs["list"].description)  # fmt: skip
-    def list_(
-        db: DatabaseDep,
+    async def list_(
+        reads: ReadsDep,
         who: PrincipalDep,
         skip: Skip = 0,
         limit: Limit = 50,
@@ -157,8 +160,8 @@ def _node_routes(table: Table) -> None:
             str | None, Query(max_length=200, description="Part of the name / 名称的一部分")
         ] = None,
     ) -> Page[model]:
-        total, items = repo.list_nodes(db, who, kind, subkind=kind_filter, name=name, skip=skip,
-                                       limit=limit)  # fmt: skip
+        total, items = await reads.call(repo.list_nodes, who, kind, subkind=kind_filter,
+                                        name=name, skip=skip, limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
     @router.get(path + "/{node_id}", tags=tags, summary=docs["get"].summary,
@@ -242,8 +245,8 @@ def _rel_routes(table: Table) -> None:
 
     @router.get(path, tags=tags, summary=docs["list"].summary,
                 description=docs["list"].description)  # fmt: skip
-    def list_(
-        db: DatabaseDep,
+    async def list_(
+        reads: ReadsDep,
         who: PrincipalDep,
         skip: Skip = 0,
         limit: Limit = 50,
@@ -252,8 +255,8 @@ def _rel_routes(table: Table) -> None:
         ] = None,
         to_id: Annotated[str | None, Query(max_length=64, description="End node / 终点")] = None,
     ) -> Page[model]:
-        total, items = repo.list_relationships(db, who, rel, from_id=from_id, to_id=to_id,
-                                               skip=skip, limit=limit)  # fmt: skip
+        total, items = await reads.call(repo.list_relationships, who, rel, from_id=from_id,
+                                        to_id=to_id, skip=skip, limit=limit)  # fmt: skip
         return Page[model](total=total, skip=skip, limit=limit, items=items)
 
     @router.get(one, tags=tags, summary=docs["get"].summary,
@@ -261,14 +264,14 @@ def _rel_routes(table: Table) -> None:
                 response_model=model,
                 responses=_merged(ex.answer_response(ex.rel_read(rel, path)), TAGGED, NOT_MODIFIED,
                                   {404: {"description": "No such relationship"}}))  # fmt: skip
-    def get(
-        db: DatabaseDep,
+    async def get(
+        reads: ReadsDep,
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
         if_none_match: IfNoneMatch = None,
     ) -> Response:
-        found, tag = repo.get_tagged_relationship(db, who, rel, from_id, to_id)
+        found, tag = await reads.call(repo.get_tagged_relationship, who, rel, from_id, to_id)
         return _not_modified(if_none_match, tag) or _tagged(model_json(found), tag)
 
     @router.patch(one, tags=tags, summary=docs["update"].summary,
@@ -315,8 +318,8 @@ class EntityOut(BaseModel):
             response_model=EntityOut,
             responses=_merged(ex.answer_response(ex.ENTITY), TAGGED, NOT_MODIFIED,
                               {404: {"description": "No such id"}}))  # fmt: skip
-def get_entity(
-    db: DatabaseDep,
+async def get_entity(
+    reads: ReadsDep,
     who: PrincipalDep,
     entity_id: Annotated[str, Path(max_length=64, description=ID,
                                    openapi_examples=ex.id_example("建新社区", "A-JIANXIN"))],
@@ -328,19 +331,23 @@ def get_entity(
 
     按编号查看任意类型的节点（编号在所有类型中唯一）：返回节点类型 kind 与全部字段；ETag
     与该节点自身路由的相同。错误：编号不存在或不在您负责的区域内 404。"""
-    from graph_service.db.support import entity
+    kind, node, tag = await reads.call(_any_entity, who, entity_id)
+    answer = EntityOut(kind=kind, entity=node.model_dump(mode="json"))
+    return _not_modified(if_none_match, tag) or _tagged(model_json(answer), tag)
 
-    ref = entity(db, who, entity_id)
+
+def _any_entity(db: Database, who: Principal, entity_id: str) -> tuple[str, NodeIn, str]:
+    """The node with the id, whatever its kind: its kind, the node and its ETag."""
+    ref = support.entity(db, who, entity_id)
     node: NodeIn
     node, tag = repo.get_tagged_node(db, who, NodeKind(ref.kind), entity_id)
-    answer = EntityOut(kind=ref.kind, entity=node.model_dump(mode="json"))
-    return _not_modified(if_none_match, tag) or _tagged(model_json(answer), tag)
+    return ref.kind, node, tag
 
 
 @router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索",
             responses=ex.answer_response(ex.SEARCH))  # fmt: skip
-def search(
-    db: DatabaseDep,
+async def search(
+    reads: ReadsDep,
     who: PrincipalDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the name / 名称",
                             openapi_examples=ex.id_example("建新", "建新"))],
@@ -352,7 +359,7 @@ def search(
 
     按中文或英文名称全文检索所有类型的节点（中日韩分词），按相关度排序；查询中的特殊符号
     按字面检索。无结果（或查询只有空白字符）时返回空列表。"""
-    return [SearchHit.model_validate(row) for row in repo.search(db, who, q, limit)]
+    return [SearchHit.model_validate(row) for row in await reads.call(repo.search, who, q, limit)]
 
 
 for _table in NODE_TABLES.values():

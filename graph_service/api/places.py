@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
+from graph_service.auth.principal import Principal
+from graph_service.db.database import Database
 from graph_service.db.scope import scoped_area
-from graph_service.deps import DatabaseDep
+from graph_service.deps import ReadsDep
 from graph_service.schemas.places import CandidateKind, SiteOut, SitePickOut, StationPlanOut
-from graph_service.services.places import plan_stations
+from graph_service.services.places import StationPlan, plan_stations
 
 router = APIRouter(tags=["places · 位置"])
 
@@ -22,8 +24,8 @@ router = APIRouter(tags=["places · 位置"])
     response_model=StationPlanOut,
     responses={404: {"description": "Unknown area (or outside your areas)"}},
 )
-def get_station_plan(
-    request: Request, db: DatabaseDep, who: PrincipalDep,
+async def get_station_plan(
+    request: Request, reads: ReadsDep, who: PrincipalDep,
     area_id: Annotated[str, Path(max_length=64, description="Area id / 区域编号")],
     as_of: AsOf,
     k: Annotated[int, Query(ge=1, le=100, description="New stations to place / 新建阵地数")] = 3,
@@ -46,11 +48,9 @@ def get_station_plan(
     选出 k 个候选点新建党群服务阵地，使当前不在任何阵地服务半径内的楼宇、园区和单位（单位按正式
     党员数计权）被覆盖得最多（最大覆盖选址问题，HiGHS 精确求解）；逐点给出新增覆盖。
     只计算，不写入。错误：区域不存在或不在您负责的范围内 404；网格点超过 5000 个 422。"""
-    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area_id), "station_plan_scope")
-    assert area is not None  # an area was asked for: scoped_area answers it or raises
     radius = radius_m or request.app.state.settings.station_radius_m
-    plan = plan_stations(db, area, k=k, as_of=as_of, radius_m=radius,
-                         candidates=candidates.value, grid_spacing_m=grid_spacing_m)  # fmt: skip
+    plan = await reads.call(_station_plan, who, area_id, k=k, as_of=as_of, radius_m=radius,
+                            candidates=candidates.value, grid_spacing_m=grid_spacing_m)  # fmt: skip
     return StationPlanOut(
         area=plan.area, as_of=plan.as_of, k=plan.k, radius_m=plan.radius_m,
         candidates=candidates, candidate_count=plan.candidate_count,
@@ -61,3 +61,12 @@ def get_station_plan(
                            gained_weight=p.gained_weight, gained=list(p.gained))
                for p in plan.picks],
     )  # fmt: skip
+
+
+def _station_plan(
+    db: Database, /, who: Principal, area_id: str, **options: Any
+) -> StationPlan:
+    """The plan for an area the principal may read (404 otherwise)."""
+    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area_id), "station_plan_scope")
+    assert area is not None  # an area was asked for: scoped_area answers it or raises
+    return plan_stations(db, area, **options)

@@ -14,7 +14,7 @@ from graph_service.api import openapi_examples as ex
 from graph_service.api.model_json import model_json
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
-from graph_service.deps import DatabaseDep, SettingsDep
+from graph_service.deps import DatabaseDep, ReadsDep, SettingsDep
 from graph_service.domain.calendar import today
 from graph_service.domain.models import iso_date
 from graph_service.schemas.planning import AppliedPlan, ApplyRequest, AssignmentPlan, Changes
@@ -56,8 +56,8 @@ def _format(format: str | None, accept: str) -> str:
                                                       XLSX: {}}},
                404: {"description": "Unknown area"}},
 )  # fmt: skip
-def get_changes(
-    db: DatabaseDep,
+async def get_changes(
+    reads: ReadsDep,
     who: PrincipalDep,
     request: Request,
     area_id: AreaId,
@@ -82,7 +82,7 @@ def get_changes(
     各下级区域两个日期的覆盖率，可作季度报告。format=xlsx（或 Accept）返回工作簿（每表一页），
     csv 返回一张表（首列为类别）。错误：区域不存在或不在您负责的范围内 404；起始日期不早于截止
     日期 422。"""
-    answer = changes.changes(db, who, area_id, from_date=from_date, to_date=to_date)
+    answer = await reads.call(changes.changes, who, area_id, from_date=from_date, to_date=to_date)
     fmt = _format(format, request.headers.get("accept", ""))
     if fmt == "json":
         return model_json(answer)
@@ -98,8 +98,8 @@ def get_changes(
     response_model=AssignmentPlan,
     responses={404: {"description": "Unknown area"}},
 )
-def propose_assignment(
-    db: DatabaseDep, settings: SettingsDep, who: PrincipalDep, area_id: AreaId, as_of: AsOf
+async def propose_assignment(
+    reads: ReadsDep, settings: SettingsDep, who: PrincipalDep, area_id: AreaId, as_of: AsOf
 ) -> Response:
     """For the area's branches, buildings and parks with no instructor or liaison officer:
     the assignment covering the most of them, then the nearest (least total distance), never
@@ -113,8 +113,8 @@ def propose_assignment(
     不超过任何人的包挂上限（个人设定，否则为 OFFICER_CAPACITY），按最小费用流精确求解；可选
     人员与"推荐人选"一致。列出每项（人员、对象、距离）、总距离以及未能覆盖的对象及原因。不写入
     数据；用 fingerprint 调用 /assignment-plan/apply 执行。错误：区域不存在或不在权限范围内 404。"""
-    plan = assignment.propose(db, who, area_id, as_of=as_of,
-                              default_capacity=settings.officer_capacity)  # fmt: skip
+    plan = await reads.call(assignment.propose, who, area_id, as_of=as_of,
+                            default_capacity=settings.officer_capacity)  # fmt: skip
     return model_json(plan)
 
 

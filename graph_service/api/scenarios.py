@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Query
 from graph_service.api import openapi_examples as ex
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
-from graph_service.deps import DatabaseDep
+from graph_service.deps import ReadsDep
 from graph_service.limits import MAX_PAGE
 from graph_service.schemas.scenarios import ScenarioIn, ScenarioResult, WeakPoints
 from graph_service.services import scenarios, weak_points
@@ -30,8 +30,8 @@ WHAT_IF: dict[str, Any] = {
                                     "your areas"},
                409: {"description": "A relationship to add exists already"}},
 )  # fmt: skip
-def scenario(
-    db: DatabaseDep, who: PrincipalDep,
+async def scenario(
+    reads: ReadsDep, who: PrincipalDep,
     body: Annotated[ScenarioIn, Body(openapi_examples=WHAT_IF)], as_of: AsOf,
 ) -> ScenarioResult:  # fmt: skip
     """Apply changes — ``leave``/``remove`` a node (with its relationships), ``end`` a
@@ -47,7 +47,7 @@ def scenario(
     返回将新增与消除的问题（规则与 /gaps 相同）及变更前后的覆盖率。错误：区域或变更涉及的对象
     不存在或不在您的范围内 404；变更无效 422（指明第几项、哪个字段）；要新增的关系已存在 409。"""
     day = body.as_of or as_of
-    return scenarios.what_if(db, who, body.area, day, body.changes)
+    return await reads.call(scenarios.what_if, who, body.area, day, body.changes)
 
 
 @router.get(
@@ -56,8 +56,8 @@ def scenario(
     response_model=WeakPoints,
     responses={404: {"description": "Unknown area"}},
 )
-def area_weak_points(
-    db: DatabaseDep, who: PrincipalDep,
+async def area_weak_points(
+    reads: ReadsDep, who: PrincipalDep,
     area_id: Annotated[
         str,
         Path(max_length=64, description="Area id / 区域编号",
@@ -75,4 +75,4 @@ def area_weak_points(
     薄弱环节：逐一假设某人员或单位缺失（按真实规则计算）后新增问题最多者及其问题；各支部、
     楼宇、园区按渠道统计的独立支持者数（少者在前）；支持网络的割点与桥。错误：区域不存在或不在
     您负责的范围内 404。"""
-    return weak_points.weak_points(db, who, area_id, as_of, limit=limit)
+    return await reads.call(weak_points.weak_points, who, area_id, as_of, limit=limit)

@@ -11,7 +11,7 @@ from graph_service.api.model_json import model_json
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.db import support as repo
-from graph_service.deps import DatabaseDep, ReadsDep
+from graph_service.deps import ReadsDep
 from graph_service.limits import MAX_PAGE
 from graph_service.schemas.support import Candidates, Portfolio, SharedSupporters, Supporters
 
@@ -62,8 +62,8 @@ async def get_supporters(
     summary="Everything a person or unit supports / 个人或单位的联系包挂清单",
     responses={**ex.answer_response(ex.PORTFOLIO), 404: {"description": "No such id"}},
 )
-def get_portfolio(
-    db: DatabaseDep, who: PrincipalDep,
+async def get_portfolio(
+    reads: ReadsDep, who: PrincipalDep,
     entity_id: Annotated[str, _entity_id("PS-LI-XIAOMEI", "李晓梅")], as_of: AsOf,
 ) -> Portfolio:  # fmt: skip
     """What a person or unit supports, through every channel (the other side of
@@ -75,7 +75,7 @@ def get_portfolio(
     个人或单位通过各渠道支持的全部对象（supporters 的反向）：指导员、联络员联系包挂的支部、
     楼宇、园区，党组织覆盖的对象，结对的社区，认领的项目等；load 为支持对象数，即其负担。
     错误：编号不存在或不在您负责的区域内 404。"""
-    return repo.portfolio(db, who, entity_id, as_of)
+    return await reads.call(repo.portfolio, who, entity_id, as_of)
 
 
 @router.get(
@@ -84,8 +84,8 @@ def get_portfolio(
     responses={**ex.answer_response(ex.SHARED_SUPPORTERS),
                404: {"description": "No such id (either)"}},
 )
-def get_shared(
-    db: DatabaseDep, who: PrincipalDep,
+async def get_shared(
+    reads: ReadsDep, who: PrincipalDep,
     entity_id: Annotated[str, _entity_id("PO-JIANXIN-B1", "中共建新社区第一支部委员会")],
     other_id: Annotated[str, _entity_id("PO-QUANJING-BB", "中共建新商务大厦党支部")],
     as_of: AsOf,
@@ -97,7 +97,7 @@ def get_shared(
 
     两个对象共同的支持者（任一渠道），例如两个支部共同的指导员或上级党组织；不在您负责区域内的
     共同支持者只计数、不列出。错误：任一编号不存在或不在您负责的区域内 404。"""
-    return repo.shared_supporters(db, who, entity_id, other_id, as_of)
+    return await reads.call(repo.shared_supporters, who, entity_id, other_id, as_of)
 
 
 @router.get(
@@ -109,8 +109,8 @@ def get_shared(
         422: {"description": "Not a party organization, building, park or unit"},
     },
 )
-def get_candidates(
-    db: DatabaseDep, who: PrincipalDep,
+async def get_candidates(
+    reads: ReadsDep, who: PrincipalDep,
     entity_id: Annotated[str, _entity_id("B-HEPING", "和平国际大厦")], as_of: AsOf,
     limit: CandidateLimit = repo.CANDIDATES,
 ) -> Candidates:  # fmt: skip
@@ -126,4 +126,4 @@ def get_candidates(
     为党支部、楼宇或园区推荐本街道内尚未联系它的党建指导员、联络员；为楼宇、园区或单位推荐
     本街道内已覆盖其他楼宇、园区或单位的党组织。就近优先，其次当前负担最轻。
     错误：编号不存在 404；对象不是党组织、楼宇、园区或单位 422。"""
-    return repo.candidates(db, who, entity_id, as_of, limit=limit)
+    return await reads.call(repo.candidates, who, entity_id, as_of, limit=limit)

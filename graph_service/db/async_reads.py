@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Generator, Hashable
+from collections.abc import Callable, Generator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import anyio.to_thread
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -40,6 +41,7 @@ from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # Most light reads in one shared transaction: each gets its answer when the transaction
 # ends, so a long queue is cut into several transactions rather than one long one.
@@ -208,6 +210,16 @@ class AsyncReads:
             _settle(waiting.answer, error=exc)
         else:
             _settle(waiting.answer, answer)
+
+    async def call(
+        self, read: Callable[Concatenate[Database, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A read written as a function of the sync :class:`Database` (a list, a search,
+        the audit trail, a plan of assignments), run in a worker thread of the pool FastAPI
+        runs sync routes in (anyio's, 40 threads), so a route awaits every read of the graph
+        here, one way, whether it is a plan or a function."""
+        answer: T = await anyio.to_thread.run_sync(partial(read, self.twin, *args, **kwargs))
+        return answer
 
     async def read_kept(self, kept: KeptRead[T]) -> T:
         """The async twin of :meth:`Database.read_kept
