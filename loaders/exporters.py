@@ -3,28 +3,38 @@
 What is exported (the graph, or one area's part of it) and how it is read from Neo4j is
 :mod:`graph_service.services.exports`; this module only writes rows it is given. Every
 format holds the tables of :mod:`graph_service.domain.tables` and nothing else, so
-an export imported into an empty database and exported again gives the same files:
+an export imported into an empty database and exported again gives the same files
+(docs/exports.md describes the files for their users):
 
 ``csv``
-    A folder with one UTF-8 file (with a byte-order mark, so Excel shows Chinese) per
-    non-empty table, ``<table key>.csv`` (``units.csv``, ``assigned_to.csv``). The header
-    is every column's bilingual header (``编号 id``) in the table's column order. Rows are
-    sorted by ``id`` (relationships by ``from_id``, then ``to_id``). Dates are ISO
-    (``2024-05-24``), booleans ``true``/``false``, a missing value is an empty cell, a
-    location is the ``latitude``/``longitude`` columns. A ``<key>.csv`` of a table that is
-    now empty, left by an earlier export to the same folder, is removed. The files are
-    renamed into place only once every table is written: an export failing part way leaves
-    the folder as it was.
+    Plain data. A folder with one UTF-8 file (with a byte-order mark, so Excel shows
+    Chinese) per non-empty table, ``<table key>.csv`` (``units.csv``, ``assigned_to.csv``:
+    file names stay ASCII, so a zip of them opens anywhere). The header, in the first row
+    (no title row), is every column's bilingual header (``编号 id``) in the table's column
+    order. Rows are sorted by ``id`` (relationships by ``from_id``, then ``to_id``). Dates
+    are ISO (``2024-05-24``), booleans ``true``/``false``, a missing value is an empty
+    cell, a location is the ``latitude``/``longitude`` columns; an enumerated value
+    (a unit's kind, a role, an area's level …) is written in Chinese (``非公企业``, not
+    ``non_public_enterprise``), as organizers type it; the import reads both. A
+    ``<key>.csv`` of a table that is now empty, left by an earlier export to the same
+    folder, is removed. The files are renamed into place only once every table is written:
+    an export failing part way leaves the folder as it was.
 ``xlsx``
-    One sheet per non-empty table (sheet name = table key), same header and rows, dates as
-    ISO text, numbers as numbers, booleans as Excel booleans. Written in openpyxl's
-    write-only mode, so memory stays flat. (A graph with no data gives one header-only
-    ``areas`` sheet, as a workbook needs a sheet.)
+    One sheet per non-empty table, named in Chinese (``单位``, ``联系包挂``; the import reads
+    Chinese and English sheet names), laid out as a report (:mod:`loaders.sheets`): a title
+    row (the table, the area, the export's date), the header row frozen with an
+    autofilter, columns as wide as their contents. Same header and rows as CSV, enumerated
+    values in Chinese, dates as ISO text, numbers as numbers, booleans as Excel booleans.
+    A relationship sheet has the names of its two ends beside their ids (``起点名称
+    from_name``, ``终点名称 to_name``), for reading: the import passes over them. Written
+    in openpyxl's write-only mode, so memory stays flat. (A graph with no data gives one
+    header-only areas sheet, as a workbook needs a sheet.)
 ``json``
     ``{"format": "regional-party-network", "version": 1, "tables": {key: [row, …]}}``, rows
-    with English field names in column order, missing values left out; the text is exactly
-    ``json.dumps(document, ensure_ascii=False, indent=1)`` plus a newline, written as it
-    streams.
+    with English field names in column order, missing values left out, enumerated values
+    as their English codes (what the API sends and scripts compare against); the text is
+    exactly ``json.dumps(document, ensure_ascii=False, indent=1)`` plus a newline, written
+    as it streams.
 ``graphml``
     For Gephi, yEd and networkx (:func:`to_networkx` gives the graph itself). A node's
     GraphML id is its ``id``; its attributes are ``kind`` (the label: ``Unit``), ``id``,
@@ -32,8 +42,8 @@ an export imported into an empty database and exported again gives the same file
     (a unit's or organization's type) is called ``subkind`` here. An edge has ``type``
     (``LOCATED_IN``) and its properties; its GraphML id, unique in the file, is
     ``TYPE:from_id->to_id``. Dates are ISO strings, coordinates floats, missing values
-    left out. The graph is built in memory before it is written (networkx's writer needs
-    it whole).
+    left out, enumerated values English codes. The graph is built in memory before it is
+    written (networkx's writer needs it whole).
 
 Provenance (``src_file``, ``src_row``, ``src_at``) is never exported; properties that are
 not columns of the format are not exported either.
@@ -56,17 +66,19 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import suppress
-from itertools import chain
+from functools import cache
+from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from openpyxl import Workbook
 
-from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.kinds import BilingualEnum, NodeKind, RelKind
 from graph_service.domain.tables import NODE_TABLES, TABLES, Table
 from loaders.cells import neutralise
+from loaders.sheets import HEAD_ROWS, NAME_BESIDE, SheetTooLong, write_sheet
 
 if TYPE_CHECKING:  # networkx is slow to import; only the GraphML export needs it
     import networkx as nx
@@ -80,6 +92,11 @@ Row = dict[str, Any]
 #: with its rows (every column's field, in column order, None where there is no value). The
 #: writers leave a table with no rows out of the file.
 Tables = Iterable[tuple[Table, Iterator[Row]]]
+#: The names of the entities with the given ids (those it knows): what a relationship
+#: sheet shows beside ``from_id`` and ``to_id``.
+NameLookup = Callable[[Collection[str]], Mapping[str, str]]
+#: relationship rows whose ends' names are looked up at once
+NAME_BATCH = 1_000
 
 
 class SheetFull(ValueError):
@@ -88,8 +105,8 @@ class SheetFull(ValueError):
     def __init__(self, table: Table) -> None:
         self.table = table
         super().__init__(
-            f"table {table.key} has more than {XLSX_MAX_ROWS - 1:,} rows, more than an Excel "
-            f"sheet holds: export it as csv or json, or one area at a time / "
+            f"table {table.key} has more than {XLSX_MAX_ROWS - HEAD_ROWS:,} rows, more than an "
+            f"Excel sheet holds: export it as csv or json, or one area at a time / "
             f"{table.key} 超过 Excel 工作表行数上限，请导出为 csv 或 json，或按区域导出"
         )
 
@@ -100,6 +117,32 @@ def _with_rows(tables: Tables) -> Iterator[tuple[Table, Iterator[Row]]]:
         first = next(rows, None)
         if first is not None:
             yield table, chain([first], rows)
+
+
+@cache
+def enum_columns(table: Table) -> dict[str, type[BilingualEnum]]:
+    """The columns of ``table`` holding an enumerated value (a unit's kind, an area's
+    level, an officer's role …), with their enumeration."""
+    found: dict[str, type[BilingualEnum]] = {}
+    for field, info in table.model.model_fields.items():
+        for candidate in get_args(info.annotation) or (info.annotation,):
+            if isinstance(candidate, type) and issubclass(candidate, BilingualEnum):
+                found[field] = candidate
+    return found
+
+
+def in_chinese(table: Table, row: Row) -> Row:
+    """``row`` with its enumerated values in Chinese (``非公企业``), as the spreadsheets
+    write them; a value that is no member (data written around the service) is kept."""
+    columns = enum_columns(table)
+    if not columns:
+        return row
+    out = dict(row)
+    for field, enum in columns.items():
+        value = out.get(field)
+        if isinstance(value, str) and value in enum._value2member_map_:
+            out[field] = enum(value).zh
+    return out
 
 
 def _text(value: Any) -> Any:
@@ -159,7 +202,7 @@ def write_csv(tables: Tables, folder: Path) -> Path:
                 writer = csv.writer(handle)
                 writer.writerow([column.header for column in table.columns])
                 for row in rows:
-                    writer.writerow([_csv_cell(value) for value in row.values()])
+                    writer.writerow([_csv_cell(value) for value in in_chinese(table, row).values()])
         for key, partial in partials.items():
             os.replace(partial, folder / f"{key}.csv")
     finally:
@@ -171,17 +214,21 @@ def write_csv(tables: Tables, folder: Path) -> Path:
     return folder
 
 
-def write_xlsx(tables: Tables, path: Path) -> Path:
-    """Write one sheet per table into the workbook ``path``; return it. Raises
-    :class:`SheetFull` (and leaves ``path`` as it was) for a table longer than a sheet."""
+def write_xlsx(
+    tables: Tables, path: Path, *, caption: str = "", names: NameLookup | None = None
+) -> Path:
+    """Write one sheet per table into the workbook ``path``; return it. ``caption`` follows
+    each table's name in its title row (the area, the date); ``names`` gives the names
+    written beside a relationship's ids (none without it). Raises :class:`SheetFull` (and
+    leaves ``path`` as it was) for a table longer than a sheet."""
 
     def write(target: Path) -> None:
         workbook = Workbook(write_only=True)
         try:
             for table, rows in _with_rows(tables):
-                _append_sheet(workbook, table, rows)
+                _append_sheet(workbook, table, rows, caption, names)
             if not workbook.worksheets:
-                _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()))
+                _append_sheet(workbook, NODE_TABLES[NodeKind.AREA], iter(()), caption, None)
         except BaseException:
             _discard(workbook)
             raise
@@ -204,18 +251,55 @@ def _discard(workbook: Workbook) -> None:
                 writer.cleanup()
 
 
-#: The rows of an Excel sheet, the header's included.
+#: The rows of an Excel sheet, the title and header rows included.
 XLSX_MAX_ROWS = 1_048_576
 
 
-def _append_sheet(workbook: Workbook, table: Table, rows: Iterator[Row]) -> None:
-    sheet = workbook.create_sheet(title=table.key)
-    sheet.freeze_panes = "A2"
-    sheet.append([column.header for column in table.columns])
-    for number, row in enumerate(rows, start=2):
-        if number > XLSX_MAX_ROWS:
-            raise SheetFull(table)
-        sheet.append([_xlsx_cell(value) for value in row.values()])
+def sheet_name(table: Table) -> str:
+    """The sheet a table is written to: its Chinese name (``单位``); the import reads it,
+    and the English key (``units``) of older exports."""
+    return table.zh
+
+
+def sheet_headers(table: Table, names: bool) -> list[str]:
+    """The header row of ``table``'s sheet: its columns', with the reference columns
+    (names beside ids) after ``from_id`` and ``to_id`` when ``names``."""
+    headers: list[str] = []
+    for column in table.columns:
+        headers.append(column.header)
+        if names and column.field in NAME_BESIDE:
+            headers.append(NAME_BESIDE[column.field])
+    return headers
+
+
+def _append_sheet(
+    workbook: Workbook, table: Table, rows: Iterator[Row], caption: str, names: NameLookup | None
+) -> None:
+    named = names is not None and not table.is_node
+    title = f"{table.zh}（{table.key}）" + (f" · {caption}" if caption else "")
+    cells = (
+        _named_cells(table, rows, names) if named and names is not None
+        else ([_xlsx_cell(v) for v in in_chinese(table, row).values()] for row in rows)
+    )  # fmt: skip
+    try:
+        write_sheet(workbook, sheet_name(table), title, sheet_headers(table, named), cells,
+                    max_rows=XLSX_MAX_ROWS)  # fmt: skip
+    except SheetTooLong:
+        raise SheetFull(table) from None
+
+
+def _named_cells(table: Table, rows: Iterator[Row], names: NameLookup) -> Iterator[list[Any]]:
+    """A relationship table's cells with the names of both ends beside their ids, looked
+    up :data:`NAME_BATCH` rows at a time."""
+    while batch := list(islice(rows, NAME_BATCH)):
+        known = names({row[end] for row in batch for end in NAME_BESIDE if row.get(end)})
+        for row in batch:
+            cells: list[Any] = []
+            for field, value in in_chinese(table, row).items():
+                cells.append(_xlsx_cell(value))
+                if field in NAME_BESIDE:
+                    cells.append(_xlsx_cell(known.get(value or "")))
+            yield cells
 
 
 def write_json(tables: Tables, path: Path) -> Path:

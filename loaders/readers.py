@@ -44,6 +44,7 @@ from graph_service.domain.tables import TABLES, Table, suggest_table, table_name
 from loaders.cells import unneutralise
 from loaders.problems import Problem, shown_value
 from loaders.rows import RawRow, RawTable
+from loaders.sheets import is_reference_header
 
 SUPPORTED_SUFFIXES = frozenset({".csv", ".xlsx", ".json", ".yaml", ".yml"})
 # Spreadsheet formats an organizer may drop into a folder by mistake: reported, not skipped.
@@ -256,7 +257,9 @@ def _layout(
     seen: set[str] = set()
     for header in headers:
         field = table.field_for(header) if header else None
-        if header and field is None:
+        if header and field is None and is_reference_header(header):
+            pass  # a name an export wrote beside an id, for reading only
+        elif header and field is None:
             problems.append(_unknown_column(table, header, row, where))
         elif field is not None and field in seen:
             problems.append(_duplicate_column(header, row, where))
@@ -375,6 +378,8 @@ def _build_row(number: int, cells: Sequence[object], layout: _Layout, where: _Wh
         if isinstance(cell, str) and cell.startswith("'"):
             cell = unneutralise(cell)
         column, field = layout.column(index)
+        if field is None and cell is not None and is_reference_header(column):
+            continue  # a name an export wrote beside an id, for reading only
         _put_cell(values, problems, field, column, cell, number, where)
     return RawRow(number, values, problems)
 

@@ -4,6 +4,7 @@ same files, in every format, for the whole graph and for one area's part of it."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind
-from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES
+from graph_service.domain.tables import NODE_TABLES, REL_TABLES, TABLES, table_named
 from graph_service.errors import DatabaseUnavailable, InvalidInput, NotFound
 from graph_service.reports import safe_cell, table_bytes
 from graph_service.services.exports import export_csv, export_graph, export_json, to_networkx
@@ -287,13 +288,13 @@ def test_csv_round_trip_is_byte_identical(db: Database, region: Path, tmp_path: 
     assert tech[header.index("备注 note")] == "'=1+1"
     assert tech[header.index("纬度 latitude")] == "36.6512"
     assert tech[header.index("示例数据 illustrative")] == "true"
-    assert tech[header.index("单位类型 kind")] == "non_public_enterprise"
+    assert tech[header.index("单位类型 kind")] == "非公企业", "enumerated values in Chinese"
     assert tech[header.index("英文名称 name_en")] == "Example Tech Co., Ltd."
     with (first / "assigned_to.csv").open(encoding="utf-8-sig", newline="") as handle:
         assigned = list(csv.DictReader(handle))
     li = next(row for row in assigned if row["起点编号 from_id"] == "P-LI")
     assert (li["开始日期 since"], li["结束日期 until"]) == ("2024-05-24", "2026-12-31")
-    assert li["包挂角色 role"] == "instructor"
+    assert li["包挂角色 role"] == "党建指导员"
     assert [(r["起点编号 from_id"], r["终点编号 to_id"]) for r in assigned] == sorted(
         (r["from_id"], r["to_id"]) for r in RELATIONSHIPS["assigned_to"]
     )
@@ -316,18 +317,28 @@ def sheet_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_xlsx_round_trip_gives_the_same_cells(db: Database, region: Path, tmp_path: Path) -> None:
-    first = export_graph(db, "xlsx", tmp_path / "first.xlsx", personal=True)
+    first = export_graph(db, "xlsx", tmp_path / "first.xlsx", personal=True,
+                         as_of=dt.date(2026, 6, 30))  # fmt: skip
     values = sheet_values(first)
-    assert list(values) == [t.key for t in TABLES]
-    units = values["units"]
-    header = list(units[0])
+    assert list(values) == [t.zh for t in TABLES], "sheets named in Chinese"
+    units = values["单位"]
+    assert units[0][0] == "单位（units） · 全部区域 all areas · 导出日期 2026-06-30"
+    header = list(units[1])
+    assert header == [c.header for c in NODE_TABLES[NodeKind.UNIT].columns]
     tech = next(row for row in units if row[0] == "U-TECH")
+    assert tech[header.index("单位类型 kind")] == "非公企业"
     assert tech[header.index("备注 note")] == "'=1+1", "neutralised: not a formula"
     assert tech[header.index("正式党员数 formal_party_members")] == 3
     assert tech[header.index("经度 longitude")] == 116.9972
     assert tech[header.index("示例数据 illustrative")] is True
-    meeting = values["meetings"][1]
-    assert meeting[list(values["meetings"][0]).index("会议日期 date")] == "2017-05-24"
+    meeting = values["会议"][2]
+    assert meeting[list(values["会议"][1]).index("会议日期 date")] == "2017-05-24"
+    assigned = values["联系包挂"]
+    assert assigned[1][:4] == ("起点编号 from_id", "起点名称 from_name", "终点编号 to_id",
+                               "终点名称 to_name")  # fmt: skip
+    li = next(row for row in assigned if row[0] == "P-LI")
+    assert li[:4] == ("P-LI", "李示例", "B-1", "示例大厦"), "names beside the ids"
+    assert li[list(assigned[1]).index("包挂角色 role")] == "党建指导员"
     workbook = openpyxl.load_workbook(first)  # not read-only: cell types are visible
     assert all(cell.data_type != "f" for ws in workbook for row in ws.iter_rows() for cell in row)
     workbook.close()
@@ -335,7 +346,8 @@ def test_xlsx_round_trip_gives_the_same_cells(db: Database, region: Path, tmp_pa
     graph = snapshot(db)
     reimport(db, first)
     assert snapshot(db) == graph
-    second = export_graph(db, "xlsx", tmp_path / "second.xlsx", personal=True)
+    second = export_graph(db, "xlsx", tmp_path / "second.xlsx", personal=True,
+                          as_of=dt.date(2026, 6, 30))  # fmt: skip
     assert sheet_values(second) == values
 
 
@@ -439,16 +451,17 @@ def test_an_xlsx_export_with_a_table_too_long_for_a_sheet_is_refused(
     before = path.read_bytes()
     tables = NODES | RELATIONSHIPS
     longest = max(len(rows) for rows in tables.values())
-    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest)  # the header takes a row
+    # the title and the header take a row each
+    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest + 1)
     with pytest.raises(InvalidInput) as refused:
         export_graph(db, "xlsx", path)
     named = [key for key, rows in tables.items() if f"table {key} " in str(refused.value)]
     assert len(named) == 1 and len(tables[named[0]]) == longest
     assert path.read_bytes() == before, "the earlier export is left as it was"
-    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest + 1)
+    monkeypatch.setattr(exporters, "XLSX_MAX_ROWS", longest + 2)
     workbook = openpyxl.load_workbook(export_graph(db, "xlsx", path), read_only=True)
-    rows = sum(1 for _ in workbook[named[0]].iter_rows())
-    assert rows == longest + 1, "a sheet filled to the last row is fine"
+    rows = sum(1 for _ in workbook[table_named(named[0]).zh].iter_rows())  # type: ignore[union-attr]
+    assert rows == longest + 2, "a sheet filled to the last row is fine"
 
 
 class _GoneAfter(Database):
@@ -506,9 +519,9 @@ def test_an_empty_graph_exports_empty_files(db: Database, tmp_path: Path) -> Non
     assert list(export_csv(db, tmp_path / "csv").iterdir()) == []
     document = json.loads(export_graph(db, "json", tmp_path / "e.json").read_text())
     assert document == {"format": "regional-party-network", "version": 1, "tables": {}}
-    assert sheet_values(export_graph(db, "xlsx", tmp_path / "e.xlsx")) == {
-        "areas": [tuple(c.header for c in TABLES[0].columns)]
-    }
+    empty = sheet_values(export_graph(db, "xlsx", tmp_path / "e.xlsx"))
+    assert list(empty) == ["区域"] and len(empty["区域"]) == 2
+    assert empty["区域"][1] == tuple(c.header for c in TABLES[0].columns)
     graph = nx.read_graphml(export_graph(db, "graphml", tmp_path / "e.graphml"))
     assert graph.number_of_nodes() == 0
 

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 from graph_service.auth.principal import Principal
 from graph_service.db import exports as repo
 from graph_service.db.database import Database
+from graph_service.db.report_facts import names_of
+from graph_service.domain.calendar import DEFAULT_ZONE, today
 from graph_service.domain.coordinates import CoordSystem
 from graph_service.domain.kinds import NodeKind
 from graph_service.domain.personal import PERSONAL_FIELDS
@@ -98,15 +100,30 @@ def export_csv(
 
 def export_xlsx(
     db: Database, path: Path, *, area: str | None = None, page_size: int = repo.PAGE_SIZE,
-    personal: bool = False,
-) -> Path:
-    """Write one sheet per non-empty table into the workbook ``path``; return it. A table
+    personal: bool = False, as_of: dt.date | None = None,
+) -> Path:  # fmt: skip
+    """Write one sheet per non-empty table into the workbook ``path``; return it. Each
+    sheet's title row names the table, the area and the date (``as_of``, default today in
+    China); relationship sheets show the names of both ends beside their ids. A table
     longer than a sheet is :class:`InvalidInput` (field ``format``), and ``path`` is left
     as it was."""
     with _sheet_full_refused():
         return formats.write_xlsx(
-            tables(db, area=area, page_size=page_size, personal=personal), path
-        )
+            tables(db, area=area, page_size=page_size, personal=personal), path,
+            caption=sheet_caption(db, area, as_of), names=lambda ids: names_of(db, ids),
+        )  # fmt: skip
+
+
+def sheet_caption(db: Database, area: str | None, as_of: dt.date | None) -> str:
+    """What follows a table's name in an export sheet's title row: the area (name and id,
+    or 全部区域 for the whole graph) and the export's date."""
+    if area is None:
+        where = "全部区域 all areas"
+    else:
+        name = names_of(db, [area]).get(area)
+        where = f"{name}（{area}）" if name else area
+    day = as_of or today(DEFAULT_ZONE)
+    return f"{where} · 导出日期 {day.isoformat()}"
 
 
 def export_json(
@@ -178,6 +195,8 @@ def export_graph(
             raise InvalidInput("geojson 导出需要日期 / the geojson export needs as_of",
                                field="as_of")  # fmt: skip
         return export_geojson(db, out, area=area, as_of=as_of, crs=system, who=who)
+    if name == "xlsx":
+        return export_xlsx(db, out, area=area, personal=personal, as_of=as_of)
     with _sheet_full_refused():
         return formats.WRITERS[name](tables(db, area=area, personal=personal), out)
 
