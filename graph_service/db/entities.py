@@ -20,6 +20,7 @@ from graph_service.db import audit, org_areas
 from graph_service.db.database import Database, Fetch
 from graph_service.db.etags import etag, if_match_holds
 from graph_service.db.plans import Plan, step
+from graph_service.db.records import native
 from graph_service.db.scope import visible_ids, visible_ids_plan
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
@@ -37,15 +38,11 @@ PROVENANCE = ("src_file", "src_row", "src_at")
 NOT_FIELDS = (*PROVENANCE, org_areas.PROPERTY)
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def node_fields(
     props: dict[str, Any], latitude: Any = None, longitude: Any = None
 ) -> dict[str, Any]:
     """Stored properties back to model fields (location → latitude/longitude)."""
-    fields = {k: _native(v) for k, v in props.items() if k not in NOT_FIELDS and k != "location"}
+    fields = {k: native(v) for k, v in props.items() if k not in NOT_FIELDS and k != "location"}
     if latitude is not None:
         fields["latitude"] = latitude
         fields["longitude"] = longitude
@@ -53,7 +50,7 @@ def node_fields(
 
 
 def rel_fields(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: _native(v) for k, v in props.items() if k not in PROVENANCE}
+    return {k: native(v) for k, v in props.items() if k not in PROVENANCE}
 
 
 def _invalid(error: ValidationError) -> InvalidInput:
