@@ -431,7 +431,8 @@ _NODE_SPECS = (
             patch={"name_en": "Jianxin Community Party–Masses Service Centre"},
             patch_about="Add the English name / 补充英文名称",
         ),
-    ),)  # fmt: skip
+    ),
+)  # fmt: skip
 
 _REL_KIND_SPECS = (
     RelKindSpec(
@@ -690,7 +691,8 @@ _REL_KIND_SPECS = (
             patch={"until": "2021-10-14"},
             patch_about="Graduated from the centre after two years / 两年后出壳",
         ),
-    ),)  # fmt: skip
+    ),
+)  # fmt: skip
 del N, R
 
 
