@@ -18,6 +18,10 @@ tools:
 	@command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null); } || \
 	  echo "note: no docker compose client; the compose-file test will be skipped"
+	@# the shared store of kept answers (RESULT_CACHE_URL) is tested against Debian's Redis
+	@command -v redis-server >/dev/null 2>&1 || command -v valkey-server >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null); } || \
+	  echo "note: no redis-server; the shared-store tests will fail"
 	@# the console's browser tests drive Debian's Chromium (never a browser Playwright downloads),
 	@# and draw Chinese with a CJK font
 	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || \

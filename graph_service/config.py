@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         description="A SQLite file the API processes of this machine share their kept answers "
                     "in (`serve --workers N` sets one); none: each process keeps its own.",
     )  # fmt: skip
+    result_cache_url: SecretStr | None = Field(
+        default=None,
+        description="A Redis or Valkey server (redis://[:password@]host:port/db, rediss:// "
+                    "for TLS, unix:///path) where API processes on several machines share "
+                    "their kept answers, each also keeping them in its memory; wins over "
+                    "RESULT_CACHE_FILE. Answers are sealed with a key derived from the audit "
+                    "key, so every machine needs the same AUDIT_KEY.",
+    )  # fmt: skip
     shared_read_slots: int = Field(
         default=2, ge=0,
         description="Most transactions one API process keeps open at once for its light reads "
@@ -187,6 +195,17 @@ class Settings(BaseSettings):
     @staticmethod
     def origins_of(value: str) -> list[str]:
         return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+
+    @field_validator("result_cache_url")
+    @classmethod
+    def _store_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.match(
+            r"(rediss?://[^\s/]+(/\d+)?|unix:///\S+)$", value.get_secret_value()
+        ):
+            raise ValueError("RESULT_CACHE_URL: 应为 redis://host:port/db、rediss://… 或 "
+                             "unix:///path / a redis://host:port/db, rediss://… or "
+                             "unix:///path URL")  # fmt: skip
+        return value
 
     @field_validator("time_zone")
     @classmethod

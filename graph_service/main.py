@@ -8,6 +8,7 @@ the database answers 503 with Retry-After until it is back.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,7 +49,13 @@ from graph_service.db.async_reads import AsyncReads
 from graph_service.db.availability import Availability
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
-from graph_service.db.result_cache import AnswerCache, ResultCache, SharedResultCache
+from graph_service.db.result_cache import (
+    AnswerCache,
+    RedisResultCache,
+    ResultCache,
+    SharedResultCache,
+    Tiered,
+)
 from graph_service.db.warmup import warm_in_background
 from graph_service.errors import DatabaseUnavailable
 from graph_service.limits import BodySizeLimit
@@ -82,13 +89,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = open_driver(settings)
+        audit_key = audit_trail.key_of(settings)
         # while Neo4j is known to be away, requests are answered 503 at once and one
         # thread probes it every Retry-After seconds (db/availability.py)
         availability = Availability(probe=lambda: database.probe(),
                                     interval=settings.retry_after_seconds)  # fmt: skip
         database = Database(
             driver, registry, settings.neo4j_database, settings.query_timeout_seconds,
-            results=_result_cache(settings), audit_key=audit_trail.key_of(settings),
+            results=_result_cache(settings, audit_key), audit_key=audit_key,
             availability=availability,
         )  # fmt: skip
         app.state.database = database
@@ -183,8 +191,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _result_cache(settings: Settings) -> AnswerCache:
+def _result_cache(settings: Settings, audit_key: bytes | None) -> AnswerCache:
     entries, seconds = settings.result_cache_entries, settings.result_cache_seconds
+    if settings.result_cache_url is not None:
+        if audit_key is None:
+            raise RuntimeError("RESULT_CACHE_URL needs the audit key (AUDIT_KEY or its file) "
+                               "to seal shared answers / 共享缓存需要审计密钥")  # fmt: skip
+        sealing = hmac.new(audit_key, b"graph-service result cache", "sha256").digest()
+        url = settings.result_cache_url.get_secret_value()
+        shared = RedisResultCache(url, sealing, entries, seconds)
+        return Tiered(ResultCache(entries, seconds), shared)
     if settings.result_cache_file is not None:
         return SharedResultCache(settings.result_cache_file, entries, seconds)
     return ResultCache(entries, seconds)

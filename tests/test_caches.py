@@ -13,17 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from graph_service.auth.key_cache import KeyCache
 from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.accounts import add_account, revoke_account
 from graph_service.db.database import Database
-from graph_service.db.result_cache import ResultCache, SharedResultCache
+from graph_service.db.result_cache import ResultCache, SharedResultCache, Tiered
 from graph_service.main import create_app
 from graph_service.services.demo import load_demo
 from graph_service.services.imports import import_files
@@ -41,21 +43,26 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["memory", "shared"])
+@pytest.fixture(params=["memory", "shared", "redis"])
 def client(
     request: pytest.FixtureRequest, settings: Settings, admin_headers: dict[str, str],
     db: Database, tmp_path: Path,
 ) -> Iterator[TestClient]:  # fmt: skip
-    """The API with each kind of result cache: in memory, and in a shared SQLite file."""
+    """The API with each kind of result cache: in memory, in a shared SQLite file, and in
+    a Redis server (behind the process's memory)."""
     assert load_demo(db) is not None
     if request.param == "shared":
         settings = settings.model_copy(update={"result_cache_file": tmp_path / "kept.sqlite"})
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushdb()
+        settings = settings.model_copy(update={"result_cache_url": SecretStr(url)})
     with TestClient(create_app(settings), headers=admin_headers) as test_client:
         yield test_client
 
 
-def results(client: TestClient) -> ResultCache | SharedResultCache:
-    cache: ResultCache | SharedResultCache = client.app.state.database.results  # type: ignore[attr-defined]
+def results(client: TestClient) -> ResultCache | SharedResultCache | Tiered:
+    cache: ResultCache | SharedResultCache | Tiered = client.app.state.database.results  # type: ignore[attr-defined]
     return cache
 
 

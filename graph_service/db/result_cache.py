@@ -14,12 +14,17 @@ for them an answer is also dropped after ``max_age`` seconds. ``entries=0`` turn
 
 :class:`ResultCache` keeps answers in the process's memory. :class:`SharedResultCache` keeps
 them in a SQLite file that the API processes of one machine share (``--workers N``), so a
-question computed by one process is answered by all.
+question computed by one process is answered by all. :class:`RedisResultCache` keeps them
+in a Redis or Valkey server that API processes on several machines share, behind each
+process's own memory (:class:`Tiered`): an answer is served under the same rule whichever
+process kept it — only at the graph's current data version — so no process serves an answer
+older than the last write made through any of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import pickle
 import sqlite3
@@ -164,3 +169,111 @@ class SharedResultCache(_Bounded):
 
     def __len__(self) -> int:
         return int(self._db().execute("SELECT count(*) FROM kept").fetchone()[0])
+
+
+class RedisResultCache(_Bounded):
+    """Kept answers in a Redis or Valkey server (``RESULT_CACHE_URL``), shared by API
+    processes on several machines. Each answer is stored under a digest of its key with its
+    version, expires after ``max_age`` (Redis drops it; ``entries`` is left to the server's
+    ``maxmemory`` policy), and is pickled under an HMAC: an answer that someone else wrote
+    into the store is refused, never unpickled. A store that fails (down, slow: 0.5 s) is a
+    miss, never a failed request; while it fails, each call waits at most that long."""
+
+    PREFIX = b"graph-service:kept:"
+
+    def __init__(
+        self,
+        url: str,
+        mac_key: bytes,
+        entries: int = 256,
+        max_age: float = 300.0,
+        timeout: float = 0.5,
+    ) -> None:
+        import redis
+
+        super().__init__(entries, max_age, time.time)
+        self.url = url
+        self._mac_key = mac_key
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout,
+            health_check_interval=30,
+        )  # fmt: skip
+
+    def _name(self, key: Hashable) -> bytes:
+        # keys are tuples of str, int, date and None: their repr is the same in every process
+        return self.PREFIX + hashlib.sha256(repr(key).encode("utf-8")).hexdigest().encode()
+
+    def _seal(self, name: bytes, version: str, blob: bytes) -> bytes:
+        head = version.encode("utf-8")
+        mac = hmac.new(self._mac_key, name + b"\0" + head + b"\0" + blob, "sha256").digest()
+        return mac + len(head).to_bytes(2, "big") + head + blob
+
+    def _open(self, name: bytes, sealed: bytes) -> tuple[str, bytes] | None:
+        mac, size = sealed[:32], int.from_bytes(sealed[32:34], "big")
+        head, blob = sealed[34 : 34 + size], sealed[34 + size :]
+        wanted = hmac.new(self._mac_key, name + b"\0" + head + b"\0" + blob, "sha256").digest()
+        if not hmac.compare_digest(mac, wanted):
+            return None
+        return head.decode("utf-8"), blob
+
+    def get(self, key: Hashable, version: str) -> tuple[bool, Any]:
+        name = self._name(key)
+        try:
+            sealed = self._redis.get(name)
+        except self._errors as exc:
+            log.warning("result cache %s: %s", self.url, exc)
+            sealed = None
+        opened = self._open(name, sealed) if isinstance(sealed, bytes) else None
+        if sealed is not None and opened is None:
+            log.warning("result cache %s: an answer not sealed by this service, ignored", self.url)
+        if opened is not None and opened[0] == version:
+            self.hits += 1
+            return True, pickle.loads(opened[1])
+        self.misses += 1
+        return False, None
+
+    def put(self, key: Hashable, version: str, answer: Any) -> None:
+        if not self.enabled:
+            return
+        name = self._name(key)
+        sealed = self._seal(name, version, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            self._redis.set(name, sealed, px=max(1, int(self.max_age * 1000)))
+        except self._errors as exc:
+            log.warning("result cache %s: %s", self.url, exc)
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+class Tiered:
+    """A process's own memory in front of a shared store: an answer found in the store is
+    kept in memory too, and one computed here is put in both. Both are keyed by the data
+    version, so the memory never answers what the store would not."""
+
+    def __init__(self, local: ResultCache, shared: AnswerCache) -> None:
+        self.local = local
+        self.shared = shared
+
+    @property
+    def enabled(self) -> bool:
+        return self.shared.enabled
+
+    @property
+    def hits(self) -> int:
+        """Answers found, in memory or in the store."""
+        return self.local.hits + getattr(self.shared, "hits", 0)
+
+    def get(self, key: Hashable, version: str) -> tuple[bool, Any]:
+        found, answer = self.local.get(key, version)
+        if found:
+            return found, answer
+        found, answer = self.shared.get(key, version)
+        if found:
+            self.local.put(key, version, answer)
+        return found, answer
+
+    def put(self, key: Hashable, version: str, answer: Any) -> None:
+        self.local.put(key, version, answer)
+        self.shared.put(key, version, answer)
