@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -259,6 +260,35 @@ def sample_ids(db: Database, cypher: str, n: int, rng: random.Random) -> list[st
     return rng.sample(ids, min(n, len(ids)))
 
 
+
+@dataclass
+class Redis:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def start_redis(folder: Path) -> Redis:
+    """Debian's redis-server on a free port, in memory only."""
+    import shutil
+
+    binary = shutil.which("redis-server") or shutil.which("valkey-server")
+    if binary is None:
+        raise SystemExit("--result-cache redis needs redis-server (apt-get install redis-server)")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return Redis(f"redis://127.0.0.1:{port}/0", process)
+        time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("redis-server did not start")
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="city")
@@ -285,8 +315,11 @@ def main(argv: list[str] | None = None) -> int:
                              "thousands of calls, which a long-running server has seen")
     parser.add_argument("--only", default="", help="measure only the groups whose name "
                                                    "contains one of these texts (a,b,…)")
-    parser.add_argument("--result-cache", choices=("on", "off"), default="on",
-                        help="the API's result cache for gap lists, counts and summaries")
+    parser.add_argument("--result-cache", choices=("on", "off", "redis"), default="on",
+                        help="the API's result cache for gap lists, counts and summaries: "
+                             "on (the workers share a SQLite file), off, or redis (a "
+                             "redis-server started here, RESULT_CACHE_URL, as API processes "
+                             "on several machines share it)")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
@@ -304,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     info = server.start()
     api: subprocess.Popen[bytes] | None = None
+    store: Redis | None = None
     try:
         settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
         driver = open_driver(settings)
@@ -330,11 +364,14 @@ def main(argv: list[str] | None = None) -> int:
                                   20, rng)  # fmt: skip
 
         port = free_port()
-        kept = "256" if args.result_cache == "on" else "0"
+        kept = "0" if args.result_cache == "off" else "256"
         env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
                             "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "300",
                             "RESULT_CACHE_ENTRIES": kept, "PLAN_AHEAD": "false",  # warmed below
                             "RESULT_CACHE_FILE": str(work / "result-cache.sqlite")}  # fmt: skip
+        if args.result_cache == "redis":
+            store = start_redis(work / "redis")
+            env["RESULT_CACHE_URL"] = store.url
         api = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "graph_service.main:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
@@ -418,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)  # fmt: skip
         driver.close()
     finally:
+        if store is not None:
+            store.process.terminate()
         if api is not None:
             api.terminate()
             api.wait()
