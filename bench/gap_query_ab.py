@@ -147,6 +147,19 @@ def run(driver: Any, database: str, text: str, params: dict[str, Any]) -> tuple[
     return took, records
 
 
+def plan_shape(driver: Any, database: str, text: str, params: dict[str, Any]) -> Any:
+    """The plan Neo4j makes for the query (EXPLAIN): each operator and its estimated rows,
+    nested as the plan is (names of variables and parameters left out)."""
+
+    def shape(plan: dict[str, Any]) -> tuple[Any, ...]:
+        rows = round(plan.get("args", {}).get("EstimatedRows", 0))
+        return plan["operatorType"], rows, tuple(shape(c) for c in plan.get("children", []))
+
+    with driver.session(database=database) as session:
+        plan = session.execute_read(lambda tx: tx.run("EXPLAIN\n" + text, params).consume().plan)
+    return shape(plan)
+
+
 def q(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(p * 100) - 1]
@@ -237,9 +250,14 @@ def main(argv: list[str] | None = None) -> int:
                     sides[side] = (entry["text"], {k: values[k] for k in entry["params"]})
                 calls[(name, scope)] = sides
 
-        # warm-up, and the same answer both sides
+        # warm-up, and the same answer both sides; whether Neo4j plans both alike
         started = time.perf_counter()
+        plans_differ: set[tuple[str, str]] = set()
         for key, sides in calls.items():
+            if plan_shape(driver, database, *sides["before"]) != plan_shape(
+                driver, database, *sides["after"]
+            ):
+                plans_differ.add(key)
             rows: dict[str, list[dict[str, Any]]] = {}
             for i in range(args.warmup):
                 for side in ("before", "after") if i % 2 == 0 else ("after", "before"):
@@ -282,9 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmeasured: {args.rounds} rounds in {time.perf_counter() - started:.0f} s, load "
           f"average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores (a busy machine)")
     print(f"{'query':36} {'scope':11} {'before p50':>10} {'p95':>7} {'after p50':>10} "
-          f"{'p95':>7} {'ratio':>6} {'per-round ratio q1-q3':>22} {'text':>6}")  # fmt: skip
+          f"{'p95':>7} {'ratio':>6} {'per-round ratio q1-q3':>22} {'text':>6} "
+          f"{'plan':>6}")  # fmt: skip
     ratios = []
     flagged = []
+    noise: dict[str, list[float]] = {}
     for scope in scopes:
         for name in names:
             t = times[(name, scope)]
@@ -294,16 +314,26 @@ def main(argv: list[str] | None = None) -> int:
             ratio = a50 / b50
             ratios.append((ratio, name, scope))
             same = "same" if before[name]["text"] == after[name]["text"] else "new"
+            plan = "DIFFER" if (name, scope) in plans_differ else "same"
+            noise.setdefault(same, []).append(ratio)
             flag = "  SLOWER" if ratio > THRESHOLD else ""
             if flag:
                 flagged.append((name, scope))
             print(f"{name:36} {scope:11} {b50:10.1f} {b95:7.1f} {a50:10.1f} {a95:7.1f} "
-                  f"{ratio:6.2f} {q(pairs, 0.25):15.2f} - {q(pairs, 0.75):4.2f} {same:>6}{flag}",
+                  f"{ratio:6.2f} {q(pairs, 0.25):15.2f} - {q(pairs, 0.75):4.2f} {same:>6} "
+                  f"{plan:>6}{flag}",
                   flush=True)  # fmt: skip
     top = max(ratios)
     print(f"\nratio after/before: median of all {statistics.median(r for r, _, _ in ratios):.2f}"
           f", max {top[0]:.2f} ({top[1]}, {top[2]}), min {min(ratios)[0]:.2f}; above "
           f"{THRESHOLD:.2f}: {', '.join(f'{n} ({s})' for n, s in flagged) or 'none'}")
+    if "same" in noise:  # identical texts run one plan: their ratios are the noise alone
+        print(f"the noise: the {len(noise['same'])} queries whose text did not change (one "
+              f"plan both sides) gave ratios {min(noise['same']):.2f}-{max(noise['same']):.2f}"
+              f"; the {len(noise.get('new', []))} changed ones "
+              f"{min(noise.get('new', [1])):.2f}-{max(noise.get('new', [1])):.2f}")
+    print(f"plans (EXPLAIN: operators and estimated rows): {len(plans_differ)} of {len(calls)} "
+          f"differ before/after" + "".join(f"\n  {n} ({s})" for n, s in sorted(plans_differ)))
     if mismatches:
         print(f"!!! {mismatches} queries answered differently before and after", flush=True)
         return 1
