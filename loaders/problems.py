@@ -68,6 +68,8 @@ class ImportReport:
     written: bool = False
     counts: dict[str, KindCounts] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: what is imported but looks unintended (the template's example rows left in)
+    warnings: list[Problem] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
     encodings: dict[str, str] = field(default_factory=dict)  # file: encoding it was read in
 
@@ -94,6 +96,7 @@ class ImportReport:
             "counts": {kind: asdict(c) for kind, c in sorted(self.counts.items())},
             "totals": dict(self.totals()),
             "problems": [p.as_dict() for p in self.problems],
+            "warnings": [p.as_dict() for p in self.warnings],
             "digests": self.digests,
             "encodings": self.encodings,
         }

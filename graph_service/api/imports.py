@@ -40,7 +40,7 @@ _REPORT_EXAMPLE: dict[str, Any] = {
     "files": ["单位.csv"], "dry_run": False, "partial": False, "written": True, "ok": True,
     "counts": {"Unit": {"created": 2, "updated": 0, "unchanged": 1, "rejected": 0}},
     "totals": {"created": 2, "updated": 0, "unchanged": 1, "rejected": 0},
-    "problems": [],
+    "problems": [], "warnings": [],
     "digests": {"单位.csv": "9f2c4b0e6a1d3c5e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"},
     "encodings": {"单位.csv": "gb18030"},
 }  # fmt: skip

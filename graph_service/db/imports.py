@@ -23,6 +23,18 @@ def existing_kinds(db: Database, ids: Iterable[str]) -> dict[str, NodeKind]:
     return {row["id"]: NodeKind(row["label"]) for row in rows if row["label"] is not None}
 
 
+def entities_named(
+    db: Database, names: Sequence[str], scope: list[str] | None
+) -> dict[str, list[tuple[str, NodeKind]]]:
+    """The (id, kind) of the entities inside ``scope`` called each of ``names`` (Chinese or
+    English name), for an import row that names an end instead of giving its id."""
+    found: dict[str, list[tuple[str, NodeKind]]] = {}
+    if names:
+        for row in db.read("entities_named", names=list(names), scope=scope):
+            found.setdefault(row["name"], []).append((row["id"], NodeKind(row["label"])))
+    return found
+
+
 def existing_kinds_in(db: Database, tx: ManagedTransaction, ids: list[str]) -> dict[str, NodeKind]:
     """:func:`existing_kinds` inside the caller's transaction."""
     rows = db.run_in(tx, "entity_labels", ids=ids) if ids else []

@@ -33,6 +33,11 @@ class ImportReportOut(BaseModel):
     counts: dict[str, KindCountsOut] = Field(description="Per node label / relationship type")
     totals: dict[str, int]
     problems: list[ProblemOut]
+    warnings: list[ProblemOut] = Field(
+        default_factory=list,
+        description="Imported, but probably not meant: the template's example rows left in "
+        "/ 已导入但可能并非本意的行（如未删除的模板示例行）",
+    )
     digests: dict[str, str] = Field(description="SHA-256 of each file")
     encodings: dict[str, str] = Field(
         default_factory=dict,

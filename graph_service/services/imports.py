@@ -68,6 +68,12 @@ from loaders.rows import RawRow, RawTable
 BATCH_SIZE = 5_000
 LOOKUP_BATCH = 10_000
 SCOPED_IMPORT_MAX_ROWS = 50_000
+#: ids offered when a relationship's end is an ambiguous or unknown name ("did you mean")
+MAX_SUGGESTED = 5
+#: the input's names compared by spelling with an unknown one, at most (difflib is O(n))
+MAX_SPELLING_CANDIDATES = 20_000
+#: unknown names given suggestions in one import; the rest are only reported unknown
+MAX_SUGGESTION_LOOKUPS = 100
 
 Progress = Callable[[int], None]
 
@@ -304,6 +310,12 @@ class Importer:
         self.seen_rels: set[int] = set()
         self.db_kinds: dict[str, NodeKind] = {}
         self.bad_refs: set[tuple[str, str]] = set()  # (relationship type, id) rejected
+        # names of the input's valid nodes, and relationship ends given by a unique name:
+        # (relationship type, "from_id"/"to_id", name) -> id
+        self.names: dict[str, list[tuple[str, NodeKind]]] = defaultdict(list)
+        self.aliases: dict[tuple[str, str, str], str] = {}
+        self.examples: dict[str, frozenset[object]] = {}
+        self.unknown_ends: dict[tuple[str, frozenset[NodeKind]], tuple[str, str]] = {}
 
     # ---- reading --------------------------------------------------------------------------
     def _tables(self, want_nodes: bool) -> Iterator[RawTable]:
@@ -358,6 +370,11 @@ class Importer:
                 assert model is not None
                 self.kinds[node_id] = kind
                 self.first_seen[node_id] = where
+                self.names[model.name].append((node_id, kind))
+                if model.name_en:
+                    self.names[model.name_en].append((node_id, kind))
+                if node_id in self._examples(raw.table):
+                    self._warn_example(raw, row, "编号 id", node_id)
                 spool.add(kind.value, {
                     "props": model.graph_properties(), "location": model.location(),
                     "src_file": raw.file, "src_row": row.number,
@@ -432,6 +449,8 @@ class Importer:
                     continue
                 assert model is not None
                 self.seen_rels.add(hash((rel.value, model.from_id, model.to_id)))
+                if (model.from_id, model.to_id) in self._examples(raw.table):
+                    self._warn_example(raw, row, "起点编号 from_id", model.from_id)
                 spool.add(rel.value, {
                     "from_id": model.from_id, "to_id": model.to_id,
                     "props": model.graph_properties(),
@@ -457,19 +476,54 @@ class Importer:
             f"{end_id} 是{kind.zh}，{raw.table.zh} 只能连接：{zh}",
         )  # fmt: skip
 
+    def _examples(self, table: Table) -> frozenset[object]:
+        """The keys of the template's example rows of a table: ids, or (from, to) pairs."""
+        if table.key not in self.examples:
+            from loaders.template import example_rows
+
+            rows = example_rows(table)
+            keys: set[object] = {
+                row["id"] if table.is_node else (row["from_id"], row["to_id"]) for row in rows
+            }
+            self.examples[table.key] = frozenset(keys)
+        return self.examples[table.key]
+
+    def _warn_example(self, raw: RawTable, row: RawRow, column: str, key: str) -> None:
+        """A row of the template's examples (by id, or by its two ends) is imported, but said."""
+        self.report.warnings.append(self._rel_problem(
+            raw, row, column, key,
+            f"this is the template's fictional example row ({key}); it is imported as it "
+            "stands: delete it and import again unless you mean it",
+            f"这是模板中的虚构示例行（{key}），已照常导入；如非有意，请删除该行后重新导入",
+        ))  # fmt: skip
+
     def _resolve_in_db(self, unresolved: dict[str, list[tuple[Table, _Where, str]]]) -> None:
         ids = list(unresolved)
         for start in range(0, len(ids), LOOKUP_BATCH):
             self.db_kinds.update(repo.existing_kinds(self.db, ids[start : start + LOOKUP_BATCH]))
+        stored = repo.entities_named(
+            self.db, [i for i in ids if i not in self.db_kinds], self.who.scope
+        )
         for end_id, uses in unresolved.items():
             kind = self.db_kinds.get(end_id)
             for table, where, column in uses:
                 rel = table.kind
                 assert isinstance(rel, RelKind)
-                allowed = rel.spec.sources if column.endswith("from_id") else rel.spec.targets
+                side = "from_id" if column.endswith("from_id") else "to_id"
+                allowed = rel.spec.sources if side == "from_id" else rel.spec.targets
                 if kind is None:
-                    en = f"unknown reference: no node with id {end_id} in the input or database"
-                    zh = f"引用不存在：输入和数据库中都没有编号 {end_id}"
+                    named = self._named(end_id, allowed, stored)
+                    if len(named) == 1:  # a unique name: that entity
+                        (found_id, found_kind), = named
+                        self.aliases[(rel.value, side, end_id)] = found_id
+                        if found_id not in self.kinds:
+                            self.db_kinds[found_id] = found_kind
+                        continue
+                    known = self.unknown_ends.get((end_id, allowed))
+                    if known is None:  # said once per name and side, however many rows
+                        known = self._unknown_end(end_id, allowed, named)
+                        self.unknown_ends[(end_id, allowed)] = known
+                    en, zh = known
                 elif kind not in allowed:
                     names = ", ".join(sorted(k.value for k in allowed))
                     en = f"{end_id} is a {kind.value}; {table.key} needs one of: {names}"
@@ -489,6 +543,58 @@ class Importer:
                     )
                 )
                 self.report.count(rel.value, "rejected")
+
+    def _named(
+        self, name: str, allowed: frozenset[NodeKind],
+        stored: dict[str, list[tuple[str, NodeKind]]],
+    ) -> list[tuple[str, NodeKind]]:  # fmt: skip
+        """The entities of an allowed kind called ``name``: the input's valid rows, and
+        the stored ones inside the caller's areas."""
+        found = [(i, k) for i, k in self.names.get(name, []) if self.kinds.get(i) is k]
+        found += [(i, k) for i, k in stored.get(name, []) if i not in self.kinds]
+        return sorted({(i, k) for i, k in found if k in allowed})
+
+    def _unknown_end(
+        self, end_id: str, allowed: frozenset[NodeKind], named: list[tuple[str, NodeKind]]
+    ) -> tuple[str, str]:
+        """Why an end is neither an id nor a unique name, with what it may have meant."""
+        if named:  # more than one entity is called so
+            shown = "; ".join(f"{i} ({k.zh} {k.value})" for i, k in named[:MAX_SUGGESTED])
+            more = f" … ({len(named)})" if len(named) > MAX_SUGGESTED else ""
+            return (
+                f"ambiguous name: {len(named)} entities are called '{end_id}': {shown}{more};"
+                " give the id",
+                f"名称“{end_id}”不唯一，共 {len(named)} 个：{shown}{more}；请填写编号",
+            )
+        # the full-text look-ups for the first names only: a file of 10,000 rows pointing at
+        # an area not yet imported must not cost 10,000 searches
+        suggest = len(self.unknown_ends) < MAX_SUGGESTION_LOOKUPS
+        close = self._suggest(end_id, allowed) if suggest else ""
+        hint = f"; did you mean {close}?" if close else ""
+        hint_zh = f"；是否应为 {close}？" if close else ""
+        return (
+            f"unknown reference: no node with id or name '{end_id}' in the input or database"
+            + hint,
+            f"引用不存在：输入和数据库中都没有编号或名称为“{end_id}”的节点" + hint_zh,
+        )
+
+    def _suggest(self, text: str, allowed: frozenset[NodeKind]) -> str:
+        """Up to MAX_SUGGESTED ids and names of an allowed kind close to ``text``: by
+        spelling among the input's names, by the full-text index among the stored ones
+        inside the caller's areas."""
+        from difflib import get_close_matches
+
+        from graph_service.db.entities import search
+
+        found: list[str] = []
+        if len(self.names) <= MAX_SPELLING_CANDIDATES:
+            for name in get_close_matches(text, list(self.names), n=MAX_SUGGESTED, cutoff=0.6):
+                found += [f"{i}（{name}）" for i, k in self.names[name] if k in allowed]
+        for hit in search(self.db, self.who, text, limit=MAX_SUGGESTED * 4):
+            if hit["kind"] in {k.value for k in allowed}:
+                found.append(f"{hit['id']}（{hit['name']}）")
+        unique = list(dict.fromkeys(found))[:MAX_SUGGESTED]
+        return "、".join(unique)
 
     # ---- phase 3: writing -----------------------------------------------------------------
     def _write(self, spool: _Spool) -> None:
@@ -513,12 +619,19 @@ class Importer:
                 for item in batch:
                     if self._rejected_ref(rel, item):
                         continue
+                    item = self._by_id(rel, item)
                     pair = (self._kind(item["from_id"]), self._kind(item["to_id"]))
                     groups[pair].append(item)
                     if len(groups[pair]) >= BATCH_SIZE:
                         yield rel, pair, groups.pop(pair)
             for pair, items in groups.items():
                 yield rel, pair, items
+
+    def _by_id(self, rel: RelKind, item: dict[str, Any]) -> dict[str, Any]:
+        """The row with an end given by its unique name given by its id instead."""
+        ends = {side: self.aliases.get((rel.value, side, item[side]), item[side])
+                for side in ("from_id", "to_id")}  # fmt: skip
+        return item | ends if self.aliases else item
 
     def _rejected_ref(self, rel: RelKind, item: dict[str, Any]) -> bool:
         return (rel.value, item["from_id"]) in self.bad_refs or (
