@@ -197,4 +197,4 @@ def test_the_ledger_downloads_as_csv_and_xlsx(client: TestClient, settings: Sett
     book = load_workbook(io.BytesIO(client.get("/follow-ups", params={"format": "xlsx"}).content))
     sheet = book.active
     assert sheet is not None and sheet.title == "整改台账"
-    assert sheet.cell(row=2, column=1).value == made["id"]
+    assert sheet.cell(row=3, column=1).value == made["id"]  # below the title and header

@@ -21,9 +21,10 @@ from graph_service.config import Settings
 from graph_service.db.accounts import add_account
 from graph_service.db.database import Database
 from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
+from graph_service.db.report_facts import addresses_of
 from graph_service.domain.gaps import RULES
 from graph_service.main import create_app
-from graph_service.reports import GAP_COLUMNS
+from graph_service.reports import GAP_COLUMNS, kind_in_chinese
 from graph_service.services.demo import load_demo
 from loaders.demo import DEMO_AS_OF
 
@@ -114,7 +115,8 @@ def test_coverage_summary_as_json_csv_and_xlsx(client: TestClient) -> None:
     assert table[1][0] == "A-ERQI" and len(table) == 6
     as_xlsx = client.get("/areas/A-ERQI/coverage", params={"as_of": AS_OF, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
-    assert sheet is not None and sheet.cell(2, 2).value == "二七新村街道"
+    # row 1 is the report's title, row 2 its header
+    assert sheet is not None and sheet.cell(3, 2).value == "二七新村街道"
 
 
 def test_cli_gaps_json(settings: Settings, client: TestClient) -> None:
@@ -147,7 +149,9 @@ def _csv_rows(body: bytes) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("area", [None, "A-ERQI"], ids=["everywhere", "subdistrict"])
-def test_every_gap_as_a_file_is_every_page_in_order(client: TestClient, area: str | None) -> None:
+def test_every_gap_as_a_file_is_every_page_in_order(
+    client: TestClient, db: Database, area: str | None
+) -> None:
     """format=csv sends every gap of a rule (skip and limit aside), in the pages' order,
     each row saying what the JSON says; xlsx holds the same rows, impact as a number."""
     headers = [header for _, header in GAP_COLUMNS]
@@ -163,9 +167,12 @@ def test_every_gap_as_a_file_is_every_page_in_order(client: TestClient, area: st
             f'attachment; filename="gaps-{rule.code}-{where}-{AS_OF}.csv"')  # fmt: skip
         table = _csv_rows(response.content)
         assert table[0] == headers
+        addresses = addresses_of(db, [str(i["id"]) for i in items], DEMO_AS_OF)
         expected = [
-            [str(i["id"]), str(i["name"]), str(i["subkind"] or i["kind"]),
+            [str(i["id"]), str(i["name"]),
+             kind_in_chinese(str(i["kind"]), i["subkind"]),  # type: ignore[arg-type]
              " › ".join(str(a["name"]) for a in i["area_path"]),  # type: ignore[attr-defined]
+             addresses.get(str(i["id"]), ""),
              str(i["related_name"] or ""), str(i["impact"]), rule.zh, str(i["fix_zh"])]
             for i in items
         ]  # fmt: skip
@@ -176,10 +183,11 @@ def test_every_gap_as_a_file_is_every_page_in_order(client: TestClient, area: st
     assert sheet is not None
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     as_csv = _csv_rows(client.get(f"/gaps/{code}", params=params | {"format": "csv"}).content)
+    cells = cells[1:]  # the xlsx's title row; csv is plain data
     assert len(cells) == len(as_csv) >= 3
     # an empty cell reads back as None
     assert [["" if v is None else str(v) for v in row] for row in cells] == as_csv
-    assert all(isinstance(row[5], int) for row in cells[1:])
+    assert all(isinstance(row[6], int) for row in cells[1:])
 
 
 def test_a_name_a_spreadsheet_would_run_is_sent_as_text(client: TestClient) -> None:
@@ -232,7 +240,7 @@ def test_cli_gaps_all_writes_what_the_api_sends(
     )  # fmt: skip
     sheet = openpyxl.load_workbook(tmp_path / "all.xlsx").active
     assert sheet is not None
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True, min_row=2)  # below the title row
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     assert cells == from_api
     refused = subprocess.run(

@@ -78,12 +78,16 @@ def get_export(
 ) -> FileResponse:
     """The whole graph or one area's subtree, in the import format (re-importable as is) or
     as GraphML for Gephi, yEd and networkx. Area-scoped accounts export inside their areas
-    only. Without ``personal`` the personal-data columns are left empty. Errors: 404 when
-    the area is unknown (or outside your areas).
+    only. Without ``personal`` the personal-data columns are left empty. ``xlsx``: a sheet
+    per table with a Chinese tab, a title row (area, date), the header frozen with a filter,
+    relationship sheets with both ends' names beside their ids; xlsx and csv write
+    enumerated values in Chinese (docs/exports.md). Errors: 404 when the area is unknown
+    (or outside your areas).
 
     导出全部数据或某区域及其下级区域的数据：导入格式（可原样再导入；xlsx、csv 压缩包、json）
     或 GraphML（Gephi、yEd、networkx）。区域受限账户只能导出其负责区域；未指定 personal 时
-    个人信息列留空。错误：区域不存在或不在您负责的范围内 404。
+    个人信息列留空。xlsx 每表一个中文工作表，首行为标题（区域、日期），表头冻结并带筛选，关系表
+    在编号旁列出名称；xlsx 与 csv 的枚举值为中文。错误：区域不存在或不在您负责的范围内 404。
 
     ``format=geojson``: the buildings, parks, units, stations and service posts that have
     coordinates, as RFC 7946 point Features with their gap codes on ``as_of`` and coverage

@@ -89,7 +89,7 @@ async def list_follow_ups(
         return page
     from graph_service.reports import follow_up_table
 
-    body, media = await run_in_threadpool(follow_up_table, page, format)
+    body, media = await run_in_threadpool(follow_up_table, page, format, db, area, today)
     name = f"follow-ups-{area or 'all'}-{today.isoformat()}.{format}"
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -122,7 +122,7 @@ async def gap_list(
                                     area=area, kinds=kinds)  # fmt: skip
         page = await reads.read_kept(every)
         # thousands of rows take a while to write: not on the event loop
-        body, media = await run_in_threadpool(gap_table, page, format)
+        body, media = await run_in_threadpool(gap_table, page, format, reads.twin)
         return _attachment(body, media, "gaps", page.rule.code, area or "all",
                            page.as_of.isoformat(), format)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
