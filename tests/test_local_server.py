@@ -61,6 +61,45 @@ def test_db_start_env_status_stop_leaves_no_java_behind(tmp_path: Path) -> None:
     assert cli("db", "status", env=env).returncode == 3
 
 
+@pytest.mark.slow
+def test_backup_wipe_restore_gives_back_an_identical_export(tmp_path: Path) -> None:
+    env = os.environ | {"DATA_DIR": str(tmp_path / "data")}
+    env.pop("NEO4J_URI", None)
+    started = cli("db", "start", "--port", str(free_port()), env=env)
+    assert started.returncode == 0, started.stderr
+    try:
+        assert cli("demo", env=env).returncode == 0
+        exported = cli("export", str(tmp_path / "before.json"), "--format", "json", env=env)
+        assert exported.returncode == 0, exported.stderr
+        backup = tmp_path / "backups" / "erqi.dump"
+        backed_up = cli("db", "backup", str(backup), env=env)
+        assert backed_up.returncode == 0, backed_up.stderr
+        assert backup.stat().st_size > 0 and "running again" in backed_up.stdout
+        assert [p.name for p in backup.parent.iterdir()] == ["erqi.dump"]  # no leftovers
+
+        lines = dict(line.split("=", 1) for line in cli("db", "env", env=env).stdout.splitlines())
+        with GraphDatabase.driver(
+            lines["NEO4J_URI"], auth=(lines["NEO4J_USER"], lines["NEO4J_PASSWORD"])
+        ) as driver:
+            driver.execute_query("MATCH (n) DETACH DELETE n")  # the wipe
+
+        unasked = cli("db", "restore", str(backup), env=env)
+        assert unasked.returncode != 0 and "--yes" in unasked.stderr
+        not_a_dump = tmp_path / "not.dump"
+        not_a_dump.write_bytes(b"not a dump" * 100)
+        refused = cli("db", "restore", str(not_a_dump), "--yes", env=env)
+        assert refused.returncode != 0
+        restored = cli("db", "restore", str(backup), "--yes", env=env)
+        assert restored.returncode == 0, restored.stderr
+        again = cli("export", str(tmp_path / "after.json"), "--format", "json", env=env)
+        assert again.returncode == 0, again.stderr
+        before = (tmp_path / "before.json").read_bytes()
+        assert len(before) > 10_000
+        assert (tmp_path / "after.json").read_bytes() == before
+    finally:
+        cli("db", "stop", env=env)
+
+
 def test_wrong_java_version_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

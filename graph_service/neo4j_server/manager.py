@@ -23,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -283,6 +284,36 @@ class LocalNeo4j:
         result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
         if result.returncode != 0:
             raise Neo4jServerError(f"neo4j-admin {' '.join(args[:2])} failed: {result.stderr}")
+
+    # ---- backup ------------------------------------------------------------------
+    def dump(self, file: Path, database: str = "neo4j") -> Path:
+        """Write the database to ``file`` with ``neo4j-admin database dump`` (Community
+        dumps a stopped database: the server must be stopped). The file appears only
+        once it is whole; an earlier one at that path is replaced then."""
+        if self.is_running():
+            raise Neo4jServerError("stop the server first / 请先停止数据库")
+        self.provision()
+        self.configure()
+        file = file.resolve()
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=file.parent, prefix=".dump-") as folder:
+            self._admin("database", "dump", f"--to-path={folder}", database)
+            os.replace(Path(folder) / f"{database}.dump", file)
+        return file
+
+    def load(self, file: Path, database: str = "neo4j") -> None:
+        """Replace the database with the dump in ``file`` (``neo4j-admin database load``,
+        server stopped). neo4j-admin refuses a file that is not a dump."""
+        if self.is_running():
+            raise Neo4jServerError("stop the server first / 请先停止数据库")
+        if not file.is_file():
+            raise Neo4jServerError(f"{file}: no such backup file / 备份文件不存在")
+        self.provision()
+        self.configure()
+        with tempfile.TemporaryDirectory(prefix="graph-service-load-") as folder:
+            (Path(folder) / f"{database}.dump").symlink_to(file.resolve())
+            self._admin("database", "load", f"--from-path={folder}",
+                        "--overwrite-destination=true", database)  # fmt: skip
 
     # ---- lifecycle ---------------------------------------------------------------
     def pid(self) -> int | None:
