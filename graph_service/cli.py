@@ -579,7 +579,7 @@ def gaps(
     from graph_service.db import gaps as repo
     from graph_service.domain.gaps import RULES_BY_CODE
     from graph_service.errors import GraphServiceError
-    from graph_service.reports import GAP_COLUMNS, gap_records
+    from graph_service.reports import GAP_COLUMNS, gap_records, gap_table
 
     _check_format(fmt, out)
     day = _as_of(as_of)
@@ -604,16 +604,31 @@ def gaps(
             else:
                 page = repo.list_gaps(db, Principal.cli(), code.upper(), as_of=day, area=area,
                                       skip=skip, limit=limit)  # fmt: skip
-    except GraphServiceError as exc:
+            if fmt in ("csv", "xlsx"):  # the API's file: addresses, the area's name, a title
+                report, _ = gap_table(page, fmt, db)
+    except GraphServiceError as exc:  # (or more rows than an XLSX sheet holds)
         raise _fail(exc.detail) from exc
+    if fmt in ("csv", "xlsx"):
+        _write_report(report, out)
+        return
     # the table shows the rule in its title; the files carry it on every row
-    columns = [c for c in GAP_COLUMNS if fmt != "table" or c[0] != "gap"]
+    columns = [c for c in GAP_COLUMNS if fmt != "table" or c[0] not in ("gap", "address")]
     title = f"{page.rule.zh} {page.rule.code}: {page.total} (as of {day})"
     rows = [dict(record) for record in gap_records(page)]
     try:
         emit_rows(rows, columns, fmt, out, title=title)
     except GraphServiceError as exc:  # more rows than an XLSX sheet holds
         raise _fail(exc.detail) from exc
+
+
+def _write_report(body: bytes, out: str | None) -> None:
+    """A report file (graph_service.reports) to ``out``, or a CSV to stdout without."""
+    import sys
+
+    if out:
+        Path(out).write_bytes(body)
+    else:
+        sys.stdout.write(body.decode("utf-8-sig"))
 
 
 @app.command()
@@ -636,6 +651,11 @@ def summary(
         raise _fail(exc.detail) from exc
     if fmt == "json":
         emit_rows([result.model_dump(mode="json")], [], fmt, out)
+        return
+    if fmt in ("csv", "xlsx"):  # the API's file: rates as numbers (percent in XLSX), a title
+        from graph_service.reports import summary_table
+
+        _write_report(summary_table(result, fmt)[0], out)
         return
     headers = summary_columns()
     keys = [f"c{i}" for i in range(len(headers))]
