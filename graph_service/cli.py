@@ -431,12 +431,15 @@ def export(
     """Export the graph (or one area's subtree) in the import format, or GraphML, or its
     places with their gaps as GeoJSON (docs/places.md)."""
     from graph_service.cli_db import open_database
+    from graph_service.cli_output import progress_bar
     from graph_service.db import audit
     from graph_service.errors import GraphServiceError
+    from graph_service.services.export_progress import reporting
     from graph_service.services.exports import export_graph
 
     try:
-        with open_database(cli_settings()) as db:
+        with open_database(cli_settings()) as db, progress_bar() as advance, \
+                reporting(advance):  # fmt: skip
             if personal:
                 audit.record_alone(db, Principal.cli(), audit.Change(
                     "export.personal", target=area, targets=[area] if area else [],
@@ -595,7 +598,8 @@ def gaps(
                 ]
                 columns = [("code", "规则 code"), ("zh", "问题"), ("en", "gap"),
                            ("count", "数量 count")]  # fmt: skip
-                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}")
+                emit_rows(rows, columns, fmt, out, title=f"覆盖缺口 gaps as of {day}",
+                          optional=("en",))  # fmt: skip
                 return
             if every:
                 read = repo.every_gap_read(db.registry, Principal.cli(), code, as_of=day,
@@ -663,10 +667,37 @@ def summary(
         dict(zip(keys, values, strict=True)) for values in summary_rows(result)
     ]
     if fmt == "table":  # the terminal shows the rates; the files carry every gap count
-        keep = 9
-        keys, headers = keys[:keep], headers[:keep]
+        _print_summary(result)
+        return
     emit_rows(rows, list(zip(keys, headers, strict=True)), fmt, out,
               title=f"覆盖率 coverage as of {result.as_of}")  # fmt: skip
+
+
+def _print_summary(result: object) -> None:
+    """The summary on a terminal: a rate and its covered/total in one cell, levels in
+    Chinese, so that it is a table at 80 columns (graph_service.cli_tables)."""
+    from graph_service.cli_tables import print_table
+    from graph_service.domain.kinds import AreaLevel
+    from graph_service.schemas.gaps import CoverageRate, CoverageSummary
+
+    assert isinstance(result, CoverageSummary)
+
+    def rate(part: CoverageRate) -> str:
+        return f"{'-' if part.rate is None else f'{part.rate:.1%}'} {part.covered}/{part.total}"
+
+    def level(text: str | None) -> str:
+        try:
+            return AreaLevel.parse(text).zh if text else ""
+        except ValueError:
+            return text or ""
+
+    rows = [[item.area.name, item.area.id, level(item.area.level),
+             rate(item.organization), rate(item.leadership), rate(item.team)]
+            for item in (result.area, *result.children)]  # fmt: skip
+    headers = ["区域 area", "编号 id", "层级 level", "组织覆盖 organization",
+               "班子覆盖 leadership", "队伍覆盖 team"]  # fmt: skip
+    print_table(f"覆盖率 coverage as of {result.as_of}（已覆盖/应覆盖 covered/total）", headers,
+                rows)  # fmt: skip
 
 
 def main() -> None:

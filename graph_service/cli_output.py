@@ -8,27 +8,59 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
+from graph_service.cli_tables import print_table
 from loaders.problems import ImportReport
 
 MAX_PROBLEMS_SHOWN = 50
 
 
+#: the phases of an import (graph_service.services.import_progress) and of an export
+PHASES = {
+    "validate": "校验 validating", "write": "写入 writing", "preview": "比对 comparing",
+    "export": "导出 exporting",
+}
+
+
 @contextmanager
-def progress_bar() -> Iterator[Callable[[int], None]]:
-    """A rows-processed counter on stderr (only when it is a terminal)."""
-    console = Console(stderr=True)
+def progress_bar(
+    console: Console | None = None,
+) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress bar on stderr, only when stderr is a terminal (never in piped output):
+    the phase, rows done of the total (≈ where it is estimated: validation), and the time
+    left. The callback takes ``(phase, done, total)``; a new phase starts the bar again."""
+    console = console or Console(stderr=True)
     if not console.is_terminal:
-        yield lambda n: None
+        yield lambda phase, done, total: None
         return
     with Progress(
-        TextColumn("[bold]导入 importing"), BarColumn(), TextColumn("{task.completed:,} rows"),
+        TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,}/{task.fields[about]}{task.fields[of]} 行 rows"),
+        TextColumn("剩余 left"), TimeRemainingColumn(), TextColumn("用时 elapsed"),
         TimeElapsedColumn(), console=console, transient=True,
     ) as progress:  # fmt: skip
-        task = progress.add_task("import", total=None)
-        yield lambda n: progress.advance(task, n)
+        task = progress.add_task("", total=None, about="", of="?")
+        shown = [""]
+
+        def advance(phase: str, done: int, total: int | None) -> None:
+            if phase != shown[0]:
+                shown[0] = phase
+                progress.reset(task, total=total, description=PHASES.get(phase, phase),
+                               about="≈" if phase == "validate" else "", of="?")  # fmt: skip
+            if total is not None and done > total:  # an estimate fell short
+                total = done
+            progress.update(task, completed=done, total=total,
+                            of=f"{total:,}" if total is not None else "?")  # fmt: skip
+
+        yield advance
 
 
 def print_report(report: ImportReport) -> None:
@@ -50,9 +82,10 @@ def print_report(report: ImportReport) -> None:
 
 def emit_rows(
     rows: list[dict[str, object]], columns: list[tuple[str, str]], fmt: str, out: str | None,
-    title: str = "",
+    title: str = "", optional: tuple[str, ...] = (),
 ) -> None:  # fmt: skip
-    """Print or write rows as a table (CJK-aligned by rich), JSON, CSV or XLSX.
+    """Print or write rows as a table (:mod:`graph_service.cli_tables`: no word broken;
+    the columns keyed ``optional`` left out first on a narrow terminal), JSON, CSV or XLSX.
 
     ``columns`` are (key, header) pairs; CSV and XLSX need ``out`` for XLSX (a file) and
     write CSV to stdout when ``out`` is None. Cells that a spreadsheet would run as a
@@ -80,14 +113,10 @@ def emit_rows(
         else:
             sys.stdout.write(body.decode("utf-8-sig"))
         return
-    table = Table(title=title or None)
-    for _, header in columns:
-        # a narrow terminal folds a long cell rather than cut it short with "…": Chinese
-        # text has no spaces to wrap at, and rule codes cut short looked alike
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*[escape(_text(row.get(key))) for key, _ in columns])
-    Console().print(table)
+    headers = [header for _, header in columns]
+    keys = [key for key, _ in columns]
+    print_table(title, headers, [[_text(row.get(key)) for key in keys] for row in rows],
+                optional=[keys.index(key) for key in optional])  # fmt: skip
 
 
 def _text(value: object) -> str:

@@ -84,28 +84,24 @@ def changes(
 
 def _print_changes(answer: object) -> None:
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
+    from graph_service.cli_tables import print_table
     from graph_service.schemas.planning import Changes
     from graph_service.services.changes import report_sheets
 
     assert isinstance(answer, Changes)
     console = Console()
-    console.print(f"[bold]{escape(answer.area.name)}[/bold] ({answer.area.id}) "
-                  f"{answer.from_date} → {answer.to_date}: "
-                  f"{len(answer.opened)} gaps opened 新增问题, {len(answer.closed)} closed 已消除, "
-                  f"{len(answer.started)} relationships started 新建关系, "
-                  f"{len(answer.ended)} ended 结束关系")  # fmt: skip
+    console.print(Text(f"{answer.area.name} ({answer.area.id}) "
+                       f"{answer.from_date} → {answer.to_date}: "
+                       f"{len(answer.opened)} gaps opened 新增问题, {len(answer.closed)} closed "
+                       f"已消除, {len(answer.started)} relationships started 新建关系, "
+                       f"{len(answer.ended)} ended 结束关系"))  # fmt: skip
     for sheet in report_sheets(answer):
         if not sheet.rows:
             continue
-        table = Table(title=sheet.title)
-        for header in sheet.headers:
-            table.add_column(header, overflow="fold")
-        for row in sheet.rows[:50]:
-            table.add_row(*[escape("" if v is None else str(v)) for v in row])
-        console.print(table)
+        cells = [["" if v is None else str(v) for v in row] for row in sheet.rows[:50]]
+        print_table(sheet.title, sheet.headers, cells, console)
         if len(sheet.rows) > 50:
             console.print(f"… {len(sheet.rows) - 50} more: --format xlsx --out FILE")
 
@@ -148,17 +144,18 @@ def assign(
         return
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title=f"包挂方案 assignment plan: {plan.area} as of {plan.as_of}")
-    for header in ("人员 officer", "角色 role", "对象 target", "类型 kind", "距离 m", "依据 by"):
-        table.add_column(header, overflow="fold")
-    for item in plan.assignments:
-        table.add_row(escape(f"{item.officer.name} ({item.officer.id})"), item.role,
-                      escape(f"{item.target.name} ({item.target.id})"), item.target.kind,
-                      str(item.distance_m), item.by)  # fmt: skip
+    from graph_service.cli_tables import print_table
+
     console = Console()
-    console.print(table)
+    print_table(
+        f"包挂方案 assignment plan: {plan.area} as of {plan.as_of}",
+        ["人员 officer", "角色 role", "对象 target", "类型 kind", "距离 m", "依据 by"],
+        [[f"{item.officer.name} ({item.officer.id})", item.role,
+          f"{item.target.name} ({item.target.id})", item.target.kind, str(item.distance_m),
+          item.by] for item in plan.assignments],
+        console,
+    )  # fmt: skip
     for left in plan.unassigned:
         console.print(f"未覆盖 uncovered: {escape(left.target.name or '')} ({left.target.id}): "
                       f"{left.reason_zh} / {left.reason} (eligible {left.eligible})")  # fmt: skip

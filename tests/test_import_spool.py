@@ -143,7 +143,7 @@ def test_a_running_importers_spool_is_kept_and_a_dead_ones_removed(
     making = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=tmp_path))  # no lock file yet
     looked: list[tuple[list[Path], list[Path]]] = []
 
-    def look(n: int) -> None:
+    def look(phase: str, done: int, total: int | None) -> None:
         """During the import: its own spool, and what a clean-up then removes."""
         if not looked:
             ours = [f for f in spools(Path(tempfile.gettempdir()))

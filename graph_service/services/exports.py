@@ -45,6 +45,7 @@ from graph_service.domain.kinds import NodeKind
 from graph_service.domain.personal import PERSONAL_FIELDS
 from graph_service.domain.tables import TABLES, Table
 from graph_service.errors import InvalidInput
+from graph_service.services import export_progress
 from loaders import exporters as formats
 from loaders.exporters import FORMATS, Row, SheetFull
 
@@ -84,8 +85,10 @@ def tables(
     lazily: a table's rows are fetched as the writer reaches it. The area is not checked
     here (see :func:`graph_service.db.exports.require_area`)."""
     within = None if area is None else repo.area_export(db, area)
+    count = export_progress.counted(db, within)  # to the CLI's progress bar, if it asked
     for table in TABLES:
-        yield table, table_rows(db, table, within=within, page_size=page_size, personal=personal)
+        yield table, count(table, table_rows(db, table, within=within, page_size=page_size,
+                                             personal=personal))  # fmt: skip
 
 
 def export_csv(

@@ -41,7 +41,7 @@ import struct
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,7 @@ from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn, RelIn
 from graph_service.domain.tables import Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
+from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import read_tables
 from loaders.rows import RawRow, RawTable
@@ -74,8 +75,6 @@ MAX_SUGGESTED = 5
 MAX_SPELLING_CANDIDATES = 20_000
 #: unknown names given suggestions in one import; the rest are only reported unknown
 MAX_SUGGESTION_LOOKUPS = 100
-
-Progress = Callable[[int], None]
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +301,7 @@ class Importer:
         self.report = ImportReport(
             files=[s.name for s in self.sources], dry_run=dry_run, partial=partial
         )
-        self.progress = progress or (lambda n: None)
+        self.progress = PhaseCounter(progress)  # (phase, done, total): import_progress.py
         self.imported_at = now or dt.datetime.now(dt.UTC)
         self.kinds: dict[str, NodeKind] = {}  # valid node ids of the input
         self.first_seen: dict[str, _Where] = {}
@@ -678,11 +677,14 @@ class Importer:
         with import_folder() as folder, ExitStack() as stack:
             spool = _Spool(folder)
             stack.callback(spool.close)
+            self.progress.start("validate", estimate_rows(s.path for s in self.sources))
             self._validate_nodes(spool)
             self._validate_relationships(spool)
             spool.close()
             if self.report.problems and not self.report.partial:
                 return self.report
+            written = len(self.kinds) + len(self.seen_rels)
+            self.progress.start("preview" if self.report.dry_run else "write", written)
             if self.report.dry_run:
                 self._count_dry_run(spool)
                 return self.report
