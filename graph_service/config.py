@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = 30.0
 
     cypher_dir: Path = PROJECT_ROOT / "cypher"
+    console_dir: Path = Field(
+        default=PROJECT_ROOT / "console" / "dist",
+        description="The built console (`npm run build` in console/) served at /; the "
+                    "Docker image sets its own.",
+    )  # fmt: skip
     time_zone: str = Field(
         default=DEFAULT_ZONE,
         description="The deployment's time zone (an IANA name): a question that names no "

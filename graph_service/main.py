@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(map_settings.router, dependencies=authenticated)
     app.include_router(planning_router, dependencies=authenticated)  # what changed, assignment
     # the web console's pages (their data comes from the API above, with the session cookie)
-    app.include_router(console_router())
+    app.include_router(console_router(settings.console_dir))
     app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_assets_dir()), name="docs-assets")
     if public_docs:
         _docs_pages(app, [])

@@ -90,3 +90,12 @@ def test_the_openapi_dump_is_the_apps_document() -> None:
                             capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
     app = create_app(Settings(neo4j_password="unused-no-lifespan"))
     assert json.loads(dumped.stdout) == json.loads(json.dumps(app.openapi()))
+
+
+def test_the_app_serves_the_build_console_dir_names(built: Path) -> None:
+    """CONSOLE_DIR: where an installed package (the Docker image) finds the build."""
+    app = create_app(Settings(neo4j_password="unused-no-lifespan", console_dir=built))
+    page = TestClient(app).get("/console/dashboard")
+    assert page.status_code == 200 and page.text == INDEX
+    asset = TestClient(app).get("/console/assets/index-abc123.js")
+    assert asset.status_code == 200 and asset.text == "console.log(1)"
