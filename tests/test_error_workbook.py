@@ -274,8 +274,16 @@ def test_post_imports_answers_the_workbook_a_browser_saves(
     parks.add(2, {"id": "P-1", "name": "二七园区", "kind": "特色园区"})
     parks.add(3, {"id": "P-2", "kind": "特色园区"}, "name")
     ods = write_ods(tmp_path / "parks.ods", {"园区": ods_rows})
+    projects = Planted("projects")  # JSON: rows as a table, a list where text belongs
+    bundle = tmp_path / "projects.json"
+    bundle.write_text(json.dumps({"tables": {"projects": [
+        {"id": "PJ-1", "name": "楼道环境整治"},
+        {"id": "PJ-2", "name": "+共享书屋", "description": [1, 2]},
+    ]}}, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    projects.add(1, {"id": "PJ-1", "name": "楼道环境整治"})
+    projects.add(2, {"id": "PJ-2", "name": "+共享书屋", "description": "[1, 2]"}, "description")
     files = [("files", (p.name, p.read_bytes(), "application/octet-stream"))
-             for p in (csv_path, xls, ods)]  # fmt: skip
+             for p in (csv_path, xls, ods, bundle)]  # fmt: skip
 
     with TestClient(create_app(settings), headers=admin_headers) as client:
         plain = client.post("/imports", files=files)  # unchanged without the parameter
@@ -293,7 +301,7 @@ def test_post_imports_answers_the_workbook_a_browser_saves(
         assert answer.headers["x-import-written"] == "false"
         check_workbook(answer.content, problems, {
             ("区域.csv", None): areas, ("units.xls", "units"): units,
-            ("parks.ods", "园区"): parks,
+            ("parks.ods", "园区"): parks, ("projects.json", "projects"): projects,
         })  # fmt: skip
         assert client.get("/areas").json()["total"] == 0
 
@@ -302,7 +310,7 @@ def test_post_imports_answers_the_workbook_a_browser_saves(
         assert partial.status_code == 200 and partial.headers["x-import-written"] == "true"
         check_workbook(partial.content, problems, {
             ("区域.csv", None): areas, ("units.xls", "units"): units,
-            ("parks.ods", "园区"): parks,
+            ("parks.ods", "园区"): parks, ("projects.json", "projects"): projects,
         })  # fmt: skip
         assert client.get("/areas").json()["total"] == 3  # the good rows were written
 
