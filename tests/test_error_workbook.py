@@ -330,13 +330,18 @@ ROW_KINDS = st.sampled_from(["good", "bad_level", "no_name", "formula_name", "ba
                      suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(kinds=st.lists(ROW_KINDS, min_size=1, max_size=12),
        header=st.sampled_from([("编号", "名称", "层级"), ("id", "name", "level"),
-                               ("编号 id", "名称 name", "层级 level")]))  # fmt: skip
+                               ("编号 id", "名称 name", "层级 level")]),
+       title=st.booleans())  # fmt: skip
 def test_any_planted_rows_come_back_in_order_marked_where_planted(
-    db: Database, tmp_path_factory: Any, kinds: list[str], header: tuple[str, str, str]
-) -> None:
+    db: Database, tmp_path_factory: Any, kinds: list[str], header: tuple[str, str, str],
+    title: bool,
+) -> None:  # fmt: skip
+    """Rows of any mix, under any header style, with or without a title row above the
+    header (the rows then keep their Excel numbers, one more)."""
     folder = tmp_path_factory.mktemp("rows")
     planted = Planted("areas")
-    rows: list[list[object]] = [list(header)]
+    rows: list[list[object]] = [["二七新村街道区域名单（2026年）"]] if title else []
+    rows.append(list(header))
     for n, kind in enumerate(kinds):
         name = {"no_name": "", "bad_and_no_name": "", "formula_name": f"=A{n}+1"}.get(kind, "社区")
         level = "镇" if kind in ("bad_level", "bad_and_no_name") else "社区"
