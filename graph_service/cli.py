@@ -500,7 +500,15 @@ def supporters(
     ]  # fmt: skip
     columns = [("name", "支持者 supporter"), ("kind", "类型 kind"), ("channel", "渠道 channel"),
                ("path", "路径 path"), ("since", "起 since"), ("until", "止 until")]  # fmt: skip
-    emit_rows(rows, columns, fmt, out, title=f"{result.entity.name} 的支持者 supporters")
+    title = f"{result.entity.name} 的支持者 supporters"
+    if fmt in ("csv", "xlsx"):  # a report: ids beside names, kinds in Chinese, as of when
+        from graph_service.reports import kind_in_chinese
+
+        columns.insert(1, ("id", "编号 id"))
+        rows = [row | {"kind": kind_in_chinese(str(row["kind"]), None)} for row in rows]
+        title = (f"{result.entity.name}（{result.entity.id}）的支持者 supporters · "
+                 f"截至 {result.as_of.isoformat()}")  # fmt: skip
+    emit_rows(rows, columns, fmt, out, title=title)
 
 
 @app.command()

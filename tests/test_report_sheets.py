@@ -371,3 +371,31 @@ def test_the_api_sends_the_summary_with_percent_rates(client: TestClient) -> Non
     assert cell.number_format == PERCENT
     assert cell.value == pytest.approx(summary["area"]["organization"]["rate"])
     assert "截至 2026-06-30" in sheet.cell(1, 1).value
+
+
+def test_the_cli_writes_supporters_as_a_report(
+    settings: Settings, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names with their ids beside them, kinds in Chinese, a title saying as of when."""
+    from graph_service import cli
+    from graph_service.db import support
+
+    assert load_demo(db) is not None
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
+    out = tmp_path / "supporters.xlsx"
+    with pytest.raises(SystemExit) as done:
+        cli.app(["supporters", "A-JIANXIN", "--as-of", DEMO_AS_OF.isoformat(), "--format", "xlsx",
+                 "--out", str(out)])  # fmt: skip
+    assert done.value.code in (0, None)
+    expected = support.supporters(db, Principal.cli(), "A-JIANXIN", DEMO_AS_OF)
+    sheet = open_xlsx(out).active
+    header = [c.value for c in sheet[2]]
+    assert header[:3] == ["支持者 supporter", "编号 id", "类型 kind"]
+    assert_report_layout(sheet, header, rows=len(expected.supporters))
+    assert sheet.cell(1, 1).value == (f"{expected.entity.name}（A-JIANXIN）的支持者 supporters · "
+                                      f"截至 {DEMO_AS_OF.isoformat()}")  # fmt: skip
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[0], r[1]) for r in rows] == [(s.supporter.name, s.supporter.id)
+                                           for s in expected.supporters]  # fmt: skip
+    assert {r[2] for r in rows} <= {kind.zh for kind in NodeKind}, "kinds in Chinese"
