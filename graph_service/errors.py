@@ -28,6 +28,10 @@ class GraphServiceError(Exception):
 
     status = 500
     title = "Internal error / 内部错误"
+    #: the stable name of the kind of error: the problem's ``code``, and its ``type`` is
+    #: ``/problems/<code>`` (documented there)
+    code = "internal-error"
+    about = "服务内部出错，请联系管理员 / something failed inside the service; tell its operator"
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -38,24 +42,40 @@ class GraphServiceError(Exception):
 class QueryFileError(GraphServiceError):
     """A ``.cypher`` file is malformed; the message names the file and line."""
 
+    code = "query-file-error"
+    about = ("查询文件有误（文件与行号见 detail）/ a query file is malformed (the file and "
+             "line are in detail)")
+
 
 class DatabaseUnavailable(GraphServiceError):
     status = 503
     title = "Database unavailable / 数据库暂不可用"
+    code = "database-unavailable"
+    about = ("Neo4j 暂时无法访问，请按 Retry-After 稍后重试 / Neo4j cannot be reached now; "
+             "retry after Retry-After seconds")
 
 
 class SchemaNotReady(DatabaseUnavailable):
     title = "Database schema not ready / 数据库结构未就绪"
+    code = "schema-not-ready"
+    about = ("数据库结构尚未更新到本版本，请稍后重试 / the database schema is not at this "
+             "version yet; retry shortly")
 
 
 class NotFound(GraphServiceError):
     status = 404
     title = "Not found / 未找到"
+    code = "not-found"
+    about = ("编号不存在，或不在您负责的区域内 / no such id, or it lies outside your areas "
+             "(the two are not told apart)")
 
 
 class Conflict(GraphServiceError):
     status = 409
     title = "Conflict / 冲突"
+    code = "conflict"
+    about = ("与已存储的数据冲突（如编号已被使用、关系已存在），existing 给出已有记录 / it "
+             "clashes with what is stored (an id in use, a relationship that exists)")
 
 
 class PreconditionFailed(GraphServiceError):
@@ -64,11 +84,17 @@ class PreconditionFailed(GraphServiceError):
 
     status = 412
     title = "Precondition failed / 记录已被修改"
+    code = "precondition-failed"
+    about = ("If-Match 所给版本已过期：请重新读取后再修改 / the If-Match version is no longer "
+             "stored: read the record again, then change it")
 
 
 class InvalidInput(GraphServiceError):
     status = 422
     title = "Invalid input / 输入无效"
+    code = "invalid-input"
+    about = ("输入无效：errors 逐项列出字段与原因 / the input is not valid: errors names each "
+             "field and why")
 
 
 class Unauthorized(GraphServiceError):
@@ -76,6 +102,9 @@ class Unauthorized(GraphServiceError):
 
     status = 401
     title = "Unauthorized / 未认证"
+    code = "unauthorized"
+    about = ("缺少有效的 API 密钥或会话 / no valid API key or session: send X-API-Key or sign "
+             "in")
 
 
 class Forbidden(GraphServiceError):
@@ -83,11 +112,16 @@ class Forbidden(GraphServiceError):
 
     status = 403
     title = "Forbidden / 无权操作"
+    code = "forbidden"
+    about = "您的角色或负责区域不允许此操作 / your role or areas do not allow this"
 
 
 class PayloadTooLarge(GraphServiceError):
     status = 413
     title = "Payload too large / 请求体过大"
+    code = "payload-too-large"
+    about = ("请求体超过上限（MAX_BODY_BYTES，上传为 MAX_UPLOAD_BYTES）/ the body is over the "
+             "limit (MAX_BODY_BYTES; uploads MAX_UPLOAD_BYTES)")
 
 
 class QueryTimedOut(GraphServiceError):
@@ -95,3 +129,6 @@ class QueryTimedOut(GraphServiceError):
 
     status = 504
     title = "Query timed out / 查询超时"
+    code = "query-timed-out"
+    about = ("查询超过时限被终止，请缩小范围（区域、更小的分页）/ the query ran past "
+             "QUERY_TIMEOUT_SECONDS; narrow it (an area, a smaller page)")

@@ -46,7 +46,8 @@ class BodySizeLimit:
         detail = f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节"
 
         async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
-            await problem(413, PayloadTooLarge.title, detail, scope["path"])(scope, receive, send)
+            await problem(413, PayloadTooLarge.title, detail, scope["path"],
+                          code=PayloadTooLarge.code)(scope, receive, send)
 
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await too_large(scope, receive, send)

@@ -34,6 +34,7 @@ from graph_service.api import (
     imports,
     map_settings,
     places,
+    problem_types,
     scenarios,
     session,
     support,
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_paths=("/imports",),
     )  # fmt: skip
     app.include_router(health.router)
+    app.include_router(problem_types.router)  # what a problem's type means: public
     app.include_router(session.router)  # signing in needs no credentials, only a password
     # every other route needs credentials, whatever its handler asks for
     authenticated: list[Any] = [Depends(current_principal)]

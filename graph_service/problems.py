@@ -1,4 +1,9 @@
-"""Every error as RFC 9457 problem details, the same shape everywhere."""
+"""Every error as RFC 9457 problem details, the same shape everywhere.
+
+Each kind of error has a stable ``code`` (``not-found``, ``invalid-input`` …) that clients
+branch on, and its ``type`` is ``/problems/<code>``, a path of this service that says what
+the kind means and what to do (:data:`PROBLEM_TYPES`, served by ``api/problem_types.py``).
+The ``title`` and ``detail`` are for people, Chinese first, and may change."""
 
 from __future__ import annotations
 
@@ -12,9 +17,66 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_service.api.openapi_examples import PROBLEMS
 from graph_service.domain.echo import clip
-from graph_service.errors import DatabaseUnavailable, GraphServiceError, Unauthorized
+from graph_service.errors import (
+    DatabaseUnavailable,
+    GraphServiceError,
+    InvalidInput,
+    Unauthorized,
+)
 
 PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "/problems/"
+
+
+class ProblemType(BaseModel):
+    """What a kind of error means, at its ``type`` path."""
+
+    code: str = Field(description="Stable; clients branch on it / 稳定的错误代码")
+    status: int
+    title: str
+    about: str = Field(description="What it means and what to do / 含义与处理办法")
+
+
+def _error_kinds() -> list[type[GraphServiceError]]:
+    kinds, waiting = [], [GraphServiceError]
+    while waiting:
+        kind = waiting.pop(0)
+        kinds.append(kind)
+        waiting.extend(kind.__subclasses__())
+    return kinds
+
+
+#: every kind of problem the service answers: its errors, and the HTTP errors FastAPI and
+#: Starlette answer on their own (a path or method that does not exist, a body not read)
+PROBLEM_TYPES: dict[str, ProblemType] = {
+    kind.code: ProblemType(code=kind.code, status=kind.status, title=kind.title, about=kind.about)
+    for kind in _error_kinds()
+} | {
+    each.code: each
+    for each in (
+        ProblemType(code="bad-request", status=400, title="Bad request / 请求无法解析",
+                    about="请求体无法读取（非 UTF-8、损坏的表单）/ the body cannot be read "
+                          "(not UTF-8, a broken multipart form)"),
+        ProblemType(code="method-not-allowed", status=405,
+                    title="Method not allowed / 不支持的请求方法",
+                    about="此路径不支持该方法（Allow 列出可用方法）/ the path does not take "
+                          "this method (Allow lists those it takes)"),
+        ProblemType(code="not-acceptable", status=406, title="Not acceptable / 无法提供该格式",
+                    about="无法以 Accept 所要求的格式回答 / no answer in the format Accept asks"),
+        ProblemType(code="too-many-requests", status=429,
+                    title="Too many attempts / 尝试次数过多",
+                    about="请等待 Retry-After 秒后再试 / wait Retry-After seconds, then try "
+                          "again"),
+    )
+}  # fmt: skip
+_BY_STATUS: dict[int, str] = {}
+for _each in PROBLEM_TYPES.values():  # the most general kind of a status first
+    _BY_STATUS.setdefault(_each.status, _each.code)
+
+
+def code_for_status(status: int) -> str:
+    """The code of an HTTP error that no service error names (Starlette's own 404, 405 …)."""
+    return _BY_STATUS.get(status, "internal-error" if status >= 500 else "bad-request")
 
 
 class Problem(BaseModel):
@@ -26,7 +88,8 @@ class Problem(BaseModel):
         extra="allow", json_schema_extra={"examples": [answer.value for answer in PROBLEMS]}
     )
 
-    type: str = "about:blank"
+    type: str = Field(description="/problems/<code>: what the kind means / 错误类型说明")
+    code: str = Field(description="The kind of error, stable / 错误代码")
     title: str
     status: int
     detail: str
@@ -35,10 +98,11 @@ class Problem(BaseModel):
 
 def problem(
     status: int, title: str, detail: str, instance: str, headers: dict[str, str] | None = None,
-    **extra: Any,
+    *, code: str | None = None, **extra: Any,
 ) -> JSONResponse:  # fmt: skip
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": instance, **extra}  # fmt: skip
+    code = code or code_for_status(status)
+    body = {"type": TYPE_PREFIX + code, "code": code, "title": title, "status": status,
+            "detail": detail, "instance": instance, **extra}  # fmt: skip
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -54,7 +118,8 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
             headers = {"Retry-After": str(retry_after_seconds)}
         elif isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
-        return problem(exc.status, exc.title, exc.detail, request.url.path, headers, **exc.extra)
+        return problem(exc.status, exc.title, exc.detail, request.url.path, headers,
+                       code=exc.code, **exc.extra)  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -66,7 +131,8 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
             for err in exc.errors()
         ]  # fmt: skip
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem(422, "Invalid input / 输入无效", detail, request.url.path, errors=errors)
+        return problem(422, InvalidInput.title, detail, request.url.path,
+                       code=InvalidInput.code, errors=errors)  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -397,7 +397,8 @@ def test_authorization_matrix(world: World, role: Role) -> None:
 
 
 def test_nothing_but_health_ready_and_docs_answers_without_a_key(world: World) -> None:
-    open_paths = {"/health", "/ready", "/session"}  # /session: tests/test_sessions.py
+    # /session: tests/test_sessions.py; /problems: what an error's type means
+    open_paths = {"/health", "/ready", "/session", "/problems", "/problems/{code}"}
     operations = _operations(world.client.app)
     assert len(operations) > 150
     for method, path in sorted(operations):

@@ -249,19 +249,22 @@ ENTITY = Answer(
 #: a node with relationships deleted without ``cascade``.
 PROBLEMS: tuple[Answer, ...] = (
     Answer("GET /units/U-HEMEI", status=404, value={
-        "type": "about:blank", "title": "Not found / 未找到", "status": 404,
+        "type": "/problems/not-found", "code": "not-found", "status": 404,
+        "title": "Not found / 未找到",
         "detail": "no Unit with id 'U-HEMEI' / 不存在编号为 U-HEMEI 的单位",
         "instance": "/units/U-HEMEI",
     }),
     Answer("POST /areas", status=409,
            body={"id": "A-JIANXIN", "name": "建新社区", "level": "community"}, value={
-        "type": "about:blank", "title": "Conflict / 冲突", "status": 409,
+        "type": "/problems/conflict", "code": "conflict", "status": 409,
+        "title": "Conflict / 冲突",
         "detail": "id 'A-JIANXIN' is already used / 编号已被使用", "instance": "/areas",
         "existing": {"id": "A-JIANXIN", "name": "建新社区", "kind": "Area"},
     }),
     Answer("POST /areas", status=422,
            body={"id": "A-JIANXIN-G1", "name": "建新社区第一网格", "level": "村"}, value={
-        "type": "about:blank", "title": "Invalid input / 输入无效", "status": 422,
+        "type": "/problems/invalid-input", "code": "invalid-input", "status": 422,
+        "title": "Invalid input / 输入无效",
         "detail": "body.level: Value error, '村' is not one of: city (市), district (区), "
                   "subdistrict (街道), community (社区), grid (网格)",
         "instance": "/areas",
@@ -271,7 +274,8 @@ PROBLEMS: tuple[Answer, ...] = (
                     "type": "value_error"}],
     }),
     Answer("DELETE /areas/A-WENHUA", status=409, value={
-        "type": "about:blank", "title": "Conflict / 冲突", "status": 409,
+        "type": "/problems/conflict", "code": "conflict", "status": 409,
+        "title": "Conflict / 冲突",
         "detail": "Area 'A-WENHUA' has 5 relationship(s); delete with cascade=true to remove "
                   "them too / 该节点仍有 5 条关系，需指定 cascade=true",
         "instance": "/areas/A-WENHUA",
