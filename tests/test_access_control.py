@@ -327,6 +327,9 @@ def _other_rows() -> list[Row]:
             lambda role, side: {200} if role is Role.ADMIN else {403}),
         Row("GET", "/health", lambda s: [Call("GET", "/health")], list_expect),
         Row("GET", "/ready", lambda s: [Call("GET", "/ready")], list_expect),
+        Row("GET", "/problems", lambda s: [Call("GET", "/problems")], list_expect),
+        Row("GET", "/problems/{code}", lambda s: [Call("GET", "/problems/not-found")],
+            list_expect),
     ]  # fmt: skip
 
 
