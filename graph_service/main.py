@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from graph_service import __version__, logging_filters
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served below, with local assets
         redoc_url=None,
         openapi_url="/openapi.json" if public_docs else None,
+        generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
     logging_filters.install()
@@ -191,6 +193,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         _authenticated_docs(app, authenticated)
     return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    """An operation's id is its route function's name (``gap_list``, ``get_portfolio``), or
+    the one the route names itself (the routes made per kind: ``get_unit``): what a client
+    generated from the OpenAPI calls it. FastAPI's own adds the path and method
+    (``get_relationships_part_of__from_id___to_id__get``)."""
+    return route.name
 
 
 def _result_cache(settings: Settings, audit_key: bytes | None) -> AnswerCache:

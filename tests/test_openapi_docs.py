@@ -326,3 +326,21 @@ def test_update_examples_update_demo_records(client: TestClient, spec: dict[str,
         assert patched.json() == expected != before
         undone = client.patch(url, json={key: before[key] for key in patch})
         assert undone.status_code == 200 and client.get(url).json() == before
+
+
+def test_operations_and_schemas_have_names_a_generated_client_can_use() -> None:
+    """operationIds are what a generated SDK calls its methods (``get_unit``, ``gap_list``),
+    schema names its classes (``UnitPage``): no path or method pasted in, no generics."""
+    document = create_app(Settings(neo4j_password="unused-no-lifespan")).openapi()
+    ids = [operation["operationId"] for item in document["paths"].values()
+           for operation in item.values()]  # fmt: skip
+    assert len(ids) == len(set(ids)), "two operations share an operationId"
+    for operation_id in ids:
+        assert re.fullmatch(r"[a-z]+(_[a-z0-9]+)*", operation_id), operation_id
+        assert "__" not in operation_id and not operation_id.endswith(("_get", "_put"))
+    assert {"get_unit", "list_units", "create_covers_relationship", "gap_list",
+            "get_coverage", "what_if"} <= set(ids)  # fmt: skip
+    for name in document["components"]["schemas"]:
+        # FastAPI names a form body Body_<operation>; everything else is a plain class name
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]*|Body_[a-z_]+", name), name
+    assert "UnitPage" in document["components"]["schemas"]

@@ -42,7 +42,7 @@ class PasswordSet(BaseModel):
                404: {"description": "No active account of that name"},
                422: {"description": "Too short, too long, or the account's name"}},
 )  # fmt: skip
-async def put_password(
+async def set_account_password(
     name: str,
     body: Annotated[PasswordSet, Body(openapi_examples=EXAMPLES)],
     db: DatabaseDep, principal: PrincipalDep,
@@ -112,7 +112,7 @@ async def get_accounts(reads: ReadsDep, principal: PrincipalDep) -> list[Account
                409: {"description": "The name is taken"},
                422: {"description": "A bad name, or areas that do not fit the role"}},
 )  # fmt: skip
-async def post_account(
+async def create_account(
     body: Annotated[AccountIn, Body(openapi_examples=NEW_ACCOUNT)],
     db: DatabaseDep, principal: PrincipalDep, response: Response,
 ) -> AccountMade:  # fmt: skip

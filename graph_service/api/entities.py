@@ -8,11 +8,12 @@ validated by its own model and documented with its own schema.
 # No `from __future__ import annotations` here: the routes are built in loops and FastAPI
 # must see each kind's model class itself, not a string naming it.
 
+import re
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.crud_docs import node_docs, rel_docs
@@ -88,6 +89,17 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
 
 
+def _page_of(model: Any) -> Any:
+    """The page model of a kind, named for the OpenAPI as clients read it: ``UnitPage``
+    (a bare ``Page[UnitIn]`` is ``Page_UnitIn_`` there)."""
+    return create_model(model.__name__.removesuffix("In") + "Page", __base__=Page[model])
+
+
+def _snake(name: str) -> str:
+    """PartyOrg → party_org."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 class Deleted(BaseModel):
     deleted: str
     kind: str
@@ -121,8 +133,11 @@ def _node_routes(table: Table) -> None:
     path = f"/{table.key}"
     tags: list[str | Enum] = [f"{table.key} · {table.zh}"]
     docs = node_docs(kind)
+    noun = _snake(kind.value)  # the operations' names: create_unit, list_units …
+    page: Any = _page_of(model)
 
-    @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
+    @router.post(path, operation_id=f"create_{noun}",
+                 status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
                  responses={404: {"description": "No node with the id link_to"},
                             409: {"description": "The id is already used"}})  # fmt: skip
@@ -146,7 +161,8 @@ def _node_routes(table: Table) -> None:
         joined = (RelKind(REL_BY_KEY[link.value]), link_to) if link and link_to else None
         return repo.create_node(db, who, body, joined)
 
-    @router.get(path, tags=tags, summary=docs["list"].summary,
+    @router.get(path, operation_id=f"list_{table.key}",
+                tags=tags, summary=docs["list"].summary,
                 description=docs["list"].description)  # fmt: skip
     async def list_(
         reads: ReadsDep,
@@ -159,12 +175,13 @@ def _node_routes(table: Table) -> None:
         name: Annotated[
             str | None, Query(max_length=200, description="Part of the name / 名称的一部分")
         ] = None,
-    ) -> Page[model]:
+    ) -> page:
         total, items = await reads.call(repo.list_nodes, who, kind, subkind=kind_filter,
                                         name=name, skip=skip, limit=limit)  # fmt: skip
-        return Page[model](total=total, skip=skip, limit=limit, items=items)
+        return page(total=total, skip=skip, limit=limit, items=items)
 
-    @router.get(path + "/{node_id}", tags=tags, summary=docs["get"].summary,
+    @router.get(path + "/{node_id}", operation_id=f"get_{noun}",
+                tags=tags, summary=docs["get"].summary,
                 description=docs["get"].description, response_model=model,
                 responses=_merged(ex.answer_response(ex.node_read(kind, path)), TAGGED,
                                   NOT_MODIFIED, {404: {"description": "No such id"}}))  # fmt: skip
@@ -181,7 +198,8 @@ def _node_routes(table: Table) -> None:
         )
         return _not_modified(if_none_match, tag) or _tagged(model_json(node), tag)
 
-    @router.patch(path + "/{node_id}", tags=tags, summary=docs["update"].summary,
+    @router.patch(path + "/{node_id}", operation_id=f"update_{noun}",
+                  tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
                   responses={**TAGGED, 404: {"description": "No such id"}, **STALE})  # fmt: skip
     def update(
@@ -202,7 +220,8 @@ def _node_routes(table: Table) -> None:
         return node
 
     @router.delete(
-        path + "/{node_id}", tags=tags, summary=docs["delete"].summary,
+        path + "/{node_id}", operation_id=f"delete_{noun}", tags=tags,
+        summary=docs["delete"].summary,
         description=docs["delete"].description,
         responses={404: {"description": "No such id"},
                    409: {"description": "It has relationships and cascade is not set"}, **STALE},
@@ -229,10 +248,13 @@ def _rel_routes(table: Table) -> None:
     one = path + "/{from_id}/{to_id}"
     tags: list[str | Enum] = [f"relationships · 关系 · {table.zh}"]
     docs = rel_docs(rel)
+    noun = f"{rel.value.lower()}_relationship"  # create_assigned_to_relationship …
+    page: Any = _page_of(model)
     demo_from, demo_to = ex.rel_ends(rel)
     new_from, new_to = ex.rel_ends(rel, new=True)
 
-    @router.post(path, status_code=status.HTTP_201_CREATED, tags=tags,
+    @router.post(path, operation_id=f"create_{noun}",
+                 status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
                  responses={404: {"description": "No node with id from_id or to_id"},
                             409: {"description": "Already joined by this type"}})  # fmt: skip
@@ -243,7 +265,8 @@ def _rel_routes(table: Table) -> None:
     ) -> model:
         return repo.create_relationship(db, who, body)
 
-    @router.get(path, tags=tags, summary=docs["list"].summary,
+    @router.get(path, operation_id=f"list_{noun}",
+                tags=tags, summary=docs["list"].summary,
                 description=docs["list"].description)  # fmt: skip
     async def list_(
         reads: ReadsDep,
@@ -254,12 +277,13 @@ def _rel_routes(table: Table) -> None:
             str | None, Query(max_length=64, description="Start node / 起点")
         ] = None,
         to_id: Annotated[str | None, Query(max_length=64, description="End node / 终点")] = None,
-    ) -> Page[model]:
+    ) -> page:
         total, items = await reads.call(repo.list_relationships, who, rel, from_id=from_id,
                                         to_id=to_id, skip=skip, limit=limit)  # fmt: skip
-        return Page[model](total=total, skip=skip, limit=limit, items=items)
+        return page(total=total, skip=skip, limit=limit, items=items)
 
-    @router.get(one, tags=tags, summary=docs["get"].summary,
+    @router.get(one, operation_id=f"get_{noun}",
+                tags=tags, summary=docs["get"].summary,
                 description=docs["get"].description,
                 response_model=model,
                 responses=_merged(ex.answer_response(ex.rel_read(rel, path)), TAGGED, NOT_MODIFIED,
@@ -274,7 +298,8 @@ def _rel_routes(table: Table) -> None:
         found, tag = await reads.call(repo.get_tagged_relationship, who, rel, from_id, to_id)
         return _not_modified(if_none_match, tag) or _tagged(model_json(found), tag)
 
-    @router.patch(one, tags=tags, summary=docs["update"].summary,
+    @router.patch(one, operation_id=f"update_{noun}",
+                  tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
                   responses={**TAGGED, 404: {"description": "No such relationship"},
                              **STALE})  # fmt: skip
@@ -294,7 +319,8 @@ def _rel_routes(table: Table) -> None:
         _tagged(response, tag)
         return found
 
-    @router.delete(one, tags=tags, status_code=status.HTTP_204_NO_CONTENT,
+    @router.delete(one, operation_id=f"delete_{noun}",
+                   tags=tags, status_code=status.HTTP_204_NO_CONTENT,
                    summary=docs["delete"].summary, description=docs["delete"].description,
                    responses={404: {"description": "No such relationship"}, **STALE})  # fmt: skip
     def delete(

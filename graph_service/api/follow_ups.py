@@ -40,7 +40,7 @@ PATCH = {
                422: {"description": "The rule does not report the thing today, or the "
                                      "date is past"}},
 )  # fmt: skip
-async def take_up(
+async def take_up_gap(
     body: Annotated[FollowUpIn, Body(openapi_examples=TAKE_UP)],
     db: DatabaseDep, who: PrincipalDep, today: Today, response: Response,
 ) -> FollowUp:  # fmt: skip

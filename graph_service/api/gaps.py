@@ -141,7 +141,7 @@ async def gap_list(
                                  "officedocument.spreadsheetml.sheet": {}}},
                404: {"description": "Unknown area"}},
 )  # fmt: skip
-async def coverage(
+async def get_coverage(
     reads: ReadsDep,
     who: PrincipalDep,
     area_id: Annotated[

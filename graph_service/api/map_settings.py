@@ -20,7 +20,7 @@ class MapSettings(BaseModel):
 
 
 @router.get("/map/settings", summary="The map's basemap and circles / 地图设置")
-async def map_settings(settings: SettingsDep) -> MapSettings:
+async def get_map_settings(settings: SettingsDep) -> MapSettings:
     """The basemap the deployment configured (``MAP_TILE_URL``, ``MAP_TILE_CRS``,
     ``MAP_TILE_ATTRIBUTION``; none by default: a plain background) and the radius of a
     station's circle when it has none of its own (``STATION_RADIUS_M``). The console asks

@@ -30,7 +30,7 @@ WHAT_IF: dict[str, Any] = {
                                     "your areas"},
                409: {"description": "A relationship to add exists already"}},
 )  # fmt: skip
-async def scenario(
+async def what_if(
     reads: ReadsDep, who: PrincipalDep,
     body: Annotated[ScenarioIn, Body(openapi_examples=WHAT_IF)], as_of: AsOf,
 ) -> ScenarioResult:  # fmt: skip

@@ -50,7 +50,7 @@ class SignIn(BaseModel):
     password: str = Field(max_length=MAX_LENGTH, description="Password / 密码")
 
 
-class AreaRef(BaseModel):
+class SessionArea(BaseModel):
     id: str
     name: str | None = None
 
@@ -58,7 +58,7 @@ class AreaRef(BaseModel):
 class SessionInfo(BaseModel):
     name: str = Field(description="Account name / 账号")
     role: str = Field(description="admin | organizer | viewer | service / 角色")
-    areas: list[AreaRef] = Field(
+    areas: list[SessionArea] = Field(
         description="The account's areas; for an admin (whole graph) the top areas / 可见区域"
     )
     csrf_token: str = Field(
@@ -68,7 +68,7 @@ class SessionInfo(BaseModel):
 
 
 def _info(db: DatabaseDep, principal: Principal, csrf: str) -> SessionInfo:
-    areas = [AreaRef(**area) for area in sessions.areas_of(db, principal)]
+    areas = [SessionArea(**area) for area in sessions.areas_of(db, principal)]
     return SessionInfo(name=principal.name, role=principal.role.value, areas=areas,
                        csrf_token=csrf)  # fmt: skip
 
