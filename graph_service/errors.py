@@ -22,6 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
+#: the members every problem has (RFC 9457, and the service's code): no error's extra may
+#: take one
+_PROBLEM_MEMBERS = frozenset({"type", "code", "title", "status", "detail", "instance"})
+
 
 class GraphServiceError(Exception):
     """Base of every error the service raises on purpose."""
@@ -34,6 +38,9 @@ class GraphServiceError(Exception):
     about = "服务内部出错，请联系管理员 / something failed inside the service; tell its operator"
 
     def __init__(self, detail: str, **extra: Any) -> None:
+        clashing = _PROBLEM_MEMBERS & set(extra)
+        if clashing:  # they would overwrite the problem's own members
+            raise ValueError(f"extra members {sorted(clashing)} are the problem's own")
         super().__init__(detail)
         self.detail = detail
         self.extra = extra

@@ -68,3 +68,12 @@ def test_each_answered_problem_names_a_type_the_service_explains_without_a_key(
     assert {each["code"] for each in listed} == set(PROBLEM_TYPES)
     unknown = client.get("/problems/no-such-kind")
     assert unknown.status_code == 404 and unknown.json()["code"] == "not-found"
+
+
+def test_an_error_cannot_overwrite_the_problems_own_members() -> None:
+    for member in ("type", "code", "title", "status", "instance"):
+        with pytest.raises(ValueError, match=member):
+            GraphServiceError("detail", **{member: "x"})
+    assert GraphServiceError("detail", rule="ORG_UNIT_UNCOVERED").extra == {
+        "rule": "ORG_UNIT_UNCOVERED"
+    }

@@ -93,7 +93,7 @@ def _rule(rules: RuleSettings, code: str) -> GapRule:
     if rule is None or not rules.is_on(rule.code):
         why = "turned off by this deployment's rules file; " if rule is not None else ""
         codes = ", ".join(r.code for r in rules.enabled)
-        raise NotFound(f"no gap rule {code!r} ({why}the rules are: {codes})", code=code)
+        raise NotFound(f"no gap rule {code!r} ({why}the rules are: {codes})", rule=code)
     return rule
 
 
