@@ -3,11 +3,15 @@
 Each kind of error has a stable ``code`` (``not-found``, ``invalid-input`` …) that clients
 branch on, and its ``type`` is ``/problems/<code>``, a path of this service that says what
 the kind means and what to do (:data:`PROBLEM_TYPES`, served by ``api/problem_types.py``).
-The ``title`` and ``detail`` are for people, Chinese first, and may change."""
+The ``title`` and ``detail`` are for people and may change: in Chinese and English by
+default (``Accept-Language: zh``, or none), in English only when the client prefers English
+(``Accept-Language: en``, see :func:`preferred_language`); ``code`` and ``type`` are the same
+in every language. The answer's ``Content-Language`` says which (``zh-CN, en`` or ``en``)."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +30,103 @@ from graph_service.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "/problems/"
+
+Language = Literal["zh", "en"]
+#: the Content-Language of a problem in each language: the default is bilingual
+CONTENT_LANGUAGE: dict[Language, str] = {"zh": "zh-CN, en", "en": "en"}
+
+# RFC 9110 §12.5.4: a language range (RFC 4647 §2.1) and a weight (§12.4.2)
+_RANGE = re.compile(r"\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_WEIGHT = re.compile(r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
+
+
+def preferred_language(accept_language: str | None) -> Language:
+    """The language a problem is told in, for an ``Accept-Language`` field (RFC 9110
+    §12.5.4): ``en`` when the client weighs English (``en``, ``en-US`` …) above Chinese
+    (``zh``, ``zh-CN``, ``zh-TW`` …), else ``zh`` (Chinese with English, the default).
+
+    A language's weight is the highest of the ranges naming it (by their first subtag),
+    else that of ``*``; equal weights go to the range written first, then to Chinese;
+    ``q=0`` refuses a language, and when both are refused or neither is named the default
+    is kept, unless only Chinese is refused. Malformed elements are passed over (RFC 9110
+    §12.5.4 lets a server ignore the field).
+
+    >>> [preferred_language(h) for h in (None, "en", "en-US,en;q=0.9,zh-CN;q=0.8", "fr")]
+    ['zh', 'en', 'en', 'zh']
+    >>> [preferred_language(h) for h in ("zh-CN,zh;q=0.9,en;q=0.8", "zh;q=0.5, en", "zh;q=0")]
+    ['zh', 'en', 'en']
+    """
+    weights: dict[str, tuple[float, int]] = {}  # language or "*": (weight, first position)
+    for position, element in enumerate((accept_language or "").split(",")):
+        name, *parameters = (part.strip() for part in element.split(";"))
+        if not _RANGE.fullmatch(name) or len(parameters) > 1:
+            continue
+        weight = 1.0
+        if parameters:
+            found = _WEIGHT.fullmatch(parameters[0].replace(" ", ""))
+            if found is None:
+                continue
+            weight = float(found.group(1))
+        language = name.split("-")[0].lower()
+        if language not in weights or weight > weights[language][0]:
+            weights[language] = (weight, weights.get(language, (0.0, position))[1])
+    anything = weights.get("*")
+    zh, en = weights.get("zh", anything), weights.get("en", anything)
+    if en is None or en[0] == 0:  # English not named, or refused
+        return "en" if en is None and zh is not None and zh[0] == 0 else "zh"
+    if zh is None or zh[0] == 0:  # Chinese not named (nor "*"), or refused
+        return "en"
+    return "en" if (en[0], -en[1]) > (zh[0], -zh[1]) else "zh"
+
+
+# the share of Chinese in a text: ideographs and full-width punctuation against Latin letters
+_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _chinese_share(text: str) -> float:
+    chinese = len(_CHINESE.findall(text))
+    latin = len(_LATIN.findall(text))
+    return chinese / (chinese + latin) if chinese + latin else 0.0
+
+
+def english_of(text: str) -> str:
+    """The English half of a text written in both languages, ``"English / 中文"`` or
+    ``"中文 / English"`` (either half may hold ``" / "`` itself, and quote an id or a name
+    in the other language); a text not written so is given back whole.
+
+    Of the ways to cut the text at a ``" / "``, the one whose halves differ most in their
+    share of Chinese (ideographs and full-width punctuation against Latin letters) is taken,
+    if one half is at least 30 % Chinese and the other 25 points less.
+
+    >>> english_of("Not found / 未找到"), english_of("密码至少 8 个字符 / at least 8 characters")
+    ('Not found', 'at least 8 characters')
+    >>> english_of("第 3 项变更：编号 和平 不存在 / change 3: no entity '和平' in your areas")
+    "change 3: no entity '和平' in your areas"
+    >>> english_of("format must be json / csv"), english_of("query.limit: Field required")
+    ('format must be json / csv', 'query.limit: Field required')
+    """
+    parts = text.split(" / ")
+    best: tuple[float, str] | None = None
+    for cut in range(1, len(parts)):
+        halves = " / ".join(parts[:cut]), " / ".join(parts[cut:])
+        shares = _chinese_share(halves[0]), _chinese_share(halves[1])
+        english = 0 if shares[0] < shares[1] else 1
+        apart = abs(shares[0] - shares[1])
+        if max(shares) >= 0.3 and apart >= 0.25 and (best is None or apart > best[0]):
+            best = apart, halves[english].strip()
+    return best[1] if best is not None and best[1] else text
+
+
+def told_in(language: Language, text: str) -> str:
+    """``text`` as a problem tells it in ``language``: as written (both languages), or its
+    English half."""
+    return english_of(text) if language == "en" else text
+
+
+def language_of(request: Request) -> Language:
+    """The language a problem answering ``request`` is told in."""
+    return preferred_language(request.headers.get("accept-language"))
 
 
 class ProblemType(BaseModel):
@@ -98,12 +199,17 @@ class Problem(BaseModel):
 
 def problem(
     status: int, title: str, detail: str, instance: str, headers: dict[str, str] | None = None,
-    *, code: str | None = None, **extra: Any,
+    *, code: str | None = None, language: Language = "zh", **extra: Any,
 ) -> JSONResponse:  # fmt: skip
+    """A problem answer; ``title`` and ``detail`` are given in both languages and told in
+    ``language`` (:func:`told_in`)."""
     code = code or code_for_status(status)
-    body = {"type": TYPE_PREFIX + code, "code": code, "title": title, "status": status,
-            "detail": detail, "instance": instance, **extra}  # fmt: skip
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    body = {"type": TYPE_PREFIX + code, "code": code, "title": told_in(language, title),
+            "status": status, "detail": told_in(language, detail), "instance": instance,
+            **extra}  # fmt: skip
+    spoken = {"Content-Language": CONTENT_LANGUAGE[language], "Vary": "Accept-Language"}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON,
+                        headers=spoken | (headers or {}))  # fmt: skip
 
 
 def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
@@ -119,7 +225,7 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
         elif isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
         return problem(exc.status, exc.title, exc.detail, request.url.path, headers,
-                       code=exc.code, **exc.extra)  # fmt: skip
+                       code=exc.code, language=language_of(request), **exc.extra)  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -132,12 +238,14 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
         ]  # fmt: skip
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, InvalidInput.title, detail, request.url.path,
-                       code=InvalidInput.code, errors=errors)  # fmt: skip
+                       code=InvalidInput.code, language=language_of(request),
+                       errors=errors)  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path,
-                       dict(exc.headers) if exc.headers else None)  # fmt: skip
+                       dict(exc.headers) if exc.headers else None,
+                       language=language_of(request))  # fmt: skip
 
 
 def _document_problems(app: FastAPI) -> None:
