@@ -5,7 +5,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
-  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', map: '地图', admin: '管理' },
+  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', map: '地图', admin: '管理', import: '导入' },
   role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
   signIn: {
     title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
@@ -36,6 +36,23 @@ const zh = {
     fields: '基本信息', supporters: '支持者', graph: '支持网络', table: '支持关系', supporter: '支持者',
     channel: '渠道', path: '支持路径', since: '起始', until: '截止', total: '共 {n} 条支持关系',
     field: '字段', value: '值', outside: '（超出权限范围）', more: '仅显示前 {n} 条',
+  },
+  entityEdit: {
+    edit: '编辑', save: '保存', cancel: '取消', choose: '请选择', required: '请填写{f}', reload: '刷新',
+    stale: '已被他人修改，请刷新', failed: '保存失败：{m}', fix: '请按字段旁的提示修改', nothing: '没有修改',
+    saved: '已保存', readOnly: '只读：您的角色不能修改',
+  },
+  portfolio: {
+    title: '联系包挂/负载', load: '负载：支持 {n} 个对象', capacity: '（包挂上限 {c}）', over: '超出上限',
+    target: '支持对象', none: '当前没有联系包挂的对象',
+  },
+  history: {
+    title: '变更记录', at: '时间', actor: '操作人', action: '操作', change: '变更内容', none: '没有变更记录',
+    older: '更早的记录', onlyAdmins: '变更记录来自审计日志，仅管理员可查看',
+    actions: {
+      node_create: '新建', node_update: '修改', node_delete: '删除', rel_create: '建立关系', rel_update: '修改关系',
+      rel_delete: '删除关系', follow_up_add: '登记整改', follow_up_update: '更新整改',
+    },
   },
   category: {
     organization: '组织覆盖', leadership: '班子覆盖', team: '队伍覆盖', horizontal: '横向联动',
@@ -71,6 +88,27 @@ const zh = {
     covered: '已覆盖', station: '党群服务阵地', noBasemap: '未配置底图（MAP_TILE_URL）', uncoveredList: '未覆盖对象',
     none: '没有未覆盖的对象', open: '打开详情', pickArea: '请选择区域',
   },
+  import: {
+    title: '导入数据', intro: '上传 XLSX 或 CSV 文件（也可 XLS、ODS、JSON、YAML）。先检查：列出将新建、更新和保持不变的行以及发现的问题，此时不写入任何数据；确认后才导入。有任何错误则一行也不写入。',
+    template: '空白模板（每种数据一个工作表，含示例行）：graph-service template 模板.xlsx', pick: '选择文件',
+    drop: '将文件拖到此处，或', browse: '点击选择', accept: '支持 .xlsx .xls .ods .csv .json .yaml；CSV 的文件名即表名，如 单位.csv、隶属区域.csv',
+    check: '检查（不写入）', clear: '清空', cancel: '取消上传', uploading: '正在上传 {sent} / {total}',
+    checking: '服务器正在读取和校验…', writing: '服务器正在写入…', building: '正在生成错误工作簿…', preview: '检查结果',
+    result: '导入结果', okPreview: '检查通过，尚未写入：确认后将新建 {created} 条、更新 {updated} 条，{unchanged} 条保持不变',
+    badPreview: '发现 {n} 个问题，未写入任何数据。请按下表修改文件后重新检查', done: '已导入：新建 {created} 条、更新 {updated} 条，{unchanged} 条保持不变',
+    failed: '未写入任何数据：{m}', nodes: '实体', rels: '关系', kind: '类型', created: '新建', updated: '更新',
+    unchanged: '不变', rejected: '有误', warnings: '提醒：{n} 行可能并非本意，请核对（不影响导入）', problems: '问题（{n} 个）',
+    file: '文件', sheet: '工作表', row: '行', column: '字段', value: '值', reason: '原因', workbook: '下载错误工作簿',
+    workbookName: '导入错误.xlsx', workbookHint: '上传的各行加“错误原因”列，出错单元格标红，可转给填表人修改',
+    confirm: '确认导入', again: '导入其他文件', viewer: '查看人员只能查看，不能导入', files: '文件', remove: '移除', nothing: '没有数据行',
+    noWorkbook: '没有问题，无需错误工作簿', state: { preview: '预检', written: '已写入', refused: '未写入' },
+  },
+  rel: {
+    PART_OF: '隶属区域', LOCATED_IN: '位于', UNDER: '上级党组织', COVERS: '覆盖', ESTABLISHED_IN: '建在单位', LEADS: '领导',
+    MEMBER_UNIT_OF: '成员单位', SERVES_ON: '兼职委员', MEMBER_OF: '党员隶属', EMPLOYED_BY: '工作单位', ASSIGNED_TO: '联系包挂',
+    PAIRED_WITH: '结对共建', REPORTED_TO: '在职党员报到', HOLDS: '认岗', VOLUNTEERS_IN: '志愿服务', CLAIMED: '项目认领',
+    SERVES: '服务区域', OF: '会议所属', INCUBATES: '孵化',
+  },
   common: { loading: '加载中…', error: '出错了：{m}', back: '返回', notFound: '未找到' },
 }
 
@@ -78,7 +116,7 @@ type Messages = typeof zh
 
 const en: Messages = {
   app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
-  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', map: 'Map', admin: 'Administration' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', map: 'Map', admin: 'Administration', import: 'Import' },
   role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
   signIn: {
     title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
@@ -111,6 +149,23 @@ const en: Messages = {
     supporter: 'Supporter', channel: 'Channel', path: 'Path', since: 'Since', until: 'Until',
     total: '{n} supporting relationships', field: 'Field', value: 'Value', outside: '(outside your areas)',
     more: 'the first {n} only',
+  },
+  entityEdit: {
+    edit: 'Edit', save: 'Save', cancel: 'Cancel', choose: 'Choose', required: '{f} is required', reload: 'Reload',
+    stale: 'Someone else changed it: reload', failed: 'Not saved: {m}', fix: 'Correct the fields as marked',
+    nothing: 'Nothing changed', saved: 'Saved', readOnly: 'Read-only: your role cannot change it',
+  },
+  portfolio: {
+    title: 'Portfolio and load', load: 'Load: supports {n}', capacity: ' (capacity {c})', over: 'Over capacity',
+    target: 'Supports', none: 'Supports nothing now',
+  },
+  history: {
+    title: 'History', at: 'When', actor: 'Who', action: 'Action', change: 'Change', none: 'No changes recorded',
+    older: 'Older', onlyAdmins: 'The history comes from the audit trail, which only admins read',
+    actions: {
+      node_create: 'Created', node_update: 'Changed', node_delete: 'Deleted', rel_create: 'Joined', rel_update: 'Relationship changed',
+      rel_delete: 'Relationship deleted', follow_up_add: 'Taken up', follow_up_update: 'Follow-up changed',
+    },
   },
   category: {
     organization: 'Organization', leadership: 'Leadership', team: 'Team', horizontal: 'Horizontal',
@@ -147,6 +202,27 @@ const en: Messages = {
     title: 'Map', anyRule: 'Every place (or one rule)', circles: 'Service circles', uncovered: 'Uncovered',
     no_officer: 'No officer', covered: 'Covered', station: 'Service centres', noBasemap: 'No basemap configured (MAP_TILE_URL)',
     uncoveredList: 'Uncovered places', none: 'Nothing uncovered', open: 'Open', pickArea: 'Choose an area',
+  },
+  import: {
+    title: 'Import', intro: 'Upload XLSX or CSV files (XLS, ODS, JSON and YAML too). Check first: the rows to create, update and leave unchanged and every problem are listed, and nothing is written; only Confirm imports. A file with any error writes nothing at all.',
+    template: 'A blank template (a sheet per kind, with example rows): graph-service template template.xlsx', pick: 'Choose files',
+    drop: 'Drop files here, or ', browse: 'choose', accept: '.xlsx .xls .ods .csv .json .yaml; a CSV file\'s name names its table, e.g. units.csv, part_of.csv',
+    check: 'Check (writes nothing)', clear: 'Clear', cancel: 'Cancel upload', uploading: 'Uploading {sent} of {total}',
+    checking: 'The server reads and checks the rows…', writing: 'The server writes the rows…', building: 'Making the error workbook…', preview: 'Preview',
+    result: 'Result', okPreview: 'No problems; nothing written yet. Confirm creates {created}, updates {updated} and leaves {unchanged} unchanged',
+    badPreview: '{n} problem(s): nothing was written. Fix the file at the rows below and check again', done: 'Imported: {created} created, {updated} updated, {unchanged} unchanged',
+    failed: 'Nothing was written: {m}', nodes: 'Entities', rels: 'Relationships', kind: 'Kind', created: 'Create', updated: 'Update',
+    unchanged: 'Unchanged', rejected: 'Bad', warnings: 'Check these {n} row(s): probably not meant (they do not stop the import)', problems: 'Problems ({n})',
+    file: 'File', sheet: 'Sheet', row: 'Row', column: 'Field', value: 'Value', reason: 'Reason', workbook: 'Download the error workbook',
+    workbookName: 'import-errors.xlsx', workbookHint: 'the uploaded rows with a reason column and the bad cells marked, to send to whoever filled them in',
+    confirm: 'Confirm the import', again: 'Import other files', viewer: 'Viewers can read but not import', files: 'Files', remove: 'Remove', nothing: 'No rows',
+    noWorkbook: 'No problems: no error workbook', state: { preview: 'Preview', written: 'Written', refused: 'Not written' },
+  },
+  rel: {
+    PART_OF: 'Part of', LOCATED_IN: 'Located in', UNDER: 'Under', COVERS: 'Covers', ESTABLISHED_IN: 'Established in', LEADS: 'Leads',
+    MEMBER_UNIT_OF: 'Member unit of', SERVES_ON: 'Serves on', MEMBER_OF: 'Member of', EMPLOYED_BY: 'Employed by', ASSIGNED_TO: 'Assigned to',
+    PAIRED_WITH: 'Paired with', REPORTED_TO: 'Reported to', HOLDS: 'Holds', VOLUNTEERS_IN: 'Volunteers in', CLAIMED: 'Claimed',
+    SERVES: 'Serves', OF: 'Of (meeting)', INCUBATES: 'Incubates',
   },
   common: { loading: 'Loading…', error: 'Error: {m}', back: 'Back', notFound: 'Not found' },
 }
