@@ -41,7 +41,8 @@ an export imported into an empty database and exported again gives the same file
     ``name``, ``name_en`` and its other columns, except that the column named ``kind``
     (a unit's or organization's type) is called ``subkind`` here. An edge has ``type``
     (``LOCATED_IN``) and its properties; its GraphML id, unique in the file, is
-    ``TYPE:from_id->to_id``. Dates are ISO strings, coordinates floats, missing values
+    ``TYPE:from_id->to_id``, with ``@since`` after it when the term has a start date.
+    Dates are ISO strings, coordinates floats, missing values
     left out, enumerated values English codes. The graph is built in memory before it is
     written (networkx's writer needs it whole).
 
@@ -335,7 +336,7 @@ def write_json(tables: Tables, path: Path) -> Path:
 def to_networkx(tables: Tables) -> nx.MultiDiGraph:
     """The tables as a networkx ``MultiDiGraph``, in their order.
 
-    Nodes are keyed by ``id``, edges by ``TYPE:from_id->to_id``; attributes are those of
+    Nodes are keyed by ``id``, edges by :func:`edge_key`; attributes are those of
     the GraphML export (see the module docstring).
     """
     import networkx as nx
@@ -346,14 +347,22 @@ def to_networkx(tables: Tables) -> nx.MultiDiGraph:
             for row in rows:
                 graph.add_node(row["id"], **_node_attributes(table.kind, row))
         else:
+            assert isinstance(table.kind, RelKind)
             for row in rows:
                 graph.add_edge(
                     row["from_id"],
                     row["to_id"],
-                    key=f"{table.kind.value}:{row['from_id']}->{row['to_id']}",
+                    key=edge_key(table.kind, row),
                     **_edge_attributes(table.kind, row),
                 )
     return graph
+
+
+def edge_key(kind: RelKind, row: Row) -> str:
+    """An edge's id, unique in the file: ``TYPE:from_id->to_id``, and ``@since`` after it
+    for a term with a start date (the same two nodes may be joined by several terms)."""
+    since = row.get("since")
+    return f"{kind.value}:{row['from_id']}->{row['to_id']}" + (f"@{since}" if since else "")
 
 
 def _node_attributes(kind: NodeKind, row: Row) -> dict[str, Any]:

@@ -212,6 +212,9 @@ RATES: dict[str, float] = {
     "unit_no_project": 0.1,
     "organ_no_project": 0.05,
 }
+#: How often a planted expiry (after the first) is followed by a second term of the same
+#: pair: the same officer assigned again, the same organ paired again
+RENEWAL = 0.35
 FORCED: tuple[str, ...] = (
     "building_uncovered", "park_uncovered", "unit_uncovered", "unit_no_own_org",
     "member_unrepresented", "branch_no_officer", "building_no_officer", "park_no_officer",
@@ -458,6 +461,7 @@ class _Region:
         self.plant = _Planter(rng, FORCED if spec.plant_everything else ())
         self._serial: dict[str, int] = {}
         self._community_wide_done = not spec.plant_everything
+        self._expiries = 0  # expired assignments and pairings planted so far
 
     # -- small helpers --
 
@@ -534,25 +538,33 @@ class _Region:
     def assign(self, sub: _Subdistrict, target: str, missing_key: str) -> None:
         """Give a branch, building or park an officer, or plant its lack and expiries.
 
-        A successor is always another officer: the import format holds one relationship
-        per (person, type, target), so a renewal of the same officer updates its dates."""
+        After an expired assignment the successor is now and then the same officer again:
+        a second term of the same relationship (a renewal, which closes SCHED_EXPIRED),
+        never the first expiry planted, so the rule still fails somewhere."""
         missing = self.plant.hit(missing_key)
         start = self.days_ago(120, 2000)
-        before: str | None = None
+        before: tuple[str, str] | None = None
         if self.plant.hit("assignment_expired"):
             start, before = self.expired_assignment(sub, target)
             if missing and self.chance(0.3):  # a successor is named but starts later
-                self.assignment(sub, target, self.after(self.as_of, 1, 45), None, before)
+                self.assignment(sub, target, self.after(self.as_of, 1, 45), None,
+                                exclude=before[0] if before else None)  # fmt: skip
         if not missing:
-            self.assignment(sub, target, start, self.term_end(), before)
+            renews = before is not None and self._expiries > 1 and self.chance(RENEWAL)
+            self.assignment(sub, target, start, self.term_end(),
+                            exclude=before[0] if before else None,
+                            officer=before if renews else None)  # fmt: skip
 
-    def expired_assignment(self, sub: _Subdistrict, target: str) -> tuple[dt.date, str | None]:
+    def expired_assignment(
+        self, sub: _Subdistrict, target: str
+    ) -> tuple[dt.date, tuple[str, str] | None]:
         """An assignment that ran out; returns when its successor could have started, and
-        who held it."""
+        who held it (and in which role)."""
+        self._expiries += 1
         since = self.days_ago(800, 2600)
         until = self.ended(since, 180)
-        person = self.assignment(sub, target, since, until)
-        return min(self.after(until, 1, 60), self.as_of), person
+        officer = self.assignment(sub, target, since, until)
+        return min(self.after(until, 1, 60), self.as_of), officer
 
     def term_end(self) -> dt.date | None:
         """Mostly open-ended; some appointed for a term, now and then ending today."""
@@ -562,17 +574,20 @@ class _Region:
 
     def assignment(
         self, sub: _Subdistrict, target: str, since: dt.date, until: dt.date | None,
-        exclude: str | None = None,
-    ) -> str | None:  # fmt: skip
-        """Assign an officer (not ``exclude``); None when no other officer is there."""
-        for _ in range(20):
-            person, role = self.officer(sub)
-            if person != exclude:
-                break
-        else:
-            return None
+        exclude: str | None = None, officer: tuple[str, str] | None = None,
+    ) -> tuple[str, str] | None:  # fmt: skip
+        """Assign ``officer`` (person, role), or an officer other than ``exclude``; who was
+        assigned, None when no other officer is there."""
+        if officer is None:
+            for _ in range(20):
+                officer = self.officer(sub)
+                if officer[0] != exclude:
+                    break
+            else:
+                return None
+        person, role = officer
         self.out.rel(RelKind.ASSIGNED_TO, person, target, since=since, until=until, role=role)
-        return person
+        return officer
 
     def claim(self, unit: str, area: str, area_name: str, signed: dt.date, current: bool) -> None:
         if not current and signed >= self.as_of:
@@ -1184,11 +1199,18 @@ class _Region:
             before = self.rng.choice(organs).id
             self.out.rel(RelKind.PAIRED_WITH, before, c.area, since=since,
                          until=until, scheme="双联系双服务")  # fmt: skip
-        # the next pairing is another organ: one relationship per (organ, community)
+        # the next pairing: now and then the same organ again (a second term), after the
+        # first expiry planted; else another organ
         others = [organ.id for organ in organs if organ.id != before]
-        if not unpaired and others:
+        if not unpaired and before is not None and self._expiries > 1 and self.chance(RENEWAL):
+            self.out.rel(RelKind.PAIRED_WITH, before, c.area,
+                         since=min(self.after(until, 1, 90), self.as_of),
+                         scheme="双联系双服务")  # fmt: skip
+        elif not unpaired and others:
             self.out.rel(RelKind.PAIRED_WITH, self.rng.choice(others), c.area,
                          since=self.days_ago(30, 1500), scheme="双联系双服务")  # fmt: skip
+        if before is not None:
+            self._expiries += 1
 
 
 _UNIT_KINDS_ONLY = tuple(kind for kind, _ in _UNIT_KINDS)

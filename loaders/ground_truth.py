@@ -211,7 +211,10 @@ class GapEvaluator:
         self._employments: set[tuple[str, str]] = set()
         self._claimants: set[str] = set()
         self._meeting_of: list[tuple[str, str]] = []
-        self._expired: set[Pair] = set()
+        # terms (type, from, to, until) that ended before the date; the starts of the terms
+        # of each pair begun by then
+        self._expired_terms: list[tuple[str, str, str, dt.date | None, dt.date]] = []
+        self._begun: defaultdict[tuple[str, str, str], list[dt.date]] = defaultdict(list)
         self._handlers: dict[str, Callable[[Mapping[str, Any]], None]] = {
             "areas": self._area,
             "units": self._unit,
@@ -354,19 +357,28 @@ class GapEvaluator:
             self._employments.add((row["from_id"], row["to_id"]))
 
     def _assigned_to(self, row: Mapping[str, Any]) -> None:
-        self._note_expiry(row)
+        self._note_expiry("ASSIGNED_TO", row)
         if self._current(row):
             self._with_officer.add(row["to_id"])
 
     def _paired_with(self, row: Mapping[str, Any]) -> None:
-        self._note_expiry(row)
+        self._note_expiry("PAIRED_WITH", row)
         if self._current(row):
             self._paired.add(row["to_id"])
 
-    def _note_expiry(self, row: Mapping[str, Any]) -> None:
-        until = as_date(row.get("until"))
+    def _note_expiry(self, rel: str, row: Mapping[str, Any]) -> None:
+        until, since = as_date(row.get("until")), as_date(row.get("since"))
         if until is not None and until < self.as_of:
-            self._expired.add((row["to_id"], row["from_id"]))
+            self._expired_terms.append((rel, row["from_id"], row["to_id"], since, until))
+        if since is not None and since <= self.as_of:
+            self._begun[(rel, row["from_id"], row["to_id"])].append(since)
+
+    def _expired(self) -> set[Pair]:
+        """Expired terms that no later term of the same pair, begun by the date, renews
+        (graph_service/domain/terms.py)."""
+        return {(target, person) for rel, person, target, own, until in self._expired_terms
+                if not any(since > until and since != own
+                           for since in self._begun.get((rel, person, target), ()))}  # fmt: skip
 
     def _claimed(self, row: Mapping[str, Any]) -> None:
         if self._current(row):
@@ -407,7 +419,7 @@ class GapEvaluator:
             "VERT_AREA_NO_COMMITTEE": _alone(self._areas_without_committee()),
             "VERT_MEMBER_NO_BRANCH": _alone(self._party_members - self._in_org),
             "SCHED_MEETING_OVERDUE": _alone(self._overdue_committees()),
-            "SCHED_EXPIRED": self._expired,
+            "SCHED_EXPIRED": self._expired(),
             "SCHED_NO_CLAIMED_PROJECT": _alone(
                 {unit for unit, _ in self._memberships} - self._claimants
             ),

@@ -284,12 +284,27 @@ def test_a_generated_region_is_planned_within_capacity_by_the_candidates_rule(
         eligible = [c.candidate.id for c in offered.officers]
         assert len(eligible) == left.eligible
         assert all(loads[o].planned == loads[o].remaining for o in eligible)
+    pairs = [[a.officer.id, a.target.id] for a in plan.assignments]
+    before = _term_counts(db, pairs)
     applied = apply_plan(db, ADMIN, top, as_of=as_of, fingerprint=plan.fingerprint,
                          default_capacity=4)  # fmt: skip
     assert applied.created == plan.assigned
-    assert any(a.renews for a in plan.assignments)  # an old assignment renewed, not doubled
+    after = _term_counts(db, pairs)
+    for a in plan.assignments:  # a term not yet begun is moved; else a new term is added
+        pair = (str(a.officer.id), str(a.target.id))
+        assert after[pair] == before.get(pair, 0) + (0 if a.renews else 1), pair
     assert officer_gaps_in(db, top, as_of).isdisjoint({a.target.id for a in plan.assignments})
     for officer in loads.values():
         assert officer.officer.id is not None
         load = portfolio(db, ADMIN, officer.officer.id, as_of).load
         assert load <= max(officer.capacity, officer.load)
+
+
+def _term_counts(db: Database, pairs: list[list[str | None]]) -> dict[tuple[str, str], int]:
+    """How many ASSIGNED_TO terms join each (officer, target) pair that has any."""
+    records = db.driver.execute_query(
+        "UNWIND $pairs AS pair MATCH (:Person {id: pair[0]})-[r:ASSIGNED_TO]->(t {id: pair[1]}) "
+        "RETURN pair[0] AS officer, pair[1] AS target, count(r) AS terms",
+        pairs=pairs, database_=db.database,
+    ).records  # fmt: skip
+    return {(r["officer"], r["target"]): r["terms"] for r in records}

@@ -400,7 +400,7 @@ def test_graphml_loads_back_in_networkx(db: Database, region: Path, tmp_path: Pa
     assert tech["formal_party_members"] == 3 and tech["illustrative"] is True
     assert "address" not in tech, "missing values are left out"
     assert graph.nodes["M-1"]["date"] == "2017-05-24"
-    edge = graph.edges["P-LI", "B-1", "ASSIGNED_TO:P-LI->B-1"]
+    edge = graph.edges["P-LI", "B-1", "ASSIGNED_TO:P-LI->B-1@2024-05-24"]  # its term's start
     assert edge == {"type": "ASSIGNED_TO", "since": "2024-05-24", "until": "2026-12-31",
                     "illustrative": False, "role": "instructor"}  # fmt: skip
     assert path.read_bytes() == export_graph(db, "graphml", tmp_path / "again.graphml").read_bytes()

@@ -18,6 +18,7 @@ import yaml
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import REL_SPECS, NodeKind, RelKind
 from graph_service.domain.tables import REL_TABLES, TABLES, table_named
+from graph_service.domain.terms import overlaps
 from loaders.demo import DEMO_AS_OF, DEMO_BUNDLE
 from loaders.generator import SCALES, ScaleSpec, generate, generate_region, main
 from loaders.ground_truth import evaluate_gaps, typed_rows
@@ -279,15 +280,24 @@ def test_every_rule_fails_in_the_demo() -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_one_relationship_per_start_type_and_end(tmp_path: Path, seed: int) -> None:
-    """The import format keys a relationship by (start, type, end): a renewal is another
-    person or organ, never a second row for the same pair."""
+def test_terms_of_one_pair_never_overlap_and_renewals_are_planted(
+    tmp_path: Path, seed: int
+) -> None:
+    """The same two nodes may be joined again (a second term), never over overlapping dates;
+    the generator plants such renewals of assignments, and the answer key counts a renewed
+    expiry as closed."""
     generate(seed, "subdistrict", tmp_path)
+    tables = read_bundle(tmp_path)
+    repeated: dict[str, int] = {}
     for table in REL_TABLES.values():
-        path = tmp_path / f"{table.key}.csv"
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))[1:]
-        pairs = [(row[0], row[1]) for row in rows]
-        assert len(pairs) == len(set(pairs)), table.key
+        by_pair: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+        for row in tables[table.key]:
+            by_pair.setdefault((row["from_id"], row["to_id"]), []).append(
+                (row.get("since"), row.get("until"))
+            )
+        for pair, periods in by_pair.items():
+            for i, a in enumerate(periods):
+                for b in periods[i + 1:]:
+                    assert not overlaps(a, b), (table.key, pair, a, b)
+        repeated[table.key] = sum(1 for periods in by_pair.values() if len(periods) > 1)
+    assert repeated["assigned_to"] + repeated["paired_with"] > 0

@@ -2,10 +2,10 @@
 // mode: read
 // params: from_id, to_id, skip, limit, scope
 // placeholders: rel
-// purpose: A page of relationships of one type, optionally from or to a given node, ordered by the ends' ids. Unscoped callers only ($scope null); rel_list_scoped serves the others.
+// purpose: A page of relationships of one type, optionally from or to a given node, ordered by the ends' ids and each pair's terms by start date. Unscoped callers only ($scope null); rel_list_scoped serves the others.
 MATCH (a:Entity)-[r:{{rel}}]->(b:Entity)
 WHERE $scope IS NULL
   AND ($from_id IS NULL OR a.id = $from_id) AND ($to_id IS NULL OR b.id = $to_id)
 RETURN r {.*, from_id: a.id, to_id: b.id} AS item
-ORDER BY a.id, b.id
+ORDER BY a.id, b.id, coalesce(r.since, date({year: 1}))
 SKIP $skip LIMIT $limit

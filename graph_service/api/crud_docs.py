@@ -28,6 +28,13 @@ WRITE_VERSION = (
     "带 If-Match（读取时的 ETag 或 *）时，仅当记录仍为该版本才写入，否则 412（记录已被他人"
     "修改，请刷新后重试），不写入任何内容，current_etag 为当前版本。",
 )
+#: How the routes of one relationship name one of its terms (domain/terms.py).
+TERM = (
+    "the term that starts on `since` (empty: the term whose start is not recorded), or "
+    "without `since` the newest term (the one that starts last).",
+    "以 since 指定开始于该日期的任期（空值：未记录开始日期的任期）；不带 since 时为最新的任期"
+    "（开始日期最晚者）。",
+)
 
 
 @dataclass(frozen=True)
@@ -138,18 +145,23 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
         f"{name} ({_en(spec.sources)} → {_en(spec.targets)}): {spec.meaning}.\n\n"
         f"{spec.zh}（{_zh(spec.sources)} → {_zh(spec.targets)}）：{spec.meaning_zh}。"
     )
-    missing = "404 when there is no such relationship between the two ids"
+    missing = "404 when there is no such relationship (or term) between the two ids"
     return {
         "create": RouteDoc(
             f"Create {one} / 新建{spec.zh}关系",
             f"{what}\n\n"
             "`from_id` and `to_id` name existing nodes; `since` and `until` bound when it is "
-            "valid (questions asked as of a date count it only then).\n\n"
-            "Errors: 404 when `from_id` or `to_id` names no node; 409 when the two are already "
-            "joined by this type; 422 naming the field when an end is of the wrong kind, "
-            "`since` is after `until`, a node would join itself or a field is unknown.\n\n"
+            "valid (questions asked as of a date count it only then). The same two nodes may be "
+            "joined again later: each time is a term of its own, with its own dates; terms of "
+            "one pair never overlap.\n\n"
+            "Errors: 404 when `from_id` or `to_id` names no node; 409 when its dates overlap a "
+            "stored term of the two (`term_since` names it); 422 naming the field when an end "
+            "is of the wrong kind, `since` is after `until`, a node would join itself or a "
+            "field is unknown.\n\n"
             "from_id、to_id 须为已有节点；since、until 为有效期（按日期查询时仅在有效期内计入）。"
-            "\n\n错误：起点或终点不存在 404；两者之间已有该关系 409；端点类型不符、开始日期晚于"
+            "同一对节点可先后多次建立该关系，每次为一个任期，各有起止日期，任期之间不得重叠。"
+            "\n\n错误：起点或终点不存在 404；与两者之间已有的任期日期重叠 409（term_since 指明该"
+            "任期）；端点类型不符、开始日期晚于"
             "结束日期、起止为同一节点或字段未知 422（指明字段）。",
         ),
         "list": RouteDoc(
@@ -163,27 +175,40 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
         ),
         "get": RouteDoc(
             f"Read {one} / 查看{spec.zh}关系",
-            f"{what}\n\nThe relationship from `from_id` to `to_id`. {READ_VERSION[0]} "
-            f"Errors: {missing}.\n\n"
-            f"按起点和终点编号查看该关系。{READ_VERSION[1]}错误：两者之间没有该关系 404。",
+            f"{what}\n\nThe relationship from `from_id` to `to_id`: {TERM[0]} "
+            f"{READ_VERSION[0]} Errors: {missing}.\n\n"
+            f"按起点和终点编号查看该关系：{TERM[1]}{READ_VERSION[1]}错误：两者之间没有该关系 404。",
         ),
         "update": RouteDoc(
             f"Update {one} / 修改{spec.zh}关系",
             f"{what}\n\n"
-            "Send only the fields to change; null clears an optional one. The ends come from "
+            f"{TERM[0]} Send only the fields to change; null clears an optional one (set "
+            "`until` to end the term). The ends come from "
             "the path: to move it, delete it and create another. The answer's `ETag` is its new "
             f"version. {WRITE_VERSION[0]}\n\n"
-            f"Errors: {missing}; 412 when `If-Match` names an old version; 422 naming the field "
+            f"Errors: {missing}; 409 when its new dates overlap another term of the two; 412 "
+            "when `If-Match` names an old version; 422 naming the field "
             "when a value is wrong or a field unknown.\n\n"
-            "只发送要修改的字段，null 表示清空；起点和终点由路径确定，如需更换请删除后重建；"
+            f"{TERM[1]}只发送要修改的字段，null 表示清空（设置 until 即结束该任期）；起点和终点由"
+            "路径确定，如需更换请删除后重建；"
             f"应答头 ETag 为新版本。{WRITE_VERSION[1]}\n\n"
-            "错误：关系不存在 404；If-Match 版本已过时 412；字段值无效或字段未知 422（指明字段）。",
+            "错误：关系不存在 404；新日期与两者之间的其他任期重叠 409；If-Match 版本已过时 412；"
+            "字段值无效或字段未知 422（指明字段）。",
         ),
         "delete": RouteDoc(
             f"Delete {one} / 删除{spec.zh}关系",
-            f"{what}\n\nDeletes it (204, no body). {WRITE_VERSION[0]} Errors: {missing}; 412 "
+            f"{what}\n\n{TERM[0]} Deletes that term (204, no body); to record that it "
+            f"ended, set its `until` instead. {WRITE_VERSION[0]} Errors: {missing}; 412 "
             "when `If-Match` names an old version.\n\n"
-            f"删除该关系（204，无应答体）。{WRITE_VERSION[1]}错误：关系不存在 404；If-Match "
-            "版本已过时 412。",
+            f"{TERM[1]}删除该任期（204，无应答体）；如只是任期结束，请改为设置 until。"
+            f"{WRITE_VERSION[1]}错误：关系不存在 404；If-Match 版本已过时 412。",
+        ),
+        "terms": RouteDoc(
+            f"Terms of {one} / {spec.zh}关系的各任期",
+            f"{what}\n\nEvery term of the relationship from `from_id` to `to_id` (each time "
+            "the two were joined, with its own dates), by start date, no start first. Errors: "
+            f"{missing}.\n\n"
+            "两者之间该关系的全部任期（每次建立关系各为一个任期，各有起止日期），按开始日期排列，"
+            "未记录开始日期的在前。错误：两者之间没有该关系 404。",
         ),
     }  # fmt: skip

@@ -8,6 +8,7 @@ validated by its own model and documented with its own schema.
 # No `from __future__ import annotations` here: the routes are built in loops and FastAPI
 # must see each kind's model class itself, not a string naming it.
 
+import datetime as dt
 import re
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Generic, TypeVar
@@ -54,6 +55,29 @@ IfNoneMatch = Annotated[str | None, Header(
     description="The ETag you hold: 304 without a body while the record is unchanged / "
                 "已持有的 ETag：记录未变时返回 304（无应答体）",
 )]  # fmt: skip
+TermSince = Annotated[str | None, Query(
+    pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+    description="The term that starts on this date (YYYY-MM-DD; empty: the term whose start "
+                "is not recorded); without it, the newest term / 任期的开始日期（空值：未记录开始"
+                "日期的任期）；不填则为最新的任期",
+)]  # fmt: skip
+
+
+def _term(since: str | None) -> repo.TermKey:
+    """The term a route's ``since`` names (see domain/terms.py)."""
+    if since is None:
+        return repo.LATEST
+    if since == "":
+        return None
+    try:
+        return dt.date.fromisoformat(since)
+    except ValueError as error:
+        raise InvalidInput(
+            f"任期开始日期 since '{since}' 不是有效日期 / since '{since}' is not a date",
+            errors=[{"field": "since", "message": "not a date / 不是有效日期"}],
+        ) from error
+
+
 _ETAG = {"ETag": {
     "description": "The stored record's version, for If-Match and If-None-Match / 记录当前版本",
     "schema": {"type": "string"},
@@ -257,7 +281,7 @@ def _rel_routes(table: Table) -> None:
                  status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
                  responses={404: {"description": "No node with id from_id or to_id"},
-                            409: {"description": "Already joined by this type"}})  # fmt: skip
+                            409: {"description": "Overlaps a stored term of the two"}})  # fmt: skip
     def create(
         db: DatabaseDep,
         who: PrincipalDep,
@@ -293,15 +317,30 @@ def _rel_routes(table: Table) -> None:
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
+        since: TermSince = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response:
-        found, tag = await reads.call(repo.get_tagged_relationship, who, rel, from_id, to_id)
+        found, tag = await reads.call(repo.get_tagged_relationship, who, rel, from_id, to_id,
+                                      _term(since))  # fmt: skip
         return _not_modified(if_none_match, tag) or _tagged(model_json(found), tag)
+
+    @router.get(one + "/terms", operation_id=f"list_{noun}_terms",
+                tags=tags, summary=docs["terms"].summary,
+                description=docs["terms"].description,
+                responses={404: {"description": "No such relationship"}})  # fmt: skip
+    async def terms(
+        reads: ReadsDep,
+        who: PrincipalDep,
+        from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
+        to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
+    ) -> list[model]:
+        return await reads.call(repo.list_terms, who, rel, from_id, to_id)
 
     @router.patch(one, operation_id=f"update_{noun}",
                   tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
                   responses={**TAGGED, 404: {"description": "No such relationship"},
+                             409: {"description": "Overlaps another term of the two"},
                              **STALE})  # fmt: skip
     def update(
         db: DatabaseDep,
@@ -312,10 +351,11 @@ def _rel_routes(table: Table) -> None:
         changes: Annotated[
             dict[str, Any], Body(description=CHANGES, openapi_examples=ex.rel_patch_body(rel))
         ],
+        since: TermSince = None,
         if_match: IfMatch = None,
     ) -> model:
         found, tag = repo.update_tagged_relationship(db, who, rel, from_id, to_id, changes,
-                                                     if_match)  # fmt: skip
+                                                     if_match, _term(since))  # fmt: skip
         _tagged(response, tag)
         return found
 
@@ -328,9 +368,10 @@ def _rel_routes(table: Table) -> None:
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=new_to)],
+        since: TermSince = None,
         if_match: IfMatch = None,
     ) -> Response:
-        repo.delete_relationship(db, who, rel, from_id, to_id, if_match)
+        repo.delete_relationship(db, who, rel, from_id, to_id, if_match, _term(since))
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

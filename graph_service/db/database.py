@@ -7,6 +7,7 @@ errors that mean "the database is away" become :class:`DatabaseUnavailable`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
@@ -42,7 +43,7 @@ from graph_service.db.plans import (
     run_together,
     run_with,
 )
-from graph_service.db.records import record_dict
+from graph_service.db.records import native, record_dict
 from graph_service.db.registry import Mode, Query, QueryRegistry
 from graph_service.db.result_cache import AnswerCache
 from graph_service.errors import DatabaseUnavailable, QueryTimedOut, SchemaNotReady
@@ -125,7 +126,7 @@ class _Writing:
 
     head: AuditPosition
     fetched: dict[str, Record]
-    fetched_rels: dict[tuple[str, str, str], Record]
+    fetched_rels: dict[tuple[str, str, str], list[Record]]
     pending: dict[str, Any] | None = None
 
     def take_pending(self) -> dict[str, Any]:
@@ -262,11 +263,12 @@ class Database:
                 if head
                 else AuditPosition(0, ""),
                 fetched={node["id"]: dict(node) for node in (head["nodes"] if head else [])},
-                fetched_rels={
-                    (r["type"], r["from_id"], r["to_id"]): dict(r)
-                    for r in (head["rels"] if head else [])
-                },
+                fetched_rels={},
             )
+            for r in head["rels"] if head else []:
+                state.fetched_rels.setdefault((r["type"], r["from_id"], r["to_id"]), []).append(
+                    dict(r)
+                )
             self._writing[id(tx)] = state
             try:
                 answer = work(tx)
@@ -293,12 +295,14 @@ class Database:
         and ``longitude`` as node_get gives them. An id that does not exist is absent."""
         return self._writing[id(tx)].fetched
 
-    def fetched_rel(
+    def fetched_terms(
         self, tx: ManagedTransaction, rel: str, from_id: str, to_id: str
-    ) -> Record | None:
-        """A relationship the write transaction named in ``fetch``, read with the write lock
-        (``props`` as rel_get gives them); None when it does not exist."""
-        return self._writing[id(tx)].fetched_rels.get((rel, from_id, to_id))
+    ) -> list[Record]:
+        """The terms of a relationship the write transaction named in ``fetch``, read with
+        the write lock (``props`` as rel_terms gives them), by start date, no start first;
+        empty when there is none (see :mod:`graph_service.domain.terms`)."""
+        found = self._writing[id(tx)].fetched_rels.get((rel, from_id, to_id), [])
+        return sorted(found, key=lambda r: native(r["props"].get("since")) or dt.date.min)
 
     def audit_position(self, tx: ManagedTransaction) -> AuditPosition:
         """The audit trail's last event as this write transaction found it when it took the

@@ -9,6 +9,8 @@ or nothing. Personal data is masked on the way out for roles that may not see it
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import Enum
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -22,6 +24,7 @@ from graph_service.db.etags import etag, if_match_holds
 from graph_service.db.plans import Plan, step
 from graph_service.db.records import native
 from graph_service.db.scope import visible_ids, visible_ids_plan
+from graph_service.domain import terms as terms_domain
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, RelIn
 from graph_service.domain.personal import masked
@@ -428,56 +431,124 @@ def _ends(
     return kinds[0], kinds[1]
 
 
-def _stored_rel(
+class Latest(Enum):
+    """Which term a route names when it gives no ``since``: the newest (latest start)."""
+
+    TERM = "latest"
+
+
+#: A term named by its start date (None: the term whose start is not recorded), or LATEST
+LATEST = Latest.TERM
+TermKey = dt.date | None | Latest
+
+
+def _terms_of(rel: RelKind, rows: list[dict[str, Any]], from_id: str, to_id: str) -> list[RelIn]:
+    """The stored terms of a pair as models, by start date (no start first)."""
+    terms = [REL_MODELS[rel].model_validate(rel_fields(row["props"]) | {"from_id": from_id,
+                                                                      "to_id": to_id})
+             for row in rows]  # fmt: skip
+    return sorted(terms, key=lambda term: term.since or dt.date.min)
+
+
+def _named(rel: RelKind, terms: list[RelIn], since: TermKey, from_id: str, to_id: str) -> RelIn:
+    """The term ``since`` names among a pair's; NotFound naming the stored ones otherwise."""
+    if terms and since is LATEST:
+        return terms[terms_domain.latest([(t.since, t.until) for t in terms])]
+    found = next((t for t in terms if t.since == since), None)
+    if found is not None:
+        return found
+    if not terms:
+        raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
+    starts = ", ".join(repr(terms_domain.key_text(t.since)) for t in terms)
+    raise NotFound(
+        f"没有从 {from_id} 到 {to_id} 开始于 {since or '（未记录）'} 的 {rel.value} 任期，"
+        f"已有任期的开始日期：{starts} / no term of {rel.value} from '{from_id}' to "
+        f"'{to_id}' starts on {since or '(no start)'}; the terms start on: {starts}"
+    )
+
+
+def _stored_terms(
     db: Database, tx: ManagedTransaction, who: Principal, rel: RelKind, from_id: str, to_id: str
-) -> RelIn:
-    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+) -> list[RelIn]:
+    rows = db.run_in(tx, "rel_terms", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
     if not rows or not db.run_plan_in(tx, _all_visible(who, [from_id, to_id])):
         raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
-    fields = rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
-    return REL_MODELS[rel].model_validate(fields)
+    return _terms_of(rel, rows, from_id, to_id)
 
 
 def _rel_fetch(who: Principal, rel: RelKind, from_id: str, to_id: str) -> Fetch:
-    """What a write of one relationship reads with the write lock: both ends, and it."""
+    """What a write of one relationship reads with the write lock: both ends, and its terms."""
     return Fetch([from_id, to_id], who.scope, [(rel.value, from_id, to_id)])
 
 
-def _fetched_rel(
+def _fetched_terms(
     db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
-) -> RelIn:
-    """A stored relationship the write transaction fetched with its lock, with its ends
-    (``_rel_fetch``); not found unless it exists and both ends lie in the scope."""
-    row = db.fetched_rel(tx, rel.value, from_id, to_id)
-    if row is None or len(_fetched_kinds(db, tx, [from_id, to_id])) < len({from_id, to_id}):
+) -> list[RelIn]:
+    """The stored terms of a relationship the write transaction fetched with its lock, with
+    its ends (``_rel_fetch``); not found unless one exists and both ends lie in the scope."""
+    rows = db.fetched_terms(tx, rel.value, from_id, to_id)
+    if not rows or len(_fetched_kinds(db, tx, [from_id, to_id])) < len({from_id, to_id}):
         raise NotFound(f"no {rel.value} from '{from_id}' to '{to_id}' / 关系不存在")
-    fields = rel_fields(row["props"]) | {"from_id": from_id, "to_id": to_id}
-    return REL_MODELS[rel].model_validate(fields)
+    return _terms_of(rel, rows, from_id, to_id)
+
+
+def _overlap_conflict(rel: RelKind, model: RelIn, other: RelIn) -> Conflict:
+    en, zh = terms_domain.label((other.since, other.until))
+    new_en, new_zh = terms_domain.label((model.since, model.until))
+    return Conflict(
+        f"{rel.value} 从 {model.from_id} 到 {model.to_id} 的任期（{new_zh}）与已有任期（{zh}）"
+        f"重叠：同一对象间的同类关系各任期不得重叠，请先结束或更正已有任期 / the term "
+        f"{new_en} of {rel.value} from '{model.from_id}' to '{model.to_id}' overlaps its "
+        f"stored term {en}; end or correct that term first",
+        term_since=terms_domain.key_text(other.since),
+    )
 
 
 def get_relationship(
-    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
-) -> RelIn:
-    return db.execute_read(lambda tx: _stored_rel(db, tx, who, rel, from_id, to_id), "rel_get")
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str,
+    since: TermKey = LATEST,
+) -> RelIn:  # fmt: skip
+    """One term of a relationship: the one starting on ``since``, or the newest."""
+
+    def work(tx: ManagedTransaction) -> RelIn:
+        return _named(rel, _stored_terms(db, tx, who, rel, from_id, to_id), since, from_id,
+                      to_id)  # fmt: skip
+
+    return db.execute_read(work, "rel_terms")
 
 
 def get_tagged_relationship(
-    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
-) -> tuple[RelIn, str]:
-    """A relationship and the entity tag of its stored version."""
-    model = get_relationship(db, who, rel, from_id, to_id)
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str,
+    since: TermKey = LATEST,
+) -> tuple[RelIn, str]:  # fmt: skip
+    """A term of a relationship and the entity tag of its stored version."""
+    model = get_relationship(db, who, rel, from_id, to_id, since)
     return model, rel_etag(model)
 
 
+def list_terms(
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str
+) -> list[RelIn]:
+    """Every term of a relationship, by start date (no start first)."""
+    return db.execute_read(lambda tx: _stored_terms(db, tx, who, rel, from_id, to_id),
+                           "rel_terms")  # fmt: skip
+
+
 def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
+    """Store a relationship, or a new term of one the two ends already have, provided its
+    dates overlap none of the stored terms (409 otherwise)."""
     who.require_write()
     rel = model.kind_of_rel
 
     def work(tx: ManagedTransaction) -> None:
         from_kind, to_kind = _ends(db, tx, who, rel, model.from_id, model.to_id)
-        if db.fetched_rel(tx, rel.value, model.from_id, model.to_id) is not None:
-            raise Conflict(f"{rel.value} from '{model.from_id}' to '{model.to_id}' already "
-                           "exists / 关系已存在")  # fmt: skip
+        stored = _terms_of(rel, db.fetched_terms(tx, rel.value, model.from_id, model.to_id),
+                           model.from_id, model.to_id)  # fmt: skip
+        clash = next((t for t in stored if terms_domain.overlaps((t.since, t.until),
+                                                                 (model.since, model.until))),
+                     None)  # fmt: skip
+        if clash is not None:
+            raise _overlap_conflict(rel, model, clash)
         audit.record(db, tx, who, audit.Change(
             "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
             targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
@@ -495,9 +566,10 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
 
 
 def update_relationship(
-    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any]
-) -> RelIn:
-    return update_tagged_relationship(db, who, rel, from_id, to_id, changes)[0]
+    db: Database, who: Principal, rel: RelKind, from_id: str, to_id: str, changes: dict[str, Any],
+    since: TermKey = LATEST,
+) -> RelIn:  # fmt: skip
+    return update_tagged_relationship(db, who, rel, from_id, to_id, changes, since=since)[0]
 
 
 def update_tagged_relationship(
@@ -508,27 +580,34 @@ def update_tagged_relationship(
     to_id: str,
     changes: dict[str, Any],
     if_match: str | None = None,
+    since: TermKey = LATEST,
 ) -> tuple[RelIn, str]:
-    """Merge ``changes`` into the stored relationship, only if ``if_match`` (an
-    ``If-Match`` field, None: no condition) names its stored version; it, and the tag of
-    its new version."""
+    """Merge ``changes`` into one stored term (the one starting on ``since``, or the newest),
+    only if ``if_match`` (an ``If-Match`` field, None: no condition) names its stored version
+    and its new dates overlap none of the pair's other terms; it, and the tag of its new
+    version."""
     who.require_write()
 
     def work(tx: ManagedTransaction) -> RelIn:
-        current = _fetched_rel(db, tx, rel, from_id, to_id)
+        terms = _fetched_terms(db, tx, rel, from_id, to_id)
+        current = _named(rel, terms, since, from_id, to_id)
         _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
             model = REL_MODELS[rel].model_validate(fields)
         except ValidationError as error:
             raise _invalid(error) from error
+        clash = next((t for t in terms if t is not current and terms_domain.overlaps(
+            (t.since, t.until), (model.since, model.until))), None)  # fmt: skip
+        if clash is not None:
+            raise _overlap_conflict(rel, model, clash)
         audit.record(db, tx, who, audit.Change(
             "rel.update", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
             after=model.model_dump(mode="json", exclude_none=True),
         ))  # fmt: skip
         db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
-                  props=model.graph_properties())  # fmt: skip
+                  since=current.since, props=model.graph_properties())  # fmt: skip
         return model
 
     model = db.execute_write(work, "rel_update", _rel_fetch(who, rel, from_id, to_id))
@@ -542,19 +621,22 @@ def delete_relationship(
     from_id: str,
     to_id: str,
     if_match: str | None = None,
+    since: TermKey = LATEST,
 ) -> None:
-    """Delete a relationship; ``if_match`` (an ``If-Match`` field) must name its stored
-    version, when given."""
+    """Delete one term of a relationship (the one starting on ``since``, or the newest);
+    ``if_match`` (an ``If-Match`` field) must name its stored version, when given."""
     who.require_write()
 
     def work(tx: ManagedTransaction) -> None:
-        current = _fetched_rel(db, tx, rel, from_id, to_id)
+        terms = _fetched_terms(db, tx, rel, from_id, to_id)
+        current = _named(rel, terms, since, from_id, to_id)
         _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
         ))  # fmt: skip
-        db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+        db.run_in(tx, "rel_delete", placeholders={"rel": rel}, from_id=from_id, to_id=to_id,
+                  since=current.since)  # fmt: skip
         if rel in org_areas.AREA_RELS:
             org_areas.refresh(db, tx, [from_id], scope=who.scope)
 

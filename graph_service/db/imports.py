@@ -11,6 +11,7 @@ from neo4j import ManagedTransaction
 
 from graph_service.db import org_areas
 from graph_service.db.database import Database
+from graph_service.db.records import native
 from graph_service.domain.kinds import NodeKind, RelKind
 
 
@@ -112,3 +113,23 @@ def preview_relationships(
     placeholders = {"rel": rel, "from_label": from_kind, "to_label": to_kind}
     result = db.read("preview_relationships", placeholders=placeholders, rows=list(rows))
     return Counter({r["status"]: r["rows"] for r in result})
+
+
+def relationships_exist(db: Database, rel: RelKind) -> bool:
+    """Whether any relationship of the type is stored (the count store: no scan)."""
+    return bool(db.read("relationships_exist", placeholders={"rel": rel})[0]["found"])
+
+
+def stored_terms(
+    db: Database, rel: RelKind, pairs: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]]:
+    """The stored terms (since, until) of the relationships of a type between each of
+    ``pairs`` (from id, to id) that has any."""
+    if not pairs:
+        return {}
+    rows = db.read("stored_terms", placeholders={"rel": rel}, pairs=[list(p) for p in pairs])
+    return {
+        (row["from_id"], row["to_id"]): [(native(since), native(until))
+                                         for since, until in row["terms"]]
+        for row in rows
+    }  # fmt: skip

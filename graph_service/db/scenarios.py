@@ -86,21 +86,23 @@ def remove_node(db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: s
     return int(rows[0]["relationships"]) if rows else 0
 
 
-def stored_rel(
+def stored_terms(
     db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
-) -> dict[str, Any] | None:
-    """A relationship's fields as stored (None: there is none)."""
-    rows = db.run_in(tx, "rel_get", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
-    if not rows:
-        return None
-    return rel_fields(rows[0]["props"]) | {"from_id": from_id, "to_id": to_id}
+) -> list[dict[str, Any]]:
+    """The fields of every stored term of a relationship (empty: there is none), by start
+    date, no start first (see :mod:`graph_service.domain.terms`)."""
+    rows = db.run_in(tx, "rel_terms", placeholders={"rel": rel}, from_id=from_id, to_id=to_id)
+    terms = [rel_fields(row["props"]) | {"from_id": from_id, "to_id": to_id} for row in rows]
+    return sorted(terms, key=lambda term: term.get("since") or dt.date.min)
 
 
-def replace_rel(db: Database, tx: ManagedTransaction, model: RelIn) -> None:
-    """Store a relationship's new fields, as ``PATCH /relationships/…`` does (dates move
-    no organization's area: none is refreshed)."""
+def replace_rel(
+    db: Database, tx: ManagedTransaction, model: RelIn, since: dt.date | None
+) -> None:
+    """Store new fields for the term of a relationship that starts on ``since``, as ``PATCH
+    /relationships/…`` does (dates move no organization's area: none is refreshed)."""
     db.run_in(tx, "rel_replace", placeholders={"rel": model.kind_of_rel},
-              from_id=model.from_id, to_id=model.to_id,
+              from_id=model.from_id, to_id=model.to_id, since=since,
               props=model.graph_properties())  # fmt: skip
 
 

@@ -64,8 +64,9 @@ VERT_MEMBER_NO_BRANCH    person with party_status formal or probationary and no 
 SCHED_MEETING_OVERDUE    committee whose latest Meeting (OF it, date ≤ D) is more than the period
                          before D, or that has none: big_working_committee 183 days, community
                          92 days. A committee founded less than one period before D is not due.
-SCHED_EXPIRED            ASSIGNED_TO or PAIRED_WITH relationship with until < D. Subject: the
-                         relationship's target; the person or unit is named in the detail.
+SCHED_EXPIRED            ASSIGNED_TO or PAIRED_WITH term with until < D that no later term of
+                         the same pair, begun by D, renews. Subject: the relationship's
+                         target; the person or unit is named in the detail.
 SCHED_NO_CLAIMED_PROJECT unit with a current MEMBER_UNIT_OF and no current CLAIMED project.
 """
 

@@ -34,10 +34,11 @@ the distances — differs from the plan the caller saw (its ``fingerprint``). Th
 transaction, under the graph's write lock, checks again that the officers' loads are as
 planned and no target got an officer meanwhile, and creates each ``ASSIGNED_TO`` (the
 officer's role, since the plan's date) through the relationship model, with one
-``rel.create`` audit event each, as ``POST /relationships/assigned_to`` would. A person and
-a target have at most one ``ASSIGNED_TO``: where the officer's old one (ended, or not yet
-begun) to the target exists, it is renewed from the plan's date instead (``rel.update``,
-before and after in the event; the plan marks it ``renews``).
+``rel.create`` audit event each, as ``POST /relationships/assigned_to`` would: a new term
+(see :mod:`graph_service.domain.terms`) after any that ended. Where the officer has a term
+to the target that has not begun yet, which the new one would overlap, that term is moved
+to start on the plan's date instead (``rel.update``, before and after in the event; the
+plan marks it ``renews``).
 
 >>> solve_min_cost_flow([2, 1], [(0, 0, 5), (0, 1, 1), (1, 1, 3), (1, 2, 9)], 3)
 [(0, 0), (0, 1), (1, 2)]
@@ -60,9 +61,11 @@ from graph_service.auth.principal import Principal
 from graph_service.db import audit, gaps
 from graph_service.db.database import Database, Fetch
 from graph_service.db.plans import Plan, step
+from graph_service.db.records import native
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import REL_MODELS
+from graph_service.domain.terms import overlaps
 from graph_service.errors import Conflict, NotFound
 from graph_service.schemas.planning import (
     AppliedPlan,
@@ -273,7 +276,10 @@ def _inputs_plan(
                            for t, names in inputs.eligible.items()}  # fmt: skip
         every = [o for o in every if o in visible]
     past = yield step("assignments_to", ids=ids)
-    inputs.existing = {(row["officer"], row["target"]) for row in past}
+    # a term not yet begun on the plan's date would overlap the new one: it is moved to start
+    # then; a term that ended stays as it was (its history), and a new term follows it
+    inputs.existing = {(row["officer"], row["target"]) for row in past
+                       if row["until"] is None or native(row["until"]) >= as_of}  # fmt: skip
     loads = yield step("officer_loads", ids=every, as_of=as_of)
     inputs.officers = {row["id"]: dict(row) for row in loads}
     held = sorted({t for row in loads for t in row["targets"]} - set(inputs.places))
@@ -484,9 +490,9 @@ def _write_one(
     target_kind: NodeKind,
 ) -> int:  # fmt: skip
     """One assignment of the plan, as the relationships API writes it: a new ASSIGNED_TO
-    (``rel.create``), or the officer's old, ended or not yet begun one to the target renewed
-    from ``as_of`` on (``rel.update``: one relationship per person and target). The audit
-    event goes with the write; its number is returned."""
+    term (``rel.create``), or the officer's term to the target that has not begun yet moved
+    to begin on ``as_of`` (``rel.update``: terms of one pair never overlap). The audit event
+    goes with the write; its number is returned."""
     rel = RelKind.ASSIGNED_TO
     model_class = REL_MODELS[rel]
     ends = {"from_id": item.officer.id, "to_id": item.target.id}
@@ -516,14 +522,12 @@ def _write_one(
         after=model.model_dump(mode="json", exclude_none=True), details=details,
     ))  # fmt: skip
     db.run_in(tx, "rel_replace", placeholders={"rel": rel}, from_id=model.from_id,
-              to_id=model.to_id, props=model.graph_properties())  # fmt: skip
+              to_id=model.to_id, since=current.since, props=model.graph_properties())  # fmt: skip
     return seq
 
 
 def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
     """Stored properties with the driver's dates as Python's."""
-    from graph_service.db.records import native
-
     return {key: native(value) for key, value in props.items()}
 
 
@@ -570,8 +574,11 @@ def apply_plan(
         events = []
         for item in plan.assignments:
             assert item.officer.id is not None and item.target.id is not None
-            stored = db.fetched_rel(tx, RelKind.ASSIGNED_TO.value, item.officer.id,
-                                    item.target.id)  # fmt: skip
+            terms = db.fetched_terms(tx, RelKind.ASSIGNED_TO.value, item.officer.id,
+                                     item.target.id)  # fmt: skip
+            stored = next((t for t in terms if overlaps(
+                (native(t["props"].get("since")), native(t["props"].get("until"))),
+                (as_of, None))), None)  # fmt: skip
             if (stored is not None) != item.renews:
                 raise Conflict(f"ASSIGNED_TO from '{item.officer.id}' to '{item.target.id}' "
                                "was created or deleted meanwhile: propose again / "

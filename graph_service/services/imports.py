@@ -57,9 +57,10 @@ from graph_service.db import audit
 from graph_service.db import imports as repo
 from graph_service.db.database import Database
 from graph_service.db.scope import visible_ids
+from graph_service.domain import terms
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn, RelIn
-from graph_service.domain.tables import Table
+from graph_service.domain.tables import REL_TABLES, Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
 from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
 from loaders.problems import ImportReport, Problem, shown_value
@@ -267,6 +268,26 @@ def _split_bilingual(problems: list[Problem]) -> list[Problem]:
     return fixed
 
 
+_DATE_BITS, _FILE_BITS, _ROW_BITS = 22, 16, 32  # date.max's ordinal needs 22 bits
+_ROW_MASK, _FILE_MASK = (1 << _ROW_BITS) - 1, (1 << _FILE_BITS) - 1
+_WHERE_MASK = (1 << (_FILE_BITS + _ROW_BITS)) - 1
+_NO_END = (1 << _DATE_BITS) - 1
+
+
+def _pack(since: dt.date | None, until: dt.date | None, file: int, row: int) -> int:
+    """A term (since, until) and where its row is (file number, row) as one int."""
+    start = since.toordinal() if since else 0
+    end = until.toordinal() if until else _NO_END
+    return ((((start << _DATE_BITS) | end) << _FILE_BITS | file) << _ROW_BITS) | row
+
+
+def _unpack_period(packed: int) -> terms.Period:
+    dates = packed >> (_FILE_BITS + _ROW_BITS)
+    start, end = dates >> _DATE_BITS, dates & _NO_END
+    return (dt.date.fromordinal(start) if start else None,
+            dt.date.fromordinal(end) if end != _NO_END else None)  # fmt: skip
+
+
 @dataclass
 class _Where:
     table: str
@@ -306,7 +327,11 @@ class Importer:
         self.kinds: dict[str, NodeKind] = {}  # valid node ids of the input
         self.first_seen: dict[str, _Where] = {}
         self.rejected_ids: set[str] = set()
-        self.seen_rels: set[int] = set()
+        self.rel_rows = 0
+        self.file_numbers: dict[str, int] = {}  # input file name -> its number in _pack
+        self.bad_rows: set[tuple[str, str, int]] = set()  # (type, file, row) refused by terms
+        # (type, file, row) -> the since of the stored term the row replaces, where not its own
+        self.term_targets: dict[tuple[str, str, int], dt.date | None] = {}
         self.db_kinds: dict[str, NodeKind] = {}
         self.bad_refs: set[tuple[str, str]] = set()  # (relationship type, id) rejected
         # names of the input's valid nodes, and relationship ends given by a unique name:
@@ -420,13 +445,6 @@ class Importer:
                     problems += _problems_of(error, raw, row)
                 where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
                 if model is not None:
-                    key = hash((rel.value, model.from_id, model.to_id))
-                    if key in self.seen_rels:
-                        problems.append(self._rel_problem(
-                            raw, row, "终点编号 to_id", model.to_id,
-                            f"duplicate relationship {model.from_id} → {model.to_id}",
-                            f"关系重复：{model.from_id} → {model.to_id}",
-                        ))  # fmt: skip
                     for column, end_id, allowed in (
                         ("起点编号 from_id", model.from_id, rel.spec.sources),
                         ("终点编号 to_id", model.to_id, rel.spec.targets),
@@ -447,15 +465,107 @@ class Importer:
                     self._reject(raw.table, problems)
                     continue
                 assert model is not None
-                self.seen_rels.add(hash((rel.value, model.from_id, model.to_id)))
+                self.rel_rows += 1
                 if (model.from_id, model.to_id) in self._examples(raw.table):
                     self._warn_example(raw, row, "起点编号 from_id", model.from_id)
                 spool.add(rel.value, {
                     "from_id": model.from_id, "to_id": model.to_id,
                     "props": model.graph_properties(),
-                    "src_file": raw.file, "src_row": row.number,
+                    "src_file": raw.file, "src_row": row.number, "src_sheet": raw.sheet,
                 })  # fmt: skip
         self._resolve_in_db(unresolved)
+
+    # ---- phase 2b: terms ------------------------------------------------------------------
+    def _check_terms(self, spool: _Spool) -> None:
+        """Rows of one pair in the input must not overlap each other, and each must replace
+        or add to the pair's stored terms without overlapping one (domain/terms.py): rows
+        that would are problems, before anything is written. A row that replaces a stored
+        term starting on another day (it moves its start) is remembered (``term_targets``)."""
+        for rel in RelKind:
+            table = REL_TABLES[rel]
+            periods = self._input_terms(rel, table, spool)
+            if periods and repo.relationships_exist(self.db, rel):
+                self._match_stored(rel, table, spool, periods)
+
+    def _live_items(self, rel: RelKind, spool: _Spool) -> Iterator[list[dict[str, Any]]]:
+        """The spooled rows of a type not rejected so far, ends given by id."""
+        for batch in spool.batches(rel.value):
+            yield [self._by_id(rel, item) for item in batch
+                   if not self._rejected_ref(rel, item) and not self._rejected_row(rel, item)]
+
+    def _input_terms(self, rel: RelKind, table: Table, spool: _Spool) -> dict[int, list[int]]:
+        """The terms the input gives each pair (packed, see :func:`_pack`), keyed by the
+        pair's hash; a row overlapping an earlier row of its pair is a problem."""
+        periods: dict[int, list[int]] = {}
+        for items in self._live_items(rel, spool):
+            for item in items:
+                packed = self._pack(item)
+                mine = periods.setdefault(hash((item["from_id"], item["to_id"])), [])
+                clash = next((other for other in mine if terms.overlaps(_unpack_period(other),
+                                                                        _unpack_period(packed))),
+                             None)  # fmt: skip
+                if clash is None:
+                    mine.append(packed)
+                    continue
+                file, row = self._unpack_where(clash)
+                en, zh = terms.label(_unpack_period(clash))
+                self._reject_row(rel, table, item, (
+                    f"its dates overlap the term {en} of the same relationship in {file} row "
+                    f"{row}; terms of one pair must not overlap",
+                    f"与 {file} 第 {row} 行同一关系的任期（{zh}）日期重叠，同一对象间的同类关系"
+                    "各任期不得重叠",
+                ))  # fmt: skip
+        return periods
+
+    def _match_stored(
+        self, rel: RelKind, table: Table, spool: _Spool, periods: dict[int, list[int]]
+    ) -> None:
+        for items in self._live_items(rel, spool):
+            pairs = {(item["from_id"], item["to_id"]) for item in items}
+            stored = repo.stored_terms(self.db, rel, pairs)
+            outcomes: dict[tuple[str, str], dict[int, terms.Outcome]] = {}
+            for item in items:
+                pair = (item["from_id"], item["to_id"])
+                if pair not in stored:
+                    continue
+                if pair not in outcomes:
+                    rows = periods[hash(pair)]
+                    matched = terms.match_rows(stored[pair], [_unpack_period(r) for r in rows])
+                    outcomes[pair] = {r & _WHERE_MASK: o for r, o in zip(rows, matched,
+                                                                         strict=True)}  # fmt: skip
+                outcome = outcomes[pair].get(self._pack(item) & _WHERE_MASK)
+                if outcome is None:  # refused above as overlapping another row of the input
+                    continue
+                if outcome.refused is not None:
+                    self._reject_row(rel, table, item, outcome.refused)
+                elif not outcome.creates and outcome.term != item["props"].get("since"):
+                    self.term_targets[(rel.value, item["src_file"], item["src_row"])] = (
+                        outcome.term
+                    )
+
+    def _pack(self, item: dict[str, Any]) -> int:
+        """A row's term and where it is, in one int (the input may hold millions)."""
+        file = self.file_numbers.setdefault(item["src_file"], len(self.file_numbers))
+        props = item["props"]
+        return _pack(props.get("since"), props.get("until"), file, item["src_row"])
+
+    def _unpack_where(self, packed: int) -> tuple[str, int]:
+        files = list(self.file_numbers)
+        return files[(packed >> _ROW_BITS) & _FILE_MASK], packed & _ROW_MASK
+
+    def _reject_row(
+        self, rel: RelKind, table: Table, item: dict[str, Any], reason: tuple[str, str]
+    ) -> None:
+        self.bad_rows.add((rel.value, item["src_file"], item["src_row"]))
+        since = item["props"].get("since")
+        self._reject(table, [Problem(
+            file=item["src_file"], sheet=item.get("src_sheet"), row=item["src_row"],
+            column="开始日期 since", value=str(since or ""), reason=reason[0],
+            reason_zh=reason[1],
+        )])  # fmt: skip
+
+    def _rejected_row(self, rel: RelKind, item: dict[str, Any]) -> bool:
+        return (rel.value, item["src_file"], item["src_row"]) in self.bad_rows
 
     def _rel_problem(
         self, raw: RawTable, row: RawRow, column: str, value: str, en: str, zh: str
@@ -616,15 +726,23 @@ class Importer:
             groups: dict[tuple[NodeKind, NodeKind], list[dict[str, Any]]] = defaultdict(list)
             for batch in spool.batches(rel.value):
                 for item in batch:
-                    if self._rejected_ref(rel, item):
+                    if self._rejected_ref(rel, item) or self._rejected_row(rel, item):
                         continue
                     item = self._by_id(rel, item)
+                    item = self._for_writing(rel, item)
                     pair = (self._kind(item["from_id"]), self._kind(item["to_id"]))
                     groups[pair].append(item)
                     if len(groups[pair]) >= BATCH_SIZE:
                         yield rel, pair, groups.pop(pair)
             for pair, items in groups.items():
                 yield rel, pair, items
+
+    def _for_writing(self, rel: RelKind, item: dict[str, Any]) -> dict[str, Any]:
+        """The row as the write takes it: ``term``, the start of the stored term it replaces
+        (its own since unless matched to another, see :meth:`_match_stored`)."""
+        where = (rel.value, item["src_file"], item["src_row"])
+        term = self.term_targets.get(where, item["props"].get("since"))
+        return {key: value for key, value in item.items() if key != "src_sheet"} | {"term": term}
 
     def _by_id(self, rel: RelKind, item: dict[str, Any]) -> dict[str, Any]:
         """The row with an end given by its unique name given by its id instead."""
@@ -681,9 +799,10 @@ class Importer:
             self._validate_nodes(spool)
             self._validate_relationships(spool)
             spool.close()
+            self._check_terms(spool)
             if self.report.problems and not self.report.partial:
                 return self.report
-            written = len(self.kinds) + len(self.seen_rels)
+            written = len(self.kinds) + self.rel_rows
             self.progress.start("preview" if self.report.dry_run else "write", written)
             if self.report.dry_run:
                 self._count_dry_run(spool)

@@ -30,6 +30,7 @@ from graph_service.db.gaps import coverage_summary_read, every_gap_read
 from graph_service.db.plans import Plan
 from graph_service.db.registry import QueryRegistry
 from graph_service.db.scope import scoped_area, visible_ids
+from graph_service.domain import terms
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import REL_MODELS, RelIn
 from graph_service.errors import Conflict, InvalidInput, NotFound
@@ -141,13 +142,19 @@ def apply_change(
     from_kind = _visible_kind(db, tx, who, index, "from_id", change.from_id)
     to_kind = _visible_kind(db, tx, who, index, "to_id", change.to_id)
     named = f"{rel.value} {change.from_id}->{change.to_id}"
-    stored = repo.stored_rel(db, tx, rel, change.from_id, change.to_id)
+    stored = repo.stored_terms(db, tx, rel, change.from_id, change.to_id)
     if isinstance(change, EndChange):
-        if stored is None:
+        if not stored:
             raise NotFound(f"第 {index} 项变更：关系 {named} 不存在 / change {index}: no {named}",
                            field=f"changes[{index}]")  # fmt: skip
+        # the term current on the scenario's date; else the newest
+        periods = [(term.get("since"), term.get("until")) for term in stored]
+        ending = next((term for term, period in zip(stored, periods, strict=True)
+                       if terms.overlaps(period, (as_of, as_of))),
+                      stored[terms.latest(periods)])  # fmt: skip
         until = change.until or as_of - dt.timedelta(days=1)
-        repo.replace_rel(db, tx, _validated(index, rel, stored | {"until": until}))
+        repo.replace_rel(db, tx, _validated(index, rel, ending | {"until": until}),
+                         ending.get("since"))  # fmt: skip
         return AppliedChange(index=index, op=change.op,
                              summary=f"{named} 于 {until} 结束 / {named} ends on {until}")
     assert isinstance(change, AddChange)
@@ -157,11 +164,16 @@ def apply_change(
             names = ", ".join(sorted(k.value for k in allowed))
             raise _invalid(index, field, f"{rel.value} 不能连接{kind.zh}（可用：{names}）",
                            f"{rel.value} cannot join a {kind.value} here (one of: {names})")
-    if stored is not None:
-        raise Conflict(f"第 {index} 项变更：关系 {named} 已存在 / change {index}: {named} "
-                       "already exists", field=f"changes[{index}]")  # fmt: skip
     fields = dict(change.props) | {"from_id": change.from_id, "to_id": change.to_id}
-    repo.add_rel(db, tx, _validated(index, rel, fields), from_kind, to_kind)
+    model = _validated(index, rel, fields)
+    clash = terms.overlapping([(t.get("since"), t.get("until")) for t in stored],
+                              (model.since, model.until))  # fmt: skip
+    if clash is not None:
+        en, zh = terms.label(clash)
+        raise Conflict(f"第 {index} 项变更：关系 {named} 与已有任期（{zh}）重叠 / change "
+                       f"{index}: {named} overlaps its stored term {en}",
+                       field=f"changes[{index}]")  # fmt: skip
+    repo.add_rel(db, tx, model, from_kind, to_kind)
     return AppliedChange(index=index, op=change.op, summary=f"新增 {named} / {named} added")
 
 
