@@ -11,6 +11,7 @@ rows (created, with a warning), and their PART_OF rows.
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -18,6 +19,9 @@ from urllib.parse import unquote
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import APIResponse, FilePayload, Page, expect
 
+from graph_service.auth.principal import Principal, Role
+from graph_service.db.accounts import add_account, set_password
+from graph_service.db.database import Database
 from tests import test_console as base
 from tests.test_console import (
     ADMIN,
@@ -43,6 +47,7 @@ AREA_HEADER = [
 ]
 NEW = ("A-IMPORT-G1", "A-IMPORT-G2")
 BAD_ID, BAD_ROW = "A-IMPORT-G3", 7  # its Excel row: the header is row 1
+VIEWER, VIEWER_PASSWORD = "heping-viewer", "和平社区 viewer pw 2026"
 
 
 def area_rows(page: Page) -> list[list[Any]]:
@@ -170,7 +175,9 @@ def test_a_bad_row_is_shown_offered_as_a_workbook_and_nothing_is_written(
     context.close()
 
 
-def test_a_good_file_previews_its_counts_then_confirm_writes_them(console: Console) -> None:
+def test_a_good_file_previews_its_counts_then_confirm_writes_them(
+    console: Console, demo_database: Database
+) -> None:
     context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
     before = api_json(page, "/areas?limit=1")["total"]
     payload = workbook("辖区网格.xlsx", area_rows(page))
@@ -212,4 +219,60 @@ def test_a_good_file_previews_its_counts_then_confirm_writes_them(console: Conso
     page.click("[data-test=import-again]")
     expect(page.locator("[data-test=import-report]")).to_have_count(0)
     assert re.search(r"/console/import$", page.url)
+    context.close()
+
+    # a viewer has no 导入 in the nav; by URL the page says why, and the server refuses
+    add_account(demo_database, Principal.cli(), VIEWER, Role.VIEWER, ["A-HEPING"])
+    set_password(demo_database, Principal.cli(), VIEWER, VIEWER_PASSWORD)
+    context, page = console.signed_in(VIEWER, VIEWER_PASSWORD)
+    expect(page.locator("[data-test=nav-map]")).to_be_visible()
+    expect(page.locator("[data-test=nav-import]")).to_have_count(0)
+    page.goto("/console/import")
+    expect(page.locator("[data-test=import-viewer]")).to_contain_text("查看人员只能查看，不能导入")
+    page.locator("[data-test=import-upload] input[type=file]").set_input_files(payload)
+    expect(page.locator("[data-test=import-check]")).to_be_disabled()
+    assert dry_run(page, payload).status == 403
+    context.close()
+
+
+def test_a_slow_upload_shows_its_progress_and_can_be_cancelled(console: Console) -> None:
+    """The upload's bytes as they go (Chromium's network throttled through DevTools), then
+    the server's part; cancelled while uploading, nothing is reported."""
+    context, page = console.signed_in(ADMIN, ADMIN_PASSWORD)
+    # 和平社区 as stored (left unchanged), in a bundle made big by white space: ~2 s to send
+    heping = {k: v for k, v in api_json(page, "/areas/A-HEPING").items() if v is not None}
+    bundle = {"format": "regional-party-network", "version": 1, "tables": {"areas": [heping]}}
+    body = json.dumps(bundle, ensure_ascii=False).encode() + b" " * 500_000
+    payload: FilePayload = {"name": "和平社区.json", "mimeType": "application/json", "buffer": body}
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 250_000,
+    })  # fmt: skip
+
+    choose(page, payload)
+    progress = page.locator("[data-test=import-progress]")
+    expect(progress).to_contain_text("正在上传")
+    expect(progress.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "100")
+    page.click("[data-test=import-cancel]")
+    expect(progress).to_have_count(0)
+    expect(page.locator("[data-test=import-report]")).to_have_count(0)
+    expect(page.locator("[data-test=import-error]")).to_have_count(0)
+
+    # every text the progress shows, as the page renders it (the server's part is short)
+    page.evaluate("""() => {
+        window.seen = []
+        new MutationObserver(() => {
+            const text = document.querySelector('[data-test=import-progress]')?.textContent?.trim()
+            if (text && window.seen.at(-1) !== text) window.seen.push(text)
+        }).observe(document.body, {subtree: true, childList: true, characterData: true})
+    }""")
+    page.click("[data-test=import-check]")
+    expect(page.locator("[data-test=import-ok]")).to_contain_text(
+        "确认后将新建 0 条、更新 0 条，1 条保持不变"
+    )
+    seen: list[str] = page.evaluate("window.seen")
+    uploads = [i for i, text in enumerate(seen) if text.startswith("正在上传")]
+    server = [i for i, text in enumerate(seen) if "服务器正在读取和校验" in text]
+    assert len(uploads) >= 2 and server and max(uploads) < min(server), seen  # bytes, then server
     context.close()
