@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from graph_service.api import openapi_examples as ex
-from graph_service.api.model_json import json_response
+from graph_service.api.answer_tags import (
+    IfNoneMatch,
+    documented,
+    not_modified,
+    tagged,
+    tagged_json,
+)
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
+from graph_service.db.async_reads import AsyncReads
+from graph_service.db.etags import version_etag
+from graph_service.db.plans import KeptRead, data_version
 from graph_service.deps import ReadsDep
 from graph_service.domain.gaps import DECLARED
 from graph_service.limits import MAX_PAGE, MAX_SKIP
@@ -41,6 +50,17 @@ def _attachment(body: bytes, media: str, *parts: str) -> Response:
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
+async def _file_tag(reads: AsyncReads, read: KeptRead[Any], fmt: str) -> str | None:
+    """The weak tag of a file made from ``read``'s answer: the data version is read first,
+    so the tag is never newer than the file (None when the graph has no version yet)."""
+    version = await reads.read_plan(data_version, "data_version")
+    return None if version is None else version_etag(read.key, fmt, version)
+
+
+def _file(answer: Response, tag: str | None) -> Response:
+    return answer if tag is None else tagged(answer, tag)
+
+
 @router.get("/gaps", summary="The gap catalogue / 问题规则目录")
 def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
     """Every coverage-gap rule that is on in this deployment (its rules file may turn some
@@ -56,11 +76,12 @@ def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
             response_model=dict[str, int],
-            responses={**ex.answer_response(ex.GAP_COUNTS),
-                       404: {"description": "Unknown area"}})  # fmt: skip
+            responses=documented({**ex.answer_response(ex.GAP_COUNTS),
+                                  404: {"description": "Unknown area"}}))  # fmt: skip
 async def gap_counts(
-    reads: ReadsDep, who: PrincipalDep, as_of: AsOf, area: Area = None
-) -> Response:
+    reads: ReadsDep, who: PrincipalDep, as_of: AsOf, area: Area = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:  # fmt: skip
     """How many gaps of each rule there are, every rule named (0 when none), in one area's
     subtree or everywhere you may see. Errors: 404 when the area is unknown (or outside
     your areas).
@@ -68,18 +89,18 @@ async def gap_counts(
     各类覆盖缺口的数量（每条规则都列出，无则为 0），可限定某区域及其下级区域。错误：区域不存在
     或不在您负责的范围内 404。"""
     read = repo.gap_counts_read(reads.registry, who, as_of=as_of, area=area)
-    return json_response(await reads.read_kept_json(read))
+    return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
 
 
 @router.get(
     "/gaps/{code}",
     summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
     response_model=GapPage,
-    responses={200: {"description": "OK",
-                     "content": {**ex.answer_response(ex.GAP_PAGE)[200]["content"],
-                                 "text/csv": {}, "application/vnd.openxmlformats-"
-                                 "officedocument.spreadsheetml.sheet": {}}},
-               404: {"description": "Unknown rule or area"}},
+    responses=documented({200: {"description": "OK",
+                                "content": {**ex.answer_response(ex.GAP_PAGE)[200]["content"],
+                                            "text/csv": {}, "application/vnd.openxmlformats-"
+                                            "officedocument.spreadsheetml.sheet": {}}},
+                          404: {"description": "Unknown rule or area"}}),
 )  # fmt: skip
 async def gap_list(
     reads: ReadsDep,
@@ -104,6 +125,7 @@ async def gap_list(
               description="json: a page; csv or xlsx: every gap as a file (skip and limit "
                           "are not used) / json 分页；csv、xlsx 为全部问题的文件"),
     ] = "json",
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The things failing one rule, largest impact first, then id, a page at a time: each
     row names the thing (id, name, kind), where it is (area path), the rule it fails (in
@@ -120,26 +142,29 @@ async def gap_list(
 
         every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=as_of,
                                     area=area, kinds=kinds)  # fmt: skip
+        tag = await _file_tag(reads, every, format)
+        if tag is not None and (unchanged := not_modified(tag, if_none_match)):
+            return unchanged
         page = await reads.read_kept(every)
         # thousands of rows take a while to write: not on the event loop
         body, media = await run_in_threadpool(gap_table, page, format, reads.twin)
-        return _attachment(body, media, "gaps", page.rule.code, area or "all",
-                           page.as_of.isoformat(), format)  # fmt: skip
+        return _file(_attachment(body, media, "gaps", page.rule.code, area or "all",
+                                 page.as_of.isoformat(), format), tag)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=as_of,
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
-    return json_response(await reads.read_kept_json(read))
+    return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
 
 
 @router.get(
     "/areas/{area_id}/coverage",
     summary="Coverage summary of an area and its child areas / 区域覆盖率汇总",
     response_model=CoverageSummary,
-    responses={200: {"description": "OK",
-                     "content": {**ex.answer_response(ex.COVERAGE)[200]["content"],
-                                 "text/csv": {}, "application/vnd.openxmlformats-"
-                                 "officedocument.spreadsheetml.sheet": {}}},
-               404: {"description": "Unknown area"}},
+    responses=documented({200: {"description": "OK",
+                                "content": {**ex.answer_response(ex.COVERAGE)[200]["content"],
+                                            "text/csv": {}, "application/vnd.openxmlformats-"
+                                            "officedocument.spreadsheetml.sheet": {}}},
+                          404: {"description": "Unknown area"}}),
 )  # fmt: skip
 async def get_coverage(
     reads: ReadsDep,
@@ -151,6 +176,7 @@ async def get_coverage(
     ],
     as_of: AsOf,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Organization, leadership and team coverage rates with the count of each gap kind,
     for the area and each child area: a table to paste into a report (``format=csv`` or
@@ -161,10 +187,14 @@ async def get_coverage(
     format=csv 或 xlsx 时以文件返回。错误：区域不存在或不在您负责的范围内 404。"""
     read = repo.coverage_summary_read(reads.registry, who, area_id, as_of=as_of)
     if format == "json":
-        return json_response(await reads.read_kept_json(read))
+        return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
     from graph_service.reports import summary_table
 
+    tag = await _file_tag(reads, read, format)
+    if tag is not None and (unchanged := not_modified(tag, if_none_match)):
+        return unchanged
     summary = await reads.read_kept(read)
     # a workbook takes milliseconds to build: not on the event loop
     body, media = await run_in_threadpool(summary_table, summary, format)
-    return _attachment(body, media, "coverage", area_id, summary.as_of.isoformat(), format)
+    return _file(_attachment(body, media, "coverage", area_id, summary.as_of.isoformat(),
+                             format), tag)  # fmt: skip

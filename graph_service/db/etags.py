@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Hashable
 from typing import Any
 
 
@@ -50,3 +51,54 @@ def if_none_match_holds(field: str, current: str) -> bool:
     (``*``, or by weak comparison): a GET answers 304 then."""
     tags = [tag.removeprefix("W/") for tag in _tags(field)]
     return "*" in tags or current in tags
+
+
+# ---- kept answers: gap pages, gap counts, coverage summaries -------------------------------
+
+
+def answer_etag(key: Hashable, representation: str, body: bytes) -> str:
+    """The strong tag of a kept answer as sent: a digest of its key (everything it depends
+    on: the request's parameters, the principal's role and areas, the rules in force; see
+    :class:`~graph_service.db.plans.KeptRead`), its representation (``json``) and its bytes.
+
+    The data version decides when a kept answer is computed again; the tag then changes if
+    and only if the answer's bytes did. A write that leaves this answer as it was (another
+    area's unit renamed) keeps the tag, so a client's copy stays good; one that changes it
+    gives a new tag at once. Two principals whose scopes differ never share a tag, even
+    where their answers are equal.
+
+    >>> key = ("counts", ("admin", ()), "2026-06-30", None)
+    >>> answer_etag(key, "json", b'{"A": 1}') == answer_etag(key, "json", b'{"A": 1}')
+    True
+    >>> answer_etag(key, "json", b'{"A": 1}') == answer_etag(key, "json", b'{"A": 2}')
+    False
+    >>> organizer = ("counts", ("organizer", ("A-ERQI",)), "2026-06-30", None)
+    >>> answer_etag(key, "json", b'{"A": 1}') == answer_etag(organizer, "json", b'{"A": 1}')
+    False
+    """
+    return '"' + _answer_digest(key, representation, body) + '"'
+
+
+def version_etag(key: Hashable, representation: str, version: str) -> str:
+    """The weak tag of a kept answer sent as a file (``csv``, ``xlsx``): a digest of its
+    key, the format and the data version read *before* the answer, so a file computed
+    after a write that came in between carries the older version's tag and is asked for
+    again, never kept too long. Weak: two workbooks of one answer differ in their zip
+    entries' times, not in what they say.
+
+    >>> version_etag(("summary",), "xlsx", "v1").startswith('W/"')
+    True
+    >>> version_etag(("summary",), "xlsx", "v1") == version_etag(("summary",), "xlsx", "v2")
+    False
+    """
+    return 'W/"' + _answer_digest(key, representation, version.encode("utf-8")) + '"'
+
+
+def _answer_digest(key: Hashable, representation: str, content: bytes) -> str:
+    # a key is a tuple of str, int, date, None and tuples: its repr is the same in every
+    # process (the shared result caches name their entries by it too)
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (repr(key).encode("utf-8"), representation.encode("utf-8")):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    digest.update(content)
+    return digest.hexdigest()
