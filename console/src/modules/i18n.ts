@@ -100,7 +100,7 @@ const zh = {
     unchanged: '不变', rejected: '有误', warnings: '提醒：{n} 行可能并非本意，请核对（不影响导入）', problems: '问题（{n} 个）',
     file: '文件', sheet: '工作表', row: '行', column: '字段', value: '值', reason: '原因', workbook: '下载错误工作簿',
     workbookName: '导入错误.xlsx', workbookHint: '上传的各行加“错误原因”列，出错单元格标红，可转给填表人修改',
-    confirm: '确认导入', again: '导入其他文件', viewer: '查看人员只能查看，不能导入', files: '文件', remove: '移除', nothing: '没有数据行',
+    confirm: '确认导入', again: '导入其他文件', viewer: '查看人员只能查看，不能导入', files: '文件', filesLine: '文件：{names}', remove: '移除', nothing: '没有数据行',
     noWorkbook: '没有问题，无需错误工作簿', state: { preview: '预检', written: '已写入', refused: '未写入' },
   },
   rel: {
@@ -215,7 +215,7 @@ const en: Messages = {
     unchanged: 'Unchanged', rejected: 'Bad', warnings: 'Check these {n} row(s): probably not meant (they do not stop the import)', problems: 'Problems ({n})',
     file: 'File', sheet: 'Sheet', row: 'Row', column: 'Field', value: 'Value', reason: 'Reason', workbook: 'Download the error workbook',
     workbookName: 'import-errors.xlsx', workbookHint: 'the uploaded rows with a reason column and the bad cells marked, to send to whoever filled them in',
-    confirm: 'Confirm the import', again: 'Import other files', viewer: 'Viewers can read but not import', files: 'Files', remove: 'Remove', nothing: 'No rows',
+    confirm: 'Confirm the import', again: 'Import other files', viewer: 'Viewers can read but not import', files: 'Files', filesLine: 'Files: {names}', remove: 'Remove', nothing: 'No rows',
     noWorkbook: 'No problems: no error workbook', state: { preview: 'Preview', written: 'Written', refused: 'Not written' },
   },
   rel: {
