@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_service.domain.paging import MAX_PAGE, MAX_SKIP
 from graph_service.errors import PayloadTooLarge
-from graph_service.problems import problem
+from graph_service.problems import preferred_language, problem
 
 __all__ = ["MAX_PAGE", "MAX_SKIP", "BodySizeLimit"]
 
@@ -46,8 +46,10 @@ class BodySizeLimit:
         detail = f"the request body is larger than {limit:,} bytes / 请求体超过 {limit:,} 字节"
 
         async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
+            asked = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
             await problem(413, PayloadTooLarge.title, detail, scope["path"],
-                          code=PayloadTooLarge.code)(scope, receive, send)
+                          code=PayloadTooLarge.code,
+                          language=preferred_language(asked))(scope, receive, send)
 
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await too_large(scope, receive, send)

@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from graph_service.config import Settings
+from graph_service.auth.principal import Principal, Role
+from graph_service.db.accounts import add_account
+from graph_service.db.database import Database
 from graph_service.main import create_app
 from graph_service.problems import PROBLEM_TYPES, english_of, preferred_language
+from tests.conftest import Neo4jUnderTest
 
 CHINESE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -113,9 +116,13 @@ def test_the_english_half_of_the_services_own_texts(text: str, english: str) -> 
 # ---- real errors, through the app against the real Neo4j ----------------------------------
 
 
-@pytest.fixture
-def client(settings: Settings, admin_headers: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), headers=admin_headers) as test_client:
+@pytest.fixture(scope="module")
+def client(neo4j_server: Neo4jUnderTest, session_database: Database) -> Iterator[TestClient]:
+    """One app for the module, on a database emptied once (one test creates U-1)."""
+    session_database.wipe()
+    session_database.ensure_schema()
+    key = add_account(session_database, Principal.cli(), "test-admin", Role.ADMIN)
+    with TestClient(create_app(neo4j_server.settings()), headers={"X-API-Key": key}) as test_client:
         yield test_client
 
 
@@ -188,3 +195,14 @@ def test_a_412_in_both_languages(client: TestClient) -> None:
     assert not CHINESE.search(str(english["title"]))
     assert english["current_etag"] == today["current_etag"]
     assert client.get("/units/U-1").json()["name"] == "示例单位"  # nothing was written
+
+
+def test_a_413_of_the_body_limit_in_english(client: TestClient) -> None:
+    """The body limit answers before any route (a middleware): the same language rule."""
+    limit = client.app.state.settings.max_body_bytes  # type: ignore[attr-defined]
+    body = b"x" * (limit + 1)
+    today, english = _both(client, "POST", "/units", content=body,
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+    assert today["code"] == english["code"] == "payload-too-large"
+    assert english["title"] == "Payload too large"
+    assert not CHINESE.search(str(english["detail"])) and CHINESE.search(str(today["detail"]))

@@ -33,7 +33,7 @@ from graph_service.db import sessions
 from graph_service.db.accounts import principal_for_password
 from graph_service.deps import DatabaseDep, SettingsDep
 from graph_service.errors import Forbidden, Unauthorized
-from graph_service.problems import problem
+from graph_service.problems import language_of, problem
 
 router = APIRouter(tags=["session · 登录"])
 
@@ -118,7 +118,7 @@ async def sign_in(
             status.HTTP_429_TOO_MANY_REQUESTS, "Too many attempts / 尝试次数过多",
             f"密码错误次数过多，请 {math.ceil(wait)} 秒后再试 / too many wrong passwords; "
             f"try again in {math.ceil(wait)} s", request.url.path,
-            {"Retry-After": str(math.ceil(wait))},
+            {"Retry-After": str(math.ceil(wait))}, language=language_of(request),
         )  # fmt: skip
     principal = await run_in_threadpool(principal_for_password, db, body.name, body.password)
     started = None
