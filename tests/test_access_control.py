@@ -200,6 +200,8 @@ def _rel_rows() -> list[Row]:
         rows += [
             Row("GET", base, lambda s, b=base: [Call("GET", f"{b}?limit=500")], list_expect),
             Row("GET", one, lambda s, b=base, e=ends: [Call("GET", f"{b}/{e(s)}")], read_expect),
+            Row("GET", one + "/terms",
+                lambda s, b=base, e=ends: [Call("GET", f"{b}/{e(s)}/terms")], read_expect),
             Row("PATCH", one, lambda s, b=base, e=ends: [Call("PATCH", f"{b}/{e(s)}", REL_CHANGE)],
                 write_expect(200)),
             # creating one that exists: 409 once the caller may see both ends
