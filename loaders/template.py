@@ -120,6 +120,15 @@ _RULES: tuple[tuple[str, str], ...] = (
         "引用节点表中的编号。",
         "Relationship sheets (part_of, assigned_to …) reference node ids in from_id and to_id.",
     ),
+    (
+        "同一对象之间的同类关系可以有多个任期（如 2020–2021 年包挂、2025 年起再次包挂），每个任期"
+        "一行，各填开始日期、结束日期，任期之间不得重叠；重复导入时，开始日期相同的行更新该任期，"
+        "填上结束日期即表示该任期结束。",
+        "The same two records may be joined more than once (assigned 2020–2021 and again from"
+        " 2025): one row per term, each with its own since and until, never overlapping;"
+        " importing again updates the term that starts on the row's since, and giving it an"
+        " until ends it.",
+    ),
     ("日期写作 YYYY-MM-DD，如 2024-05-24。", "Dates are written YYYY-MM-DD, e.g. 2024-05-24."),
     (
         "经纬度为 WGS-84（GPS）坐标；高德、腾讯地图的 GCJ-02 坐标或百度 BD-09 坐标须先转换。",

@@ -215,7 +215,7 @@ def test_imports_repeat_extend_and_add_terms_and_the_dry_run_says_so(
     assert stored(db) == [("2020-01-01", "2021-06-30"), ("2024-01-01", "2025-06-30")]
 
 
-@hsettings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(terms=disjoint_periods(), probes=st.lists(st.integers(-400, 2500), min_size=1,
                                                  max_size=4))  # fmt: skip
 def test_as_of_answers_over_random_terms_match_the_answer_key(
