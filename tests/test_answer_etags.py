@@ -98,6 +98,14 @@ def test_304_while_unchanged_and_200_with_a_new_tag_after_a_write(client: TestCl
     page = _get(client, "/gaps/ORG_UNIT_UNCOVERED", {"as_of": AS_OF, "area": "A-ERQI"}).json()
     assert "U-NEW" in [item["id"] for item in page["items"]]
 
+    # "*" holds only for an answer there is: an unknown area is 404, file or not
+    star = {"If-None-Match": "*"}
+    for fmt in ("json", "csv", "xlsx"):
+        for path, params in (("/gaps/ORG_UNIT_UNCOVERED", {"area": "A-NONE"}),
+                             ("/areas/A-NONE/coverage", {})):  # fmt: skip
+            missing = client.get(path, params={**params, "format": fmt}, headers=star)
+            assert missing.status_code == 404, (path, fmt)
+
 
 def test_a_write_that_leaves_an_answer_as_it_was_keeps_its_tag(client: TestClient) -> None:
     """Renaming an enterprise changes the gap list that names it, not the counts: the

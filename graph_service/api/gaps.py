@@ -57,8 +57,19 @@ async def _file_tag(reads: AsyncReads, read: KeptRead[Any], fmt: str) -> str | N
     return None if version is None else version_etag(read.key, fmt, version)
 
 
-def _file(answer: Response, tag: str | None) -> Response:
-    return answer if tag is None else tagged(answer, tag)
+def _held(tag: str | None, if_none_match: str | None) -> Response | None:
+    """304 before the file is made, when ``If-None-Match`` names its tag. Not for ``*``:
+    it holds only for an answer there is (RFC 9110 §13.1.2), and an unknown area or one
+    outside the caller's areas has none (404), which only making the answer finds."""
+    if tag is None or if_none_match is None or "*" in if_none_match.replace(" ", "").split(","):
+        return None
+    return not_modified(tag, if_none_match)
+
+
+def _file(answer: Response, tag: str | None, if_none_match: str | None) -> Response:
+    if tag is None:
+        return answer
+    return not_modified(tag, if_none_match) or tagged(answer, tag)
 
 
 @router.get("/gaps", summary="The gap catalogue / 问题规则目录")
@@ -143,13 +154,13 @@ async def gap_list(
         every = repo.every_gap_read(reads.registry, who, str(code.value), as_of=as_of,
                                     area=area, kinds=kinds)  # fmt: skip
         tag = await _file_tag(reads, every, format)
-        if tag is not None and (unchanged := not_modified(tag, if_none_match)):
+        if (unchanged := _held(tag, if_none_match)) is not None:
             return unchanged
         page = await reads.read_kept(every)
         # thousands of rows take a while to write: not on the event loop
         body, media = await run_in_threadpool(gap_table, page, format, reads.twin)
         return _file(_attachment(body, media, "gaps", page.rule.code, area or "all",
-                                 page.as_of.isoformat(), format), tag)  # fmt: skip
+                                 page.as_of.isoformat(), format), tag, if_none_match)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
     read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=as_of,
                               area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
@@ -191,10 +202,10 @@ async def get_coverage(
     from graph_service.reports import summary_table
 
     tag = await _file_tag(reads, read, format)
-    if tag is not None and (unchanged := not_modified(tag, if_none_match)):
+    if (unchanged := _held(tag, if_none_match)) is not None:
         return unchanged
     summary = await reads.read_kept(read)
     # a workbook takes milliseconds to build: not on the event loop
     body, media = await run_in_threadpool(summary_table, summary, format)
     return _file(_attachment(body, media, "coverage", area_id, summary.as_of.isoformat(),
-                             format), tag)  # fmt: skip
+                             format), tag, if_none_match)  # fmt: skip

@@ -97,8 +97,10 @@ def version_etag(key: Hashable, representation: str, version: str) -> str:
 def _answer_digest(key: Hashable, representation: str, content: bytes) -> str:
     # a key is a tuple of str, int, date, None and tuples: its repr is the same in every
     # process (the shared result caches name their entries by it too)
-    digest = hashlib.blake2b(digest_size=16)
+    # SHA-256 (as the entity tags): with the CPU's SHA instructions, a page of 1,000 gaps
+    # (about 500 kB) costs about 0.3 ms, a page of 50 a few hundredths
+    digest = hashlib.sha256()
     for part in (repr(key).encode("utf-8"), representation.encode("utf-8")):
         digest.update(len(part).to_bytes(8, "big") + part)
     digest.update(content)
-    return digest.hexdigest()
+    return digest.hexdigest()[:32]
