@@ -53,10 +53,10 @@ from loaders.cells import neutralise
 from loaders.problems import Problem
 from loaders.readers import read_tables
 from loaders.rows import RawRow, RawTable
+from loaders.sheets import ERROR_SUMMARY_SHEET, REASON_HEADER, ROW_HEADER
 
-SUMMARY_SHEET = "错误汇总"
-REASON_HEADER = "错误原因 reason"
-ROW_HEADER = "行号 row"
+# one definition: the reader passes over this sheet and these columns (loaders/sheets.py)
+SUMMARY_SHEET = ERROR_SUMMARY_SHEET
 SUMMARY_HEADERS = (
     "文件 file", "工作表 sheet", "行号 row", "列 column", "值 value", "错误原因 reason",
     "见工作表 see sheet",

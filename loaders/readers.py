@@ -44,12 +44,14 @@ from graph_service.domain.tables import TABLES, Table, suggest_table, table_name
 from loaders.cells import unneutralise
 from loaders.problems import Problem, shown_value
 from loaders.rows import RawRow, RawTable
-from loaders.sheets import is_reference_header
+from loaders.sheets import ERROR_SUMMARY_SHEET, is_reference_header
 
 SUPPORTED_SUFFIXES = frozenset({".csv", ".xlsx", ".json", ".yaml", ".yml"})
 # Spreadsheet formats an organizer may drop into a folder by mistake: reported, not skipped.
 _SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".ods", ".tsv", ".et", ".numbers"})
-README_SHEETS = frozenset({"readme", "说明", "说明 readme", "readme 说明"})
+# Sheets for people, not data, passed over: a template's notes, and the error workbook's
+# summary of problems (that workbook, its rows fixed, is imported again).
+README_SHEETS = frozenset({"readme", "说明", "说明 readme", "readme 说明", ERROR_SUMMARY_SHEET})
 BUNDLE_FORMAT = "regional-party-network"
 BUNDLE_VERSION = 1
 

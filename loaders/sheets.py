@@ -15,7 +15,8 @@ Chinese character takes about two), between :data:`MIN_WIDTH` and :data:`MAX_WID
 
 The import reads such a sheet back: its reader passes over title rows above the header
 (:func:`loaders.readers._past_titles`) and over the reference columns
-(:data:`REFERENCE_HEADERS`: the names the export writes beside ids).
+(:data:`REFERENCE_HEADERS`: the names the export writes beside ids, and the error
+workbook's reason and row number).
 
 Sheets are written in openpyxl's write-only mode (memory stays flat): column widths and
 the frozen panes must be set before the first row, so the first rows are held back until
@@ -56,8 +57,19 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _HEADER_ALIGN = Alignment(vertical="center", wrap_text=False)
 
 #: Columns the export writes beside an id for people to read (the name of the entity the
-#: id names) and the import passes over: ``from_id`` and ``to_id`` of a relationship.
-NAME_BESIDE: dict[str, str] = {"from_id": "起点名称 from_name", "to_id": "终点名称 to_name"}
+#: id names) and the import passes over: ``from_id`` and ``to_id`` of a relationship, and
+#: the delegating unit of a committee seat (SERVES_ON's ``for_unit``).
+NAME_BESIDE: dict[str, str] = {
+    "from_id": "起点名称 from_name", "to_id": "终点名称 to_name",
+    "for_unit": "代表单位名称 for_unit_name",
+}  # fmt: skip
+
+#: The error workbook's (:mod:`loaders.error_workbook`) first sheet, and the two columns it
+#: puts before a table's own: what the import passes over when that workbook, its rows
+#: fixed, is imported again.
+ERROR_SUMMARY_SHEET = "错误汇总"
+REASON_HEADER = "错误原因 reason"
+ROW_HEADER = "行号 row"
 
 
 def _norm(text: str) -> str:
@@ -65,17 +77,21 @@ def _norm(text: str) -> str:
 
 
 #: The headers of reference columns, in every spelling a reader accepts (Chinese, English
-#: or both): :func:`is_reference_header`.
+#: or both): :func:`is_reference_header`. The error workbook's columns are passed over as
+#: written or by their Chinese half (a bare ``row`` or ``reason`` in an organizer's own
+#: sheet stays an unknown column).
 REFERENCE_HEADERS: frozenset[str] = frozenset(
-    _norm(spelling)
-    for header in NAME_BESIDE.values()
-    for spelling in (header, *header.split(" ", 1))
-)
+    [_norm(spelling) for header in NAME_BESIDE.values()
+     for spelling in (header, *header.split(" ", 1))]
+    + [_norm(spelling) for header in (REASON_HEADER, ROW_HEADER)
+       for spelling in (header, header.split(" ", 1)[0])]
+)  # fmt: skip
 
 
 def is_reference_header(header: str) -> bool:
-    """Whether ``header`` names a column written for reading only (a name beside an id),
-    which an import passes over."""
+    """Whether ``header`` names a column written for reading only (a name beside an id, the
+    error workbook's reason and row number), which an import passes over. A table's own
+    column of that name wins: the reader asks only of headers that name no field."""
     return _norm(header) in REFERENCE_HEADERS
 
 
