@@ -111,6 +111,10 @@ BAD_ROWS = [
 ]  # fmt: skip
 
 
+ZH_DETAIL = {"is not one of": "可选：机关、企业、", "at most 2000": "最多 2000",
+             "not a date": "YYYY-MM-DD"}
+
+
 @pytest.mark.parametrize(("table", "row", "column", "reason"), BAD_ROWS)
 def test_each_bad_row_is_reported_and_nothing_is_written(
     db: Database, tmp_path: Path, table: str, row: dict[str, Any], column: str | None,
@@ -131,6 +135,8 @@ def test_each_bad_row_is_reported_and_nothing_is_written(
     assert problem.row == len(data["tables"][table])
     assert reason in problem.reason
     assert problem.reason_zh and problem.reason_zh != problem.reason
+    # the Chinese half carries the detail too: the allowed values, the limit
+    assert ZH_DETAIL.get(reason, "") in problem.reason_zh
     if column:
         assert problem.column is not None and column in problem.column
     assert snapshot(db) == before, "a rejected import must not write anything"

@@ -265,12 +265,13 @@ PROBLEMS: tuple[Answer, ...] = (
            body={"id": "A-JIANXIN-G1", "name": "建新社区第一网格", "level": "村"}, value={
         "type": "/problems/invalid-input", "code": "invalid-input", "status": 422,
         "title": "Invalid input / 输入无效",
-        "detail": "body.level: Value error, '村' is not one of: city (市), district (区), "
-                  "subdistrict (街道), community (社区), grid (网格)",
+        "detail": "body.level: Value error, “村”不是可选的值，可选：市、区、街道、社区、网格 / "
+                  "'村' is not one of: city, district, subdistrict, community, grid",
         "instance": "/areas",
         "errors": [{"field": "body.level",
-                    "message": "Value error, '村' is not one of: city (市), district (区), "
-                               "subdistrict (街道), community (社区), grid (网格)",
+                    "message": "Value error, “村”不是可选的值，可选：市、区、街道、社区、网格 / "
+                               "'村' is not one of: city, district, subdistrict, community, "
+                               "grid",
                     "type": "value_error"}],
     }),
     Answer("DELETE /areas/A-WENHUA", status=409, value={

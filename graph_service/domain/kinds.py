@@ -48,7 +48,8 @@ class BilingualEnum(StrEnum):
             if member.value in text.lower().split() or member.zh in text.split():
                 return member
         raise ValueError(
-            f"'{value}' is not one of: " + ", ".join(f"{m.value} ({m.zh})" for m in cls)
+            f"“{value}”不是可选的值，可选：" + "、".join(m.zh for m in cls)
+            + f" / '{value}' is not one of: " + ", ".join(m.value for m in cls)
         )
 
     @classmethod

@@ -224,7 +224,7 @@ def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Pro
         elif detail["type"] == "extra_forbidden":
             message, zh = "unknown column", "未知列"
         else:
-            zh = _zh_reason(message)
+            zh = _zh_reason(message, detail.get("ctx"))
             if message.startswith(zh + " / "):  # Chinese first: the English half is the reason
                 message = message.removeprefix(zh + " / ")
         out.append(
@@ -236,22 +236,33 @@ def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Pro
     return out
 
 
-def _cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+def _cjk_share(text: str) -> float:
+    return sum("\u3400" <= ch <= "\u9fff" for ch in text) / max(len(text), 1)
 
 
-def _zh_reason(message: str) -> str:
-    if " / " in message:  # our validators already say it in both languages, either order
+def _zh_reason(message: str, ctx: dict[str, Any] | None = None) -> str:
+    """The Chinese half of a validation message, with the detail the English half has (the
+    limit, the length): of a bilingual message ("中文 / English" or the other order), the
+    half that is more Chinese (an English half may quote a Chinese value)."""
+    if " / " in message:
         first, second = message.split(" / ", 1)
-        return first if _cjk(first) and not _cjk(second) else message.rsplit(" / ", 1)[1]
-    if "is not one of" in message:
-        return "取值不在允许范围内"
+        return first if _cjk_share(first) >= _cjk_share(second) else second
+    ctx = ctx or {}
     if "valid integer" in message or "valid number" in message:
-        return "应为整数"
+        return "应为整数" if "integer" in message else "应为数字"
+    for key, words in (("ge", "不小于"), ("gt", "大于"), ("le", "不大于"), ("lt", "小于")):
+        if key in ctx:
+            return f"数值超出范围：应{words} {ctx[key]}"
+    if "max_length" in ctx:
+        return f"长度超出限制：最多 {ctx['max_length']} 个字符"
+    if "min_length" in ctx:
+        return f"长度不足：至少 {ctx['min_length']} 个字符"
     if "greater than" in message or "less than" in message:
         return "数值超出范围"
     if "at most" in message or "at least" in message:
         return "长度不符合要求"
+    if "date" in message.lower():
+        return "日期无效，应写作 YYYY-MM-DD，如 2024-05-24"
     return "取值无效"
 
 
