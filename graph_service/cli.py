@@ -336,20 +336,11 @@ def load(
         raise _fail(exc.detail) from None
     if report_json is not None:
         report_json.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    print_report(report)
-    for warning in report.warnings[:MAX_WARNINGS_SHOWN]:
-        sheet = f" [{warning.sheet}]" if warning.sheet else ""
-        typer.secho(f"! 警告 warning: {warning.file}{sheet} 第 {warning.row} 行 row: "
-                    f"{warning.reason_zh} / {warning.reason}", fg=typer.colors.YELLOW)  # fmt: skip
-    if len(report.warnings) > MAX_WARNINGS_SHOWN:
-        typer.echo(f"… 另有 {len(report.warnings) - MAX_WARNINGS_SHOWN} 条警告 / more warnings")
+    print_report(report)  # the counts, the warnings, then the problems
     if error_report is not None:
         _write_error_workbook(report, files, error_report)
     if report.problems and not report.partial:
         raise typer.Exit(code=2)
-
-
-MAX_WARNINGS_SHOWN = 20
 
 
 def _write_error_workbook(report: ImportReport, files: list[Path], out: Path) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -16,9 +16,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from graph_service.cli_tables import print_table
-from loaders.problems import ImportReport
+from loaders.problems import ImportReport, Problem
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -63,8 +64,11 @@ def progress_bar(
         yield advance
 
 
-def print_report(report: ImportReport) -> None:
-    console = Console()
+def print_report(report: ImportReport, console: Console | None = None) -> None:
+    """The import report: the counts, then the warnings (the template's example rows left
+    in, …: imported all the same), then the problems, each Chinese first and wrapped to
+    the terminal without breaking an id or a Latin word (:func:`wrap_message`)."""
+    console = console or Console()
     table = Table(title="导入报告 Import report" + ("（试运行 dry run）" if report.dry_run else ""))
     for header in ("类型 kind", "新增 created", "更新 updated", "未变 unchanged", "拒绝 rejected"):
         table.add_column(header, justify="right" if " " in header and header[0] != "类" else "left")
@@ -72,12 +76,84 @@ def print_report(report: ImportReport) -> None:
         table.add_row(kind, str(counts.created), str(counts.updated), str(counts.unchanged),
                       str(counts.rejected))  # fmt: skip
     console.print(table)
-    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
-        console.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False)
-    if len(report.problems) > MAX_PROBLEMS_SHOWN:
-        console.print(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more problems")
+    _print_problems(console, report.warnings, MAX_WARNINGS_SHOWN, "! 警告 warning: ", "yellow",
+                    "条警告 more warnings")  # fmt: skip
+    _print_problems(console, report.problems, MAX_PROBLEMS_SHOWN, "✗ ", "red",
+                    "个问题 more problems")  # fmt: skip
     if report.problems and not report.written:
-        console.print("[bold red]Nothing was written / 未写入任何数据[/bold red]")
+        console.print("[bold red]未写入任何数据 / Nothing was written[/bold red]")
+
+
+MAX_WARNINGS_SHOWN = 20
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem or warning as one message, Chinese first: where (file, sheet, row, column,
+    value), then the reason in Chinese, then in English."""
+    where = problem.file + (f" [{problem.sheet}]" if problem.sheet else "")
+    if problem.row is not None:
+        where += f" 第 {problem.row} 行 row"
+    if problem.column:
+        where += f" 列 column '{problem.column}'"
+    if problem.value is not None:
+        where += f" 值 value '{problem.value}'"
+    both = (problem.reason_zh if problem.reason == problem.reason_zh
+            else f"{problem.reason_zh} / {problem.reason}")  # fmt: skip
+    return f"{where}：{both}"
+
+
+def _print_problems(
+    console: Console, problems: list[Problem], most: int, marker: str, style: str, more: str
+) -> None:  # fmt: skip
+    for problem in problems[:most]:
+        for line in wrap_message(marker + problem_text(problem), console.width):
+            console.print(Text(line, style=style), soft_wrap=True, highlight=False)
+    if len(problems) > most:
+        console.print(f"… 另有 {len(problems) - most} {more}", highlight=False)
+
+
+#: CJK punctuation no line starts with (it stays with the character before it)
+_CLOSING = set("，。；：、！？）」』》〉%…,.;:!?)")
+_OPENING = set("（「『《〈(")
+
+
+def _atoms(word: str) -> list[str]:
+    """A space-free word in the pieces a line may break between: each CJK character (with
+    the closing punctuation after it, the opening before it), and each run of other
+    characters whole (an id such as EX-AREA-1, a Latin word, a number)."""
+    atoms: list[str] = []
+    opening = False
+    for ch in word:
+        wide = cell_len(ch) == 2
+        if atoms and (opening or ch in _CLOSING
+                      or (not wide and cell_len(atoms[-1][-1]) == 1)):  # fmt: skip
+            atoms[-1] += ch
+        else:
+            atoms.append(ch)
+        opening = ch in _OPENING
+    return atoms
+
+
+def wrap_message(text: str, width: int, indent: int = 2) -> list[str]:
+    """``text`` in lines of at most ``width`` cells (the lines after the first indented by
+    ``indent``), broken at spaces and between Chinese characters, never inside an id or a
+    Latin word; a piece wider than a whole line is left whole.
+
+    >>> wrap_message("! 警告：示例行（EX-AREA-1），已照常导入 / imported as it is", 24)
+    ['! 警告：示例行', '  （EX-AREA-1），已照常', '  导入 / imported as it', '  is']
+    """
+    lines: list[str] = []
+    line = ""
+    for number, word in enumerate(text.split(" ")):
+        for index, atom in enumerate(_atoms(word) or [""]):
+            joined = line + (" " if index == 0 and number > 0 else "") + atom
+            if line.strip() and cell_len(joined) > width:
+                lines.append(line.rstrip())
+                line = " " * indent + atom
+            else:
+                line = joined
+    lines.append(line.rstrip())
+    return lines
 
 
 def emit_rows(
