@@ -104,13 +104,14 @@ def rel_etag(model: RelIn) -> str:
     return etag(model.kind_of_rel.value, model.model_dump(mode="json"))
 
 
-def _require_version(if_match: str | None, current: str, what: str) -> None:
+def _require_version(if_match: str | None, current: str, what: tuple[str, str]) -> None:
     """Refuse a conditional write (412) unless ``If-Match`` names the stored version
-    ``current``; called with the write lock held, before anything is written or audited."""
+    ``current``; called with the write lock held, before anything is written or audited.
+    ``what`` names the record in Chinese and in English."""
     if if_match is not None and not if_match_holds(if_match, current):
         raise PreconditionFailed(
-            f"记录已被他人修改，请刷新后重试：{what} 的当前版本为 {current} / the record "
-            f"changed since you read it: {what} is now at version {current}; read it again "
+            f"记录已被他人修改，请刷新后重试：{what[0]} 的当前版本为 {current} / the record "
+            f"changed since you read it: {what[1]} is now at version {current}; read it again "
             "and retry",
             current_etag=current,
         )
@@ -271,7 +272,8 @@ def update_tagged_node(
     def work(tx: ManagedTransaction) -> NodeIn:
         fields = _fetched_node(db, tx, kind, node_id)
         before = model_class.model_validate(fields)
-        _require_version(if_match, node_etag(before), f"{kind.zh} {node_id}")
+        _require_version(if_match, node_etag(before), (f"{kind.zh} {node_id}",
+                                                        f"{kind.value} {node_id}"))
         fields.update(changes)
         try:
             model = model_class.model_validate(fields)
@@ -314,7 +316,8 @@ def delete_node(
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         fields = _fetched_node(db, tx, kind, node_id)
         stored = NODE_MODELS[kind].model_validate(fields)
-        _require_version(if_match, node_etag(stored), f"{kind.zh} {node_id}")
+        _require_version(if_match, node_etag(stored), (f"{kind.zh} {node_id}",
+                                                        f"{kind.value} {node_id}"))
         counted = db.run_in(tx, "node_relationship_counts", id=node_id, scope=who.scope)
         attached = [{k: r[k] for k in ("type", "direction", "count")} for r in counted]
         total = sum(int(r["count"]) for r in attached)
@@ -591,7 +594,7 @@ def update_tagged_relationship(
     def work(tx: ManagedTransaction) -> RelIn:
         terms = _fetched_terms(db, tx, rel, from_id, to_id)
         current = _named(rel, terms, since, from_id, to_id)
-        _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
+        _require_version(if_match, rel_etag(current), (f"{rel.value} {from_id}->{to_id}",) * 2)
         fields = current.model_dump() | changes | {"from_id": from_id, "to_id": to_id}
         try:
             model = REL_MODELS[rel].model_validate(fields)
@@ -630,7 +633,7 @@ def delete_relationship(
     def work(tx: ManagedTransaction) -> None:
         terms = _fetched_terms(db, tx, rel, from_id, to_id)
         current = _named(rel, terms, since, from_id, to_id)
-        _require_version(if_match, rel_etag(current), f"{rel.value} {from_id}->{to_id}")
+        _require_version(if_match, rel_etag(current), (f"{rel.value} {from_id}->{to_id}",) * 2)
         audit.record(db, tx, who, audit.Change(
             "rel.delete", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),
