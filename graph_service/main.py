@@ -41,6 +41,7 @@ from graph_service.api import (
     support,
 )
 from graph_service.api.console import console_router
+from graph_service.api.network import router as network_router
 from graph_service.api.openapi_examples import keep_example_nulls
 from graph_service.api.planning import router as planning_router
 from graph_service.api.security import current_principal
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(places.router, dependencies=authenticated)
     app.include_router(map_settings.router, dependencies=authenticated)
     app.include_router(planning_router, dependencies=authenticated)  # what changed, assignment
+    app.include_router(network_router, dependencies=authenticated)  # the network view
     # the web console's pages (their data comes from the API above, with the session cookie)
     app.include_router(console_router(settings.console_dir))
     app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_assets_dir()), name="docs-assets")
