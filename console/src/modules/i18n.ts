@@ -5,7 +5,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '区域化党建组织员工作台', short: '组织员工作台', lang: 'English', signOut: '退出登录' },
-  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', map: '地图', admin: '管理', import: '导入' },
+  nav: { dashboard: '总览', gaps: '问题清单', followUps: '整改台账', map: '地图', network: '关系网络', admin: '管理', import: '导入' },
   role: { admin: '管理员', organizer: '组织员', viewer: '查看人员', service: '系统账号' },
   signIn: {
     title: '登录', subtitle: '区域化党建组织网络', name: '账号', password: '密码', submit: '登录',
@@ -88,6 +88,13 @@ const zh = {
     covered: '已覆盖', station: '党群服务阵地', noBasemap: '未配置底图（MAP_TILE_URL）', uncoveredList: '未覆盖对象',
     none: '没有未覆盖的对象', open: '打开详情', pickArea: '请选择区域',
   },
+  network: {
+    title: '关系网络', kinds: '节点类型', rels: '关系类型', allRels: '全部关系', gaps: '问题对象（红圈）',
+    nodes: '{n} 个节点、{e} 条关系', truncated: '节点超过 {n} 个，只显示前 {n} 个（先舍去人员）', center: '中心',
+    aggregated: '汇总视图：各下级区域，圆的大小为单位数，颜色为组织覆盖率；点击进入该区域的关系网络',
+    units: '单位 {n} 个', rate: '组织覆盖率 {r}', gapCount: '问题 {n} 个', noRate: '无覆盖率数据', up: '返回上级',
+    detail: '点击节点打开详情；滚轮缩放、拖动平移', pickArea: '请选择区域', hasGaps: '有问题',
+  },
   import: {
     title: '导入数据', intro: '上传 XLSX 或 CSV 文件（也可 XLS、ODS、JSON、YAML）。先检查：列出将新建、更新和保持不变的行以及发现的问题，此时不写入任何数据；确认后才导入。有任何错误则一行也不写入。',
     template: '空白模板（每种数据一个工作表，含示例行）：graph-service template 模板.xlsx', pick: '选择文件',
@@ -116,7 +123,7 @@ type Messages = typeof zh
 
 const en: Messages = {
   app: { title: 'Party-building organizer console', short: 'Organizer console', lang: '中文', signOut: 'Sign out' },
-  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', map: 'Map', admin: 'Administration', import: 'Import' },
+  nav: { dashboard: 'Dashboard', gaps: 'Gap lists', followUps: 'Follow-ups', map: 'Map', network: 'Network', admin: 'Administration', import: 'Import' },
   role: { admin: 'Admin', organizer: 'Organizer', viewer: 'Viewer', service: 'Service' },
   signIn: {
     title: 'Sign in', subtitle: 'Regional party-building network', name: 'Account', password: 'Password',
@@ -202,6 +209,13 @@ const en: Messages = {
     title: 'Map', anyRule: 'Every place (or one rule)', circles: 'Service circles', uncovered: 'Uncovered',
     no_officer: 'No officer', covered: 'Covered', station: 'Service centres', noBasemap: 'No basemap configured (MAP_TILE_URL)',
     uncoveredList: 'Uncovered places', none: 'Nothing uncovered', open: 'Open', pickArea: 'Choose an area',
+  },
+  network: {
+    title: 'Network', kinds: 'Kinds', rels: 'Relationships', allRels: 'All relationships', gaps: 'With gaps (red ring)',
+    nodes: '{n} nodes, {e} relationships', truncated: 'More than {n} nodes: the first {n} are shown (persons left out first)', center: 'Centre',
+    aggregated: 'Aggregated: each child area, sized by its units and coloured by organization coverage; click one to open its network',
+    units: '{n} units', rate: 'organization coverage {r}', gapCount: '{n} gaps', noRate: 'no coverage figure', up: 'Up one level',
+    detail: 'Click a node to open it; scroll to zoom, drag to pan', pickArea: 'Choose an area', hasGaps: 'has gaps',
   },
   import: {
     title: 'Import', intro: 'Upload XLSX or CSV files (XLS, ODS, JSON and YAML too). Check first: the rows to create, update and leave unchanged and every problem are listed, and nothing is written; only Confirm imports. A file with any error writes nothing at all.',

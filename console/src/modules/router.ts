@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: '/gaps/:code?', name: 'gaps', component: () => import('../pages/GapList.vue') },
     { path: '/follow-ups', name: 'follow-ups', component: () => import('../pages/FollowUps.vue') },
     { path: '/map', name: 'map', component: () => import('../pages/Map.vue') },
+    { path: '/network', name: 'network', component: () => import('../pages/Network.vue') },
     { path: '/admin', name: 'admin', component: () => import('../pages/Admin.vue') },
     { path: '/import', name: 'import', component: () => import('../pages/Import.vue') },
     { path: '/entities/:id', name: 'entity', component: () => import('../pages/Entity.vue') },
