@@ -100,8 +100,7 @@ def _print_changes(answer: object) -> None:
     for sheet in report_sheets(answer):
         if not sheet.rows:
             continue
-        cells = [["" if v is None else str(v) for v in row] for row in sheet.rows[:50]]
-        print_table(sheet.title, sheet.headers, cells, console)
+        print_table(sheet.title, sheet.headers, sheet.text_rows(50), console)
         if len(sheet.rows) > 50:
             console.print(f"… {len(sheet.rows) - 50} more: --format xlsx --out FILE")
 

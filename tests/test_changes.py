@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl.utils import get_column_letter
 
 from graph_service.auth.principal import Principal, Role
 from graph_service.db.accounts import add_account
@@ -27,14 +28,17 @@ from graph_service.domain.kinds import RelKind
 from graph_service.domain.tables import REL_TABLES
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.main import create_app
-from graph_service.schemas.gaps import AreaRef, GapItem
-from graph_service.schemas.planning import Changes
+from graph_service.schemas.gaps import AreaCoverage, AreaRef, CoverageRate, GapItem
+from graph_service.schemas.planning import Changes, RelationshipChange
+from graph_service.schemas.support import EntityRef
 from graph_service.services.changes import changes, report_bytes
 from graph_service.services.imports import import_files
 from loaders.generator import generate
 from loaders.ground_truth import as_date, evaluate_gaps
+from loaders.sheets import display_width
 from tests.conftest import Neo4jUnderTest
 from tests.test_generator import Tables, read_bundle
+from tests.test_report_sheets import assert_report_layout
 
 ADMIN = Principal.cli()
 D1, D2 = dt.date(2025, 12, 31), dt.date(2026, 6, 30)  # the generator's as_of is D2
@@ -129,14 +133,30 @@ def test_a_community_sees_its_part_and_nothing_outside_its_areas(region: Region)
         changes(region.db, ADMIN, community, from_date=D2, to_date=D1)
 
 
+def _coverage(area: AreaRef, org: tuple[int, int], team: tuple[int, int]) -> AreaCoverage:
+    return AreaCoverage(area=area, organization=CoverageRate.of(*org), organization_parts={},
+                        leadership=CoverageRate.of(0, 0), team=CoverageRate.of(*team),
+                        team_parts={}, gaps={})  # fmt: skip
+
+
 def _tiny_answer() -> Changes:
-    """A report whose names a spreadsheet would run as formulas."""
+    """A report whose names a spreadsheet would run as formulas, with rates on both dates
+    (one with nothing to cover) and a relationship started in the period."""
     area = AreaRef(id="A-1", name="=cmd|' /C calc'!A0", level="community")
-    gap = GapItem(code="ORG_BUILDING_UNCOVERED", id="B-1", name="@SUM(1+1)", kind="Building",
-                  area_path=[area], impact=3, en="e", zh="楼宇未覆盖", fix_en="f", fix_zh="建支部")
+    gap = GapItem(code="ORG_BUILDING_UNCOVERED", id="U-1", name="@SUM(1+1)", kind="Unit",
+                  subkind="non_public_enterprise", area_path=[area], impact=3, en="e",
+                  zh="楼宇未覆盖", fix_en="f", fix_zh="建支部", related_id="B-9",
+                  related_name="示例大厦")  # fmt: skip
+    started = RelationshipChange(
+        change="started", type="ASSIGNED_TO", type_zh="联系包挂", role="党建指导员",
+        start=EntityRef(id="P-1", name="王立新", kind="Person"),
+        end=EntityRef(id="B-9", name="示例大厦", kind="Building"), since=dt.date(2026, 3, 1),
+    )  # fmt: skip
     return Changes(area=area, from_date=D1, to_date=D2, opened=[gap], closed=[],
                    opened_by_rule={"ORG_BUILDING_UNCOVERED": 1}, closed_by_rule={},
-                   started=[], ended=[], coverage_from=[], coverage_to=[])  # fmt: skip
+                   started=[started], ended=[],
+                   coverage_from=[_coverage(area, (9, 13), (0, 0))],
+                   coverage_to=[_coverage(area, (10, 13), (3, 4))])  # fmt: skip
 
 
 def test_report_files_neutralise_formulas_and_read_in_excel() -> None:
@@ -144,18 +164,57 @@ def test_report_files_neutralise_formulas_and_read_in_excel() -> None:
     assert media.startswith("text/csv") and body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0] == "类别 section"
-    assert rows[1][3] == "'@SUM(1+1)" and rows[1][6] == D2.isoformat()
+    opened = next(row for row in rows if row[0] == "新增问题 opened")
+    assert opened[3] == "'@SUM(1+1)" and opened[6] == D2.isoformat()
 
     body, _ = report_bytes(_tiny_answer(), "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["覆盖率变化", "新增问题", "已消除问题", "新建关系", "结束关系"]
-    opened = book["新增问题"]
-    assert opened.freeze_panes == "A2"
-    assert opened.column_dimensions["D"].width == 30
-    header = [c.value for c in opened[1]]
-    assert header[:4] == ["规则 rule", "问题 gap", "编号 id", "名称 name"]
-    row = [c.value for c in opened[2]]
-    assert row[3] == "'@SUM(1+1)" and row[7] == 3  # a number stays a number
+    opened_sheet = book["新增问题"]
+    row = [c.value for c in opened_sheet[3]]
+    assert row[3] == "'@SUM(1+1)" and row[8] == 3  # a number stays a number
+    assert row[4] == "非公企业" and row[6:8] == ["B-9", "示例大厦"]  # Chinese; name beside id
+
+
+def test_the_change_report_has_the_layout_of_every_report() -> None:
+    """Title row (what, which area, the period), header frozen under it with an autofilter,
+    columns sized to their contents, rates as numbers formatted as percentages, dates as
+    dates: the shared layout (loaders/sheets.py), not one of its own."""
+    answer = _tiny_answer()
+    book = openpyxl.load_workbook(io.BytesIO(report_bytes(answer, "xlsx")[0]))
+    for sheet, rows in zip(book.worksheets, [1, 1, 0, 1, 0], strict=True):
+        headers = [c.value for c in sheet[2] if c.value is not None]
+        assert_report_layout(sheet, headers, rows)
+        title = sheet.cell(1, 1).value
+        assert title.startswith(sheet.title) and "（A-1）" in title
+        assert f"{D1.isoformat()} 至 {D2.isoformat()}" in title
+        for index, header in enumerate(headers, start=1):
+            width = sheet.column_dimensions[get_column_letter(index)].width
+            assert width >= display_width(header), (sheet.title, header)
+
+    coverage = book["覆盖率变化"]
+    header = [c.value for c in coverage[2]]
+    cells = {h: c for h, c in zip(header, coverage[3], strict=True)}
+    org_from = cells["组织覆盖率（起）organization from"]
+    org_to = cells["组织覆盖率（止）organization to"]
+    assert (org_from.value, org_to.value) == (pytest.approx(9 / 13), pytest.approx(10 / 13))
+    assert org_from.number_format == org_to.number_format == "0.0%"
+    assert cells["队伍覆盖率（起）team from"].value is None  # nothing to cover on D1
+    assert cells["队伍覆盖率（止）team to"].value == 0.75
+    assert cells["组织已覆盖/应覆盖（起→止）covered/total"].value == "9/13 → 10/13"
+    assert cells["层级 level"].value == "社区"
+
+    started = book["新建关系"]
+    header = [c.value for c in started[2]]
+    since = started.cell(3, header.index("开始日期 since") + 1)
+    assert since.value == dt.datetime(2026, 3, 1) and since.number_format == "yyyy-mm-dd"
+    assert [c.value for c in started[3]][2:6] == ["P-1", "王立新", "B-9", "示例大厦"]
+
+    # the terminal shows the same sheets' rows as text: a rate as a percentage
+    from graph_service.services.changes import report_sheets
+
+    shown = report_sheets(answer)[0].text_rows()[0]
+    assert shown[3:6] == ["69.2%", "76.9%", "9/13 → 10/13"] and shown[-3] == ""
 
 
 @pytest.fixture
@@ -199,7 +258,7 @@ def test_the_api_sends_json_csv_and_xlsx_and_keeps_to_the_callers_areas(
                        headers=admin | {"Accept": xlsx})  # fmt: skip
     assert as_xlsx.headers["content-type"] == xlsx
     book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
-    assert book["已消除问题"].max_row == len(direct.closed) + 1
+    assert book["已消除问题"].max_row == len(direct.closed) + 2  # below the title and header
 
     # a viewer of one community: its own answer, another area is not found
     own = http.get(f"/areas/{region.communities[0]}/changes", params=dates, headers=viewer)
@@ -227,5 +286,5 @@ def test_the_cli_writes_the_report(region: Region, neo4j_server: Neo4jUnderTest,
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(out)
     direct = changes(region.db, ADMIN, region.top, from_date=D1, to_date=D2)
-    assert book["新增问题"].max_row == len(direct.opened) + 1
-    assert book["新建关系"].max_row == len(direct.started) + 1
+    assert book["新增问题"].max_row == len(direct.opened) + 2
+    assert book["新建关系"].max_row == len(direct.started) + 2

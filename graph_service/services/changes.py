@@ -23,7 +23,9 @@ Everything is scoped like every read: an account asks of its areas only (another
 not found). The two dates are computed side by side, in two transactions.
 
 :func:`report_sheets` lays the answer out as the report's tables (Chinese sheet names and
-bilingual headers); :func:`report_bytes` writes them as one XLSX workbook or one CSV.
+bilingual headers, each titled with the area and the period; rates as numbers, dates as
+dates, kinds in Chinese, names beside ids); :func:`report_bytes` writes them as one XLSX
+workbook in the layout every report shares (:mod:`loaders.sheets`) or one CSV.
 
 >>> changes(db, who, "A-ERQI", from_date=date(2026, 3, 31), to_date=date(2026, 6, 30))
 ...                                                                  # doctest: +SKIP
@@ -44,19 +46,22 @@ from graph_service.db.plans import Plan, step
 from graph_service.db.records import native
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import RULES_BY_CODE
-from graph_service.domain.kinds import RelKind
+from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.errors import InvalidInput, NotFound
+from graph_service.reports import kind_in_chinese
 from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary, GapItem
 from graph_service.schemas.planning import Changes, RelationshipChange
 from graph_service.schemas.support import EntityRef
 from graph_service.services.report_book import (
     CSV_MEDIA,
     XLSX_MEDIA,
+    Cell,
     Sheet,
     TooManyRows,
     csv_bytes,
     xlsx_bytes,
 )
+from loaders.sheets import DATE, PERCENT
 
 GapKey = tuple[str, str, str | None]
 
@@ -180,53 +185,72 @@ def _where(item: GapItem) -> str:
     return " › ".join(step.name for step in item.area_path)
 
 
-def _gap_rows(items: list[GapItem]) -> list[list[Any]]:
+def _gap_rows(items: list[GapItem]) -> list[list[Cell]]:
     return [[item.code, RULES_BY_CODE[item.code].zh if item.code in RULES_BY_CODE else item.zh,
-             item.id, item.name, item.subkind or item.kind, _where(item), item.related_name,
-             item.impact, item.fix_zh] for item in items]  # fmt: skip
+             item.id, item.name, kind_in_chinese(item.kind, item.subkind), _where(item),
+             item.related_id, item.related_name, item.impact, item.fix_zh]
+            for item in items]  # fmt: skip
 
 
-def _rel_rows(items: list[RelationshipChange]) -> list[list[Any]]:
-    def day(value: dt.date | None) -> str:
-        return value.isoformat() if value else ""
-
+def _rel_rows(items: list[RelationshipChange]) -> list[list[Cell]]:
     return [[item.type_zh, item.type, item.start.id or "（权限外）", item.start.name,
-             item.end.id or "（权限外）", item.end.name, item.role, day(item.since),
-             day(item.until)] for item in items]  # fmt: skip
+             item.end.id or "（权限外）", item.end.name, item.role, item.since,
+             item.until] for item in items]  # fmt: skip
 
 
 GAP_HEADERS = ["规则 rule", "问题 gap", "编号 id", "名称 name", "类型 kind", "位置 where",
-               "相关 related", "影响 impact", "整改建议 fix"]  # fmt: skip
-GAP_WIDTHS = [26, 30, 16, 30, 16, 40, 20, 10, 40]
+               "相关编号 related id", "相关 related", "影响 impact", "整改建议 fix"]  # fmt: skip
 REL_HEADERS = ["关系 relationship", "类型 type", "起点编号 from id", "起点 from", "终点编号 to id",
                "终点 to", "角色 role", "开始日期 since", "结束日期 until"]  # fmt: skip
-REL_WIDTHS = [14, 16, 16, 30, 16, 30, 12, 14, 14]
-COVERAGE_HEADERS = ["区域编号 area id", "区域 area", "层级 level",
-                    "组织覆盖率（起）organization from", "组织覆盖率（止）organization to",
-                    "班子覆盖率（起）leadership from", "班子覆盖率（止）leadership to",
-                    "队伍覆盖率（起）team from", "队伍覆盖率（止）team to"]  # fmt: skip
-COVERAGE_WIDTHS = [16, 24, 12, 22, 22, 22, 22, 22, 22]
+REL_FORMATS = [None] * 7 + [DATE, DATE]
+#: the three coverage measures: (attribute, Chinese, English)
+_MEASURES = (
+    ("organization", "组织覆盖率", "organization"), ("leadership", "班子覆盖率", "leadership"),
+    ("team", "队伍覆盖率", "team"),
+)  # fmt: skip
+COVERAGE_HEADERS = ["区域编号 area id", "区域 area", "层级 level"] + [
+    header for _, zh, en in _MEASURES
+    for header in (f"{zh}（起）{en} from", f"{zh}（止）{en} to",
+                   f"{zh[:2]}已覆盖/应覆盖（起→止）covered/total")
+]  # fmt: skip
+COVERAGE_FORMATS = [None] * 3 + [PERCENT, PERCENT, None] * len(_MEASURES)
+
+
+def _coverage_row(before: AreaCoverage, after: AreaCoverage) -> list[Cell]:
+    row: list[Cell] = [before.area.id, before.area.name,
+                       kind_in_chinese(NodeKind.AREA.value, before.area.level)]  # fmt: skip
+    for key, _, _ in _MEASURES:
+        b, a = getattr(before, key), getattr(after, key)
+        row += [b.rate, a.rate, f"{b.covered}/{b.total} → {a.covered}/{a.total}"]
+    return row
 
 
 def report_sheets(answer: Changes) -> list[Sheet]:
     """The report's tables: coverage on both dates (the area, then each child area), the
-    gaps opened, the gaps closed, the relationships started and those ended."""
+    gaps opened, the gaps closed, the relationships started and those ended. Each sheet is
+    titled with what it holds, the area and the period (and its count)."""
     by_area = {line.area.id: line for line in answer.coverage_to}
-    coverage_rows = []
-    for before in answer.coverage_from:
-        after = by_area.get(before.area.id)
-        if after is None:
-            continue
-        b, a = _rates(before), _rates(after)
-        coverage_rows.append([before.area.id, before.area.name, before.area.level,
-                              b[0], a[0], b[1], a[1], b[2], a[2]])  # fmt: skip
+    coverage_rows = [_coverage_row(before, by_area[before.area.id])
+                     for before in answer.coverage_from if before.area.id in by_area]  # fmt: skip
+    area = f"{answer.area.name}（{answer.area.id}）" if answer.area.name else answer.area.id
+    period = f"{answer.from_date.isoformat()} 至 {answer.to_date.isoformat()}"
+
+    def sheet(tab: str, en: str, headers: list[str], rows: list[list[Cell]],
+              formats: list[str | None], counted: bool = True) -> Sheet:  # fmt: skip
+        parts = [f"{tab} {en}", area, period] + ([f"共 {len(rows)} 条"] if counted else [])
+        return Sheet(tab, headers, rows, formats, heading=" · ".join(parts))
+
+    gap_formats: list[str | None] = [None] * len(GAP_HEADERS)
     return [
-        Sheet("覆盖率变化", COVERAGE_HEADERS, coverage_rows, COVERAGE_WIDTHS),
-        Sheet("新增问题", GAP_HEADERS, _gap_rows(answer.opened), GAP_WIDTHS),
-        Sheet("已消除问题", GAP_HEADERS, _gap_rows(answer.closed), GAP_WIDTHS),
-        Sheet("新建关系", REL_HEADERS, _rel_rows(answer.started), REL_WIDTHS),
-        Sheet("结束关系", REL_HEADERS, _rel_rows(answer.ended), REL_WIDTHS),
-    ]
+        sheet("覆盖率变化", "coverage", COVERAGE_HEADERS, coverage_rows, COVERAGE_FORMATS,
+              counted=False),
+        sheet("新增问题", "gaps opened", GAP_HEADERS, _gap_rows(answer.opened), gap_formats),
+        sheet("已消除问题", "gaps closed", GAP_HEADERS, _gap_rows(answer.closed), gap_formats),
+        sheet("新建关系", "relationships started", REL_HEADERS, _rel_rows(answer.started),
+              REL_FORMATS),
+        sheet("结束关系", "relationships ended", REL_HEADERS, _rel_rows(answer.ended),
+              REL_FORMATS),
+    ]  # fmt: skip
 
 
 CSV_HEADERS = ["类别 section", "规则或关系 rule or relationship", "编号 id", "名称 name",
