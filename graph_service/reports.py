@@ -196,15 +196,19 @@ _RATES = (
 )  # fmt: skip
 
 
+_CIRCLE = ("circle", "服务圈覆盖率", "circle")
+
+
 def summary_report(summary: CoverageSummary) -> Report:
     """The summary as a report: a row for the area, then one per child area; each rate a
     number (percent-formatted in XLSX) with its covered and total counts beside it, then
-    the count of each gap."""
+    the count of each gap. The share inside a service circle is there while its rule is on."""
     columns = [
         ReportColumn("area_id", "区域编号 area id"), ReportColumn("area", "区域 area"),
         ReportColumn("level", "层级 level"),
     ]  # fmt: skip
-    for key, zh, en in _RATES:
+    rates = [*_RATES, *([_CIRCLE] if summary.area.circle is not None else [])]
+    for key, zh, en in rates:
         columns += [
             ReportColumn(key, f"{zh} {en}", PERCENT),
             ReportColumn(f"{key}_covered", f"{zh[:2]}已覆盖 covered"),
@@ -214,7 +218,7 @@ def summary_report(summary: CoverageSummary) -> Report:
 
     def row(item: AreaCoverage) -> list[ReportCell]:
         cells: list[ReportCell] = [item.area.id, item.area.name, _level(item.area.level)]
-        for key, _, _ in _RATES:
+        for key, _, _ in rates:
             rate: CoverageRate = getattr(item, key)
             cells += [rate.rate, rate.covered, rate.total]
         return cells + [item.gaps.get(rule.code, 0) for rule in RULES]

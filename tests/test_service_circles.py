@@ -5,13 +5,14 @@ haversine the answer key uses) and on a generated subdistrict against the answer
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
-from graph_service.db.gaps import count_gaps, list_gaps
+from graph_service.db.gaps import count_gaps, coverage_summary, list_gaps
 from graph_service.domain.coordinates import haversine_m
 from graph_service.domain.gaps import load_rule_settings
 from graph_service.services.imports import import_files
@@ -67,6 +68,13 @@ def test_places_outside_every_circle_name_the_nearest_station(
     # in an area: only what lies under it
     assert list_gaps(here, ADMIN, CODE, as_of=AS_OF, area="S2", limit=10).total == 0
     assert list_gaps(here, ADMIN, CODE, as_of=AS_OF, area="K1", limit=10).total == 2
+    # the coverage summary gains the share inside circles while the rule is on: of the three
+    # places with coordinates in K1 only B-IN is inside one
+    inside = coverage_summary(here, ADMIN, "K1", as_of=AS_OF).area.circle
+    assert inside is not None and (inside.covered, inside.total) == (1, 3)
+    far = coverage_summary(here, ADMIN, "K3", as_of=AS_OF).area.circle
+    assert far is not None and (far.covered, far.total) == (1, 1)
+    assert coverage_summary(db, ADMIN, "K1", as_of=AS_OF).area.circle is None  # rule off
     # a wider circle from the rules file takes both in; a narrower one leaves B-IN out too
     wide = own_registry(db, rules(tmp_path, "radius_m = 3000\n"))
     assert list_gaps(wide, ADMIN, CODE, as_of=AS_OF, limit=10).total == 0
@@ -77,7 +85,7 @@ def test_places_outside_every_circle_name_the_nearest_station(
 
 def test_the_generated_subdistrict_matches_the_answer_key(db: Database, tmp_path: Path) -> None:
     rules_file = rules(tmp_path)
-    folder = generate(3, "subdistrict", tmp_path / "region", rules=load_rule_settings(rules_file))
+    folder = generate(2, "subdistrict", tmp_path / "region", rules=load_rule_settings(rules_file))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     expected = {tuple(pair) for pair in manifest["gaps"][CODE]}
     assert expected  # the generator's spread leaves some place outside every circle
@@ -86,6 +94,19 @@ def test_the_generated_subdistrict_matches_the_answer_key(db: Database, tmp_path
     page = list_gaps(here, ADMIN, CODE, as_of=AS_OF, limit=1000)
     assert {(i.id, i.related_id) for i in page.items} == expected
     assert count_gaps(here, ADMIN, as_of=AS_OF)[CODE] == len(expected)
+    # the summary's share inside circles: every building and park with coordinates, less those
+    # the answer key places outside every circle
+    def rows(table: str) -> list[dict[str, str]]:
+        text = (folder / f"{table}.csv").read_text(encoding="utf-8")
+        return list(csv.DictReader(text.splitlines()))
+
+    placed = sum(1 for table in ("buildings", "parks") for row in rows(table)
+                 if row["纬度 latitude"])  # fmt: skip
+    top = next(row["编号 id"] for row in rows("areas")
+               if row["层级 level"] in ("subdistrict", "街道"))  # fmt: skip
+    circle = coverage_summary(here, ADMIN, top, as_of=AS_OF).area.circle
+    assert circle is not None and (circle.covered, circle.total) == (placed - len(expected),
+                                                                     placed)  # fmt: skip
     # and the map carries the code on those places
     out = export_geojson(here, tmp_path / "map.geojson", as_of=AS_OF)
     features = json.loads(out.read_text(encoding="utf-8"))["features"]

@@ -218,6 +218,7 @@ COVERAGE = Answer(
             "team": _rate(5, 5),
             "team_parts": {"branches": _rate(4, 4), "buildings": _rate(1, 1),
                            "parks": _rate(0, 0)},
+            "circle": None,  # REACH_PLACE_OUTSIDE_CIRCLE ships off
             "gaps": _JIANXIN_GAPS,
         },
         "children": [],

@@ -461,6 +461,7 @@ def _coverage(
         leadership=_sum(parts[Rate.LEADERSHIP].values()),
         team=_sum(parts[Rate.TEAM].values()),
         team_parts=parts[Rate.TEAM],
+        circle=_sum(parts[Rate.CIRCLE].values()) if parts[Rate.CIRCLE] else None,
         gaps=gaps,
     )
 

@@ -92,17 +92,20 @@ class GapCategory(StrEnum):
     ORGANIZATION = "organization"
     LEADERSHIP = "leadership"
     TEAM = "team"
+    CIRCLE = "circle"  # 党群服务圈: places with coordinates inside a station's circle
     HORIZONTAL = "horizontal"
     VERTICAL = "vertical"
     SCHEDULE = "schedule"
 
 
 class Rate(StrEnum):
-    """The three rates of the coverage summary."""
+    """The rates of the coverage summary: the three of the source article, and the share of
+    places inside a service circle (while REACH_PLACE_OUTSIDE_CIRCLE is on)."""
 
     ORGANIZATION = "organization"
     LEADERSHIP = "leadership"
     TEAM = "team"
+    CIRCLE = "circle"  # 党群服务圈: places with coordinates inside a station's circle
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,8 @@ DECLARED: tuple[GapRule, ...] = (
             "楼宇或园区不在任何党群服务阵地的服务半径内",
             "Open a station or service point within reach (graph-service plan stations)",
             "在服务半径内新建党群服务站点（可用阵地选址计算）",
-            thresholds=(("radius_m", 1000),), on_by_default=False),
+            thresholds=(("radius_m", 1000),), on_by_default=False,
+            summary=SummaryPart(_R.CIRCLE, "located_places")),
     GapRule("VERT_ORG_CHAIN_BROKEN", C.VERTICAL, "PartyOrg",
             "Party organization whose chain of parents does not reach the working committee",
             "党组织隶属关系未接续到街道党工委",

@@ -132,6 +132,11 @@ class AreaCoverage(BaseModel):
     team_parts: dict[str, CoverageRate] = Field(
         description="The team rate by part: branches, buildings, parks / 分项"
     )
+    circle: CoverageRate | None = Field(
+        default=None,
+        description="党群服务圈: buildings and parks with coordinates inside a station's service "
+        "circle (null while the rule REACH_PLACE_OUTSIDE_CIRCLE is off) / 服务圈覆盖率",
+    )
     gaps: dict[str, int] = Field(description="Count of each gap code in the area / 各类问题数")
 
 
