@@ -34,7 +34,10 @@ from typing import Any
 import pytest
 import uvicorn
 
+from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
+from graph_service.db.accounts import add_account
+from graph_service.db.database import Database
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.main import create_app
@@ -387,3 +390,33 @@ def test_stale_if_match_412_held_tag_304_and_problems_typed_in_the_generated_cli
     refused = generated.op("update_area").sync_detailed(row["id"], client=client, body=wrong)
     problem = _problem(generated, refused, 422, "invalid-input")
     assert problem.additional_properties["errors"]
+
+
+def test_a_read_only_role_s_write_is_a_declared_typed_403(
+    generated: Generated, client: Any, db: Database
+) -> None:
+    """A viewer's create, update and delete answer 403, which each operation declares: the
+    client parses it into Problem (an undeclared status would raise UnexpectedStatus)."""
+    [row, _] = _rows(NODE_TABLES[NodeKind.AREA])
+    area = generated.model("AreaIn")
+    _ok(generated.op("create_area").sync_detailed(client=client, body=area.from_dict(row)), 201)
+    key = add_account(db, Principal.cli(), "viewer", Role.VIEWER, [row["id"]])
+    with generated.package.AuthenticatedClient(
+        base_url=client._base_url, token=key, auth_header_name="X-API-Key", prefix="",
+        raise_on_unexpected_status=True, timeout=60.0,
+    ) as viewer:  # fmt: skip
+        _record(generated.op("get_area").sync_detailed(row["id"], client=viewer), 200, area)
+        made = generated.op("create_area").sync_detailed(
+            client=viewer, body=area.from_dict(row | {"id": "EX-AREA-9"})
+        )
+        _problem(generated, made, 403, "forbidden")
+        changes = _body_of(generated.op("update_area")).from_dict({"note": "不可写"})
+        changed = generated.op("update_area").sync_detailed(row["id"], client=viewer, body=changes)
+        _problem(generated, changed, 403, "forbidden")
+        deleted = generated.op("delete_area").sync_detailed(row["id"], client=viewer)
+        _problem(generated, deleted, 403, "forbidden")
+        [rel] = _rows(REL_TABLES[RelKind.PART_OF])
+        linked = generated.op("create_part_of_relationship").sync_detailed(
+            client=viewer, body=generated.model("PartOfIn").from_dict(rel)
+        )
+        _problem(generated, linked, 403, "forbidden")

@@ -94,6 +94,12 @@ STALE: dict[int | str, dict[str, Any]] = {
 }  # fmt: skip
 
 
+#: a write by a role that may only read (``Principal.require_write``)
+READ_ONLY: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Your role may only read / 当前角色只能查看"},
+}
+
+
 def _tagged(answer: Response, tag: str) -> Response:
     answer.headers["ETag"] = tag
     return answer
@@ -163,7 +169,7 @@ def _node_routes(table: Table) -> None:
     @router.post(path, operation_id=f"create_{noun}",
                  status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
-                 responses={404: {"description": "No node with the id link_to"},
+                 responses={**READ_ONLY, 404: {"description": "No node with the id link_to"},
                             409: {"description": "The id is already used"}})  # fmt: skip
     def create(
         db: DatabaseDep,
@@ -225,7 +231,8 @@ def _node_routes(table: Table) -> None:
     @router.patch(path + "/{node_id}", operation_id=f"update_{noun}",
                   tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
-                  responses={**TAGGED, 404: {"description": "No such id"}, **STALE})  # fmt: skip
+                  responses={**TAGGED, **READ_ONLY, 404: {"description": "No such id"},
+                             **STALE})  # fmt: skip
     def update(
         db: DatabaseDep,
         who: PrincipalDep,
@@ -247,7 +254,7 @@ def _node_routes(table: Table) -> None:
         path + "/{node_id}", operation_id=f"delete_{noun}", tags=tags,
         summary=docs["delete"].summary,
         description=docs["delete"].description,
-        responses={404: {"description": "No such id"},
+        responses={**READ_ONLY, 404: {"description": "No such id"},
                    409: {"description": "It has relationships and cascade is not set"}, **STALE},
     )  # fmt: skip
     def delete(
@@ -280,7 +287,7 @@ def _rel_routes(table: Table) -> None:
     @router.post(path, operation_id=f"create_{noun}",
                  status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
-                 responses={404: {"description": "No node with id from_id or to_id"},
+                 responses={**READ_ONLY, 404: {"description": "No node with id from_id or to_id"},
                             409: {"description": "Overlaps a stored term of the two"}})  # fmt: skip
     def create(
         db: DatabaseDep,
@@ -339,7 +346,7 @@ def _rel_routes(table: Table) -> None:
     @router.patch(one, operation_id=f"update_{noun}",
                   tags=tags, summary=docs["update"].summary,
                   description=docs["update"].description,
-                  responses={**TAGGED, 404: {"description": "No such relationship"},
+                  responses={**TAGGED, **READ_ONLY, 404: {"description": "No such relationship"},
                              409: {"description": "Overlaps another term of the two"},
                              **STALE})  # fmt: skip
     def update(
@@ -362,7 +369,8 @@ def _rel_routes(table: Table) -> None:
     @router.delete(one, operation_id=f"delete_{noun}",
                    tags=tags, status_code=status.HTTP_204_NO_CONTENT,
                    summary=docs["delete"].summary, description=docs["delete"].description,
-                   responses={404: {"description": "No such relationship"}, **STALE})  # fmt: skip
+                   responses={**READ_ONLY, 404: {"description": "No such relationship"},
+                              **STALE})  # fmt: skip
     def delete(
         db: DatabaseDep,
         who: PrincipalDep,
