@@ -493,7 +493,7 @@ def supporters(
                ("path", "路径 path"), ("since", "起 since"), ("until", "止 until")]  # fmt: skip
     title = f"{result.entity.name} 的支持者 supporters"
     if fmt in ("csv", "xlsx"):  # a report: ids beside names, kinds in Chinese, as of when
-        from graph_service.reports import kind_in_chinese
+        from graph_service.domain.kinds import kind_in_chinese
 
         columns.insert(1, ("id", "编号 id"))
         rows = [row | {"kind": kind_in_chinese(str(row["kind"]), None)} for row in rows]

@@ -26,14 +26,8 @@ from typing import TYPE_CHECKING
 from graph_service.domain.gaps import RULES
 from graph_service.domain.kinds import (
     AreaLevel,
-    BilingualEnum,
-    BuildingKind,
-    CommitteeKind,
-    NodeKind,
-    OrgKind,
-    ParkKind,
-    PartyStatus,
-    UnitKind,
+    in_chinese,
+    kind_in_chinese,
 )
 from graph_service.errors import InvalidInput
 from graph_service.schemas.follow_ups import FollowUpPage
@@ -161,7 +155,7 @@ def _rate(rate: CoverageRate) -> str:
 
 def _level(level: str | None) -> str:
     """An area's level in Chinese (街道), as the summary shows it."""
-    return _in_chinese(AreaLevel, level) or ""
+    return in_chinese(AreaLevel, level) or ""
 
 
 def summary_columns() -> list[str]:
@@ -245,30 +239,6 @@ GAP_COLUMNS: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 #: the enumeration of each label's subkind (a gap's ``subkind``)
-_SUBKINDS: dict[str, type[BilingualEnum]] = {
-    NodeKind.UNIT.value: UnitKind, NodeKind.BUILDING.value: BuildingKind,
-    NodeKind.PARK.value: ParkKind, NodeKind.PARTY_ORG.value: OrgKind,
-    NodeKind.COMMITTEE.value: CommitteeKind, NodeKind.AREA.value: AreaLevel,
-    NodeKind.PERSON.value: PartyStatus,
-}  # fmt: skip
-
-
-def _in_chinese(enum: type[BilingualEnum], value: str | None) -> str | None:
-    if value is not None and value in enum._value2member_map_:
-        return enum(value).zh
-    return value
-
-
-def kind_in_chinese(kind: str, subkind: str | None) -> str:
-    """What a gap's thing is, in Chinese: its subkind (商务楼宇, 非公企业, 社区), else its label
-    (楼宇); a value no enumeration knows is shown as stored."""
-    if subkind:
-        enum = _SUBKINDS.get(kind)
-        return (_in_chinese(enum, subkind) if enum else subkind) or subkind
-    label = NodeKind._value2member_map_.get(kind)
-    return label.zh if isinstance(label, NodeKind) else kind
-
-
 def gap_records(
     page: GapPage, addresses: dict[str, str] | None = None
 ) -> list[dict[str, Cell | None]]:

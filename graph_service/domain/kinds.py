@@ -374,3 +374,30 @@ class BuildingKind(BilingualEnum):
 
 
 _zh(BuildingKind, {"commercial": "商务楼宇", "residential": "住宅楼", "mixed": "综合楼"})
+
+
+# ---- kinds in Chinese, as reports show them ----------------------------------------------------
+
+_SUBKINDS: dict[str, type[BilingualEnum]] = {
+    NodeKind.UNIT.value: UnitKind, NodeKind.BUILDING.value: BuildingKind,
+    NodeKind.PARK.value: ParkKind, NodeKind.PARTY_ORG.value: OrgKind,
+    NodeKind.COMMITTEE.value: CommitteeKind, NodeKind.AREA.value: AreaLevel,
+    NodeKind.PERSON.value: PartyStatus,
+}  # fmt: skip
+
+
+def in_chinese(enum: type[BilingualEnum], value: str | None) -> str | None:
+    """A stored enumeration value in Chinese; a value the enumeration does not know as is."""
+    if value is not None and value in enum._value2member_map_:
+        return enum(value).zh
+    return value
+
+
+def kind_in_chinese(kind: str, subkind: str | None) -> str:
+    """What a gap's thing is, in Chinese: its subkind (商务楼宇, 非公企业, 社区), else its label
+    (楼宇); a value no enumeration knows is shown as stored."""
+    if subkind:
+        enum = _SUBKINDS.get(kind)
+        return (in_chinese(enum, subkind) if enum else subkind) or subkind
+    label = NodeKind._value2member_map_.get(kind)
+    return label.zh if isinstance(label, NodeKind) else kind

@@ -46,9 +46,8 @@ from graph_service.db.plans import Plan, step
 from graph_service.db.records import native
 from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import RULES_BY_CODE
-from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.kinds import NodeKind, RelKind, kind_in_chinese
 from graph_service.errors import InvalidInput, NotFound
-from graph_service.reports import kind_in_chinese
 from graph_service.schemas.gaps import AreaCoverage, CoverageRate, CoverageSummary, GapItem
 from graph_service.schemas.planning import Changes, RelationshipChange
 from graph_service.schemas.support import EntityRef
