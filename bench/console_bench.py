@@ -20,26 +20,19 @@ import contextlib
 import gzip
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from kept_region import open_region, running_api  # beside this script
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 from graph_service.api.console import DIST
 from graph_service.auth.principal import Principal, Role
-from graph_service.config import Settings
 from graph_service.db.accounts import add_account, set_password
-from graph_service.db.database import Database, open_driver
-from graph_service.db.registry import QueryRegistry
 from graph_service.errors import Conflict
-from graph_service.neo4j_server.manager import LocalNeo4j, free_port
-from graph_service.services.imports import import_files
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AS_OF = "2026-06-30"
@@ -68,6 +61,53 @@ def first_page_js_kb(page: Page, base: str) -> float:
     return total / 1024
 
 
+def measure(base: str, sub: str, community: str, runs: int) -> None:
+    """Sign in with Chromium, then time each page (cold, then ``runs`` warm visits)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        context = browser.new_context(base_url=base, locale="zh-CN",
+                                      viewport={"width": 1366, "height": 860})  # fmt: skip
+        context.set_default_timeout(300_000)
+        page = context.new_page()
+        js_kb = first_page_js_kb(page, base)
+        page.fill("#signin-name", NAME)
+        page.fill("#signin-password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/dashboard**")
+
+        def dashboard(p: Page) -> None:
+            p.locator("[data-test=rate-organization]").filter(has_text="%").wait_for()
+            p.locator("canvas").first.wait_for()
+
+        def gap_list(p: Page) -> None:
+            p.locator("[data-test=gap-table] tbody tr").first.wait_for()
+
+        def network(p: Page) -> None:
+            p.locator("[data-test=network-graph] canvas").first.wait_for()
+
+        pages: dict[str, tuple[str, Callable[[Page], None]]] = {
+            "dashboard": (f"/console/dashboard?area={sub}&as_of={AS_OF}", dashboard),
+            "gap list": (f"/console/gaps/ORG_BUILDING_UNCOVERED?area={sub}&as_of={AS_OF}",
+                         gap_list),
+            "network": (f"/console/network?area={community}&as_of={AS_OF}", network),
+        }
+        print(f"{'page':12} {'cold s':>8} {'warm p50 s':>11} {'max s':>7} {'target s':>9} "
+              f"{'ratio':>6}")  # fmt: skip
+        for name, (url, ready) in pages.items():
+            try:
+                cold = timed(page, url, ready)
+                warm = [timed(page, url, ready) for _ in range(runs)]
+            except PlaywrightError as error:  # a page the console lacks
+                print(f"{name:12} not measured: {str(error).splitlines()[0][:80]}")
+                continue
+            p50 = statistics.median(warm)
+            print(f"{name:12} {cold:8.2f} {p50:11.2f} {max(warm):7.2f} "
+                  f"{TARGETS[name]:9.2f} {p50 / TARGETS[name]:6.2f}")  # fmt: skip
+        print(f"first page's JavaScript: {js_kb:.0f} kB gzipped (budget {JS_BUDGET_KB} kB, "
+              f"ratio {js_kb / JS_BUDGET_KB:.2f})")  # fmt: skip
+        browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, help="a kept Neo4j home (bench/query_bench.py)")
@@ -80,104 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     if not (DIST / "index.html").is_file():
         print(f"the console is not built ({DIST}): run `make console` first")
         return 2
-    work = Path(tempfile.mkdtemp(prefix="console-bench-"))
     reuse = args.home is not None and (args.home / "data").exists()
-    server = LocalNeo4j(args.home or work / "neo4j", Settings().cache_dir, bolt_port=free_port(),
-                        heap=args.heap, pagecache=args.pagecache)
-    info = server.start()
-    api: subprocess.Popen[bytes] | None = None
-    try:
-        settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
-        driver = open_driver(settings)
-        db = Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
-        db.ensure_schema()
-        if not reuse:
-            from loaders.generator import generate
-
-            generate(args.seed, args.scale, work / "bundle")
-            assert import_files(db, [work / "bundle"]).written
+    with open_region(args.home, scale=args.scale, seed=args.seed, heap=args.heap,
+                     pagecache=args.pagecache, prefix="console-bench-") as region:  # fmt: skip
         admin = Principal.cli()
         with contextlib.suppress(Conflict):  # kept from an earlier run on the same home
-            add_account(db, admin, NAME, Role.ADMIN)
-        set_password(db, admin, NAME, PASSWORD)
-        first = driver.execute_query(
+            add_account(region.db, admin, NAME, Role.ADMIN)
+        set_password(region.db, admin, NAME, PASSWORD)
+        first = region.driver.execute_query(
             "MATCH (s:Area {level: 'subdistrict'}) "
             "OPTIONAL MATCH (c:Area {level: 'community'})-[:PART_OF]->(s) "
             "WITH s, count(c) AS communities ORDER BY communities DESC, s.id LIMIT 1 "
             "MATCH (c:Area {level: 'community'})-[:PART_OF]->(s) "
             "RETURN s.id AS subdistrict, collect(c.id)[0] AS community",
-            database_=db.database,
+            database_=region.db.database,
         ).records[0]  # fmt: skip
-        driver.close()
-
-        port = free_port()
-        env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
-                            "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "300",
-                            "RESULT_CACHE_FILE": str(work / "result-cache.sqlite")}  # fmt: skip
-        api = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "graph_service.main:create_app",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/ready").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        sub, community = first["subdistrict"], first["community"]
-        print(f"region: {'kept home ' + str(args.home) if reuse else args.scale}; subdistrict "
-              f"{sub}, community {community}; {args.runs} warm visits each")  # fmt: skip
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-            context = browser.new_context(base_url=base, locale="zh-CN",
-                                          viewport={"width": 1366, "height": 860})  # fmt: skip
-            context.set_default_timeout(300_000)
-            page = context.new_page()
-            js_kb = first_page_js_kb(page, base)
-            page.fill("#signin-name", NAME)
-            page.fill("#signin-password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/console/dashboard**")
-
-            def dashboard(p: Page) -> None:
-                p.locator("[data-test=rate-organization]").filter(has_text="%").wait_for()
-                p.locator("canvas").first.wait_for()
-
-            def gap_list(p: Page) -> None:
-                p.locator("[data-test=gap-table] tbody tr").first.wait_for()
-
-            def network(p: Page) -> None:
-                p.locator("[data-test=network-graph] canvas").first.wait_for()
-
-            pages: dict[str, tuple[str, Callable[[Page], None]]] = {
-                "dashboard": (f"/console/dashboard?area={sub}&as_of={AS_OF}", dashboard),
-                "gap list": (f"/console/gaps/ORG_BUILDING_UNCOVERED?area={sub}&as_of={AS_OF}",
-                             gap_list),
-                "network": (f"/console/network?area={community}&as_of={AS_OF}", network),
-            }
-            print(f"{'page':12} {'cold s':>8} {'warm p50 s':>11} {'max s':>7} {'target s':>9} "
-                  f"{'ratio':>6}")  # fmt: skip
-            for name, (url, ready) in pages.items():
-                try:
-                    cold = timed(page, url, ready)
-                    warm = [timed(page, url, ready) for _ in range(args.runs)]
-                except PlaywrightError as error:  # a page the console lacks
-                    print(f"{name:12} not measured: {str(error).splitlines()[0][:80]}")
-                    continue
-                p50 = statistics.median(warm)
-                print(f"{name:12} {cold:8.2f} {p50:11.2f} {max(warm):7.2f} "
-                      f"{TARGETS[name]:9.2f} {p50 / TARGETS[name]:6.2f}")  # fmt: skip
-            print(f"first page's JavaScript: {js_kb:.0f} kB gzipped (budget {JS_BUDGET_KB} kB, "
-                  f"ratio {js_kb / JS_BUDGET_KB:.2f})")  # fmt: skip
-            browser.close()
-    finally:
-        if api is not None:
-            api.terminate()
-            api.wait(30)
-        server.stop()
+        cache = str(region.work / "result-cache.sqlite")
+        with running_api(region, QUERY_TIMEOUT_SECONDS="300", RESULT_CACHE_FILE=cache) as base:
+            sub, community = first["subdistrict"], first["community"]
+            print(f"region: {'kept home ' + str(args.home) if reuse else args.scale}; "
+                  f"subdistrict {sub}, community {community}; {args.runs} warm visits each")
+            measure(base, sub, community, args.runs)
+    return 0
     return 0
 
 

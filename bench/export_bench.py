@@ -18,15 +18,10 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from graph_service.config import Settings
-from graph_service.db.database import Database, open_driver
-from graph_service.db.registry import QueryRegistry
-from graph_service.neo4j_server.manager import LocalNeo4j, free_port
-from graph_service.services.imports import import_files
+from kept_region import open_region  # beside this script
 
 
 def run_export(env: dict[str, str], out: Path, fmt: str, area: str | None) -> dict[str, float]:
@@ -78,29 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default="csv", help="csv,xlsx,json,graphml")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    work = Path(tempfile.mkdtemp(prefix="export-bench-"))
-    reuse = args.home is not None and (args.home / "data").exists()
-    server = LocalNeo4j(args.home or work / "neo4j", Settings().cache_dir, bolt_port=free_port(),
-                        heap=args.heap, pagecache=args.pagecache)  # fmt: skip
-    info = server.start()
-    try:
-        settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
-        driver = open_driver(settings)
-        db = Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
-        db.ensure_schema()
-        if not reuse:
-            from loaders.generator import generate
-
-            generate(args.seed, args.scale, work / "bundle")
-            report = import_files(db, [work / "bundle"])
-            assert report.written, report.problems[:3]
+    with open_region(args.home, scale=args.scale, seed=args.seed, heap=args.heap,
+                     pagecache=args.pagecache, prefix="export-bench-") as region:  # fmt: skip
+        driver, info, work = region.driver, region.info, region.work
         subdistricts = sorted(r["id"] for r in driver.execute_query(
             "MATCH (a:Area {level: 'subdistrict'}) RETURN a.id AS id").records)  # fmt: skip
         chosen = rng.sample(subdistricts, min(args.subdistricts, len(subdistricts)))
         district = driver.execute_query(
             "MATCH (:Area {id: $id})-[:PART_OF]->(d:Area) RETURN d.id AS id", id=chosen[0]
         ).records
-        driver.close()
         env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
                             "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "30"}
         areas: list[tuple[str, str | None]] = [("subdistrict", a) for a in chosen]
@@ -122,8 +103,6 @@ def main(argv: list[str] | None = None) -> int:
                 outside = rows_outside(work / f"{area}.csv", work / "all.csv")
                 print(f"rows of the {what} {area} export not in the whole graph's: {outside}")
                 assert outside == 0
-    finally:
-        server.stop()
     return 0
 
 

@@ -22,24 +22,17 @@ import datetime as dt
 import gzip
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from kept_region import open_region, running_api  # beside this script
 
 from graph_service.api.console import DIST
 from graph_service.auth.principal import Principal, Role
-from graph_service.config import Settings
 from graph_service.db.accounts import add_account
-from graph_service.db.database import Database, open_driver
 from graph_service.db.network import network
-from graph_service.db.registry import QueryRegistry
-from graph_service.neo4j_server.manager import LocalNeo4j, free_port
 from graph_service.schemas.network import MAX_NODES, NetworkForm
-from graph_service.services.imports import import_files
 
 AS_OF = dt.date(2026, 6, 30)
 TARGET_S = 1.0  # the page drawn within a second: the route must leave the chart most of it
@@ -74,24 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="2g")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="network-bench-"))
     reuse = args.home is not None and (args.home / "data").exists()
-    server = LocalNeo4j(args.home or work / "neo4j", Settings().cache_dir, bolt_port=free_port(),
-                        heap=args.heap, pagecache=args.pagecache)  # fmt: skip
-    info = server.start()
-    api: subprocess.Popen[bytes] | None = None
-    try:
-        settings = Settings(neo4j_uri=info.uri, neo4j_password=info.password_secret())
-        driver = open_driver(settings)
-        db = Database(driver, QueryRegistry.load(settings.cypher_dir), settings.neo4j_database)
-        db.ensure_schema()
-        if not reuse:
-            from loaders.generator import generate
-
-            generate(args.seed, args.scale, work / "bundle")
-            assert import_files(db, [work / "bundle"]).written
+    with open_region(args.home, scale=args.scale, seed=args.seed, heap=args.heap,
+                     pagecache=args.pagecache, prefix="network-bench-") as region:  # fmt: skip
+        db = region.db
         # the bench's own choice of areas, not a query of the service
-        rows = driver.execute_query(
+        rows = region.driver.execute_query(
             "MATCH (c:Area {level: 'community'})-[:PART_OF]->(s:Area {level: 'subdistrict'}) "
             "RETURN c.id AS community, s.id AS subdistrict, "
             "COUNT { (c)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(:Unit) } AS units "
@@ -101,58 +82,39 @@ def main(argv: list[str] | None = None) -> int:
         communities = [r["community"] for r in rows]
         subdistrict = rows[0]["subdistrict"]
         key = add_account(db, Principal.cli(), f"network-bench-{os.getpid()}", Role.ADMIN)
-
-        port = free_port()
-        env = os.environ | {"NEO4J_URI": info.uri, "NEO4J_USER": info.user,
-                            "NEO4J_PASSWORD": info.password, "QUERY_TIMEOUT_SECONDS": "300",
-                            "PLAN_AHEAD": "false"}  # fmt: skip
-        api = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "graph_service.main:create_app",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/ready").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        print(f"region: {'kept home ' + str(args.home) if reuse else args.scale}; "
-              f"{args.runs} warm calls each; cap {MAX_NODES} nodes; measured on a busy machine")
-        print(f"{'network':28} {'nodes':>6} {'edges':>6} {'cut':>4} {'cold s':>7} "
-              f"{'http p50':>9} {'http p95':>9} {'repo p50':>9} {'p95/target':>10}")  # fmt: skip
-        client = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=300)
-        who = Principal.cli()
-        for entity in [communities[0], subdistrict, *communities[1:]]:
-            url = f"/network/{entity}?as_of={AS_OF.isoformat()}"
-            started = time.perf_counter()
-            answer = client.get(url)
-            cold = time.perf_counter() - started
-            answer.raise_for_status()
-            body = answer.json()
-            http: list[float] = []
-            for _ in range(args.runs):
+        with running_api(region, QUERY_TIMEOUT_SECONDS="300", PLAN_AHEAD="false") as base:
+            print(f"region: {'kept home ' + str(args.home) if reuse else args.scale}; "
+                  f"{args.runs} warm calls each; cap {MAX_NODES} nodes; measured on a busy "
+                  "machine")
+            print(f"{'network':28} {'nodes':>6} {'edges':>6} {'cut':>4} {'cold s':>7} "
+                  f"{'http p50':>9} {'http p95':>9} {'repo p50':>9} "
+                  f"{'p95/target':>10}")
+            client = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=300)
+            who = Principal.cli()
+            for entity in [communities[0], subdistrict, *communities[1:]]:
+                url = f"/network/{entity}?as_of={AS_OF.isoformat()}"
                 started = time.perf_counter()
-                client.get(url).raise_for_status()
-                http.append(time.perf_counter() - started)
-            repo: list[float] = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                network(db, who, entity, AS_OF, form=NetworkForm.AUTO, max_nodes=MAX_NODES)
-                repo.append(time.perf_counter() - started)
-            name = f"{entity} ({body['form']})"
-            print(f"{name:28} {len(body['nodes']):6} {len(body['edges']):6} "
-                  f"{'yes' if body['truncated'] else 'no':>4} {cold:7.2f} "
-                  f"{statistics.median(http):9.3f} {p(http, 0.95):9.3f} "
-                  f"{statistics.median(repo):9.3f} {p(http, 0.95) / TARGET_S:10.2f}")  # fmt: skip
-        client.close()
-        driver.close()
-    finally:
-        if api is not None:
-            api.terminate()
-            api.wait(30)
-        server.stop()
+                answer = client.get(url)
+                cold = time.perf_counter() - started
+                answer.raise_for_status()
+                body = answer.json()
+                http: list[float] = []
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    client.get(url).raise_for_status()
+                    http.append(time.perf_counter() - started)
+                repo: list[float] = []
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    network(db, who, entity, AS_OF, form=NetworkForm.AUTO, max_nodes=MAX_NODES)
+                    repo.append(time.perf_counter() - started)
+                name = f"{entity} ({body['form']})"
+                print(f"{name:28} {len(body['nodes']):6} {len(body['edges']):6} "
+                      f"{'yes' if body['truncated'] else 'no':>4} {cold:7.2f} "
+                      f"{statistics.median(http):9.3f} {p(http, 0.95):9.3f} "
+                      f"{statistics.median(repo):9.3f} "
+                      f"{p(http, 0.95) / TARGET_S:10.2f}")
+            client.close()
     if (DIST / "index.html").is_file():
         sizes = page_js_kb()
         for name, kb in sizes.items():
