@@ -410,7 +410,11 @@ def test_assigning_an_officer_and_showing_the_api_refusal(console: Console) -> N
     })  # fmt: skip
     assert made.status == 201, made.text()
     page.click(f"[data-test=assign-{first['candidate']['id']}]")
-    expect(page.locator("[data-test=assign-error]")).to_contain_text("指派失败：关系已存在")
+    # the API's 409, Chinese first: the new term would overlap the one just stored
+    expect(page.locator("[data-test=assign-error]")).to_contain_text(
+        "与已有任期（起始未记录 至 今）重叠"
+    )
+    expect(page.locator("[data-test=assign-error]")).to_contain_text("指派失败：")
 
     page.click(f"[data-test=assign-{second['candidate']['id']}]")
     expect(page.locator("[data-test=assign-success]")).to_contain_text(
