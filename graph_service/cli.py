@@ -290,7 +290,8 @@ def _stopped_by_signals() -> Iterator[None]:
 @app.command()
 def load(
     files: Annotated[list[Path], typer.Argument(
-        help="CSV, XLSX, XLS, ODS, JSON or YAML files or folders")],
+        help="CSV, XLSX, XLS, ODS, JSON or YAML files or folders; .geojson files of area "
+             "boundaries beside them")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
     partial: Annotated[bool, typer.Option("--partial", help="Write the good rows.")] = False,
     report_json: Annotated[Path | None, typer.Option(help="Write the report as JSON here.")] = None,

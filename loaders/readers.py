@@ -40,13 +40,22 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from graph_service.domain.echo import clip
-from graph_service.domain.tables import TABLES, Table, suggest_table, table_named
+from graph_service.domain.models import LONG_FIELDS
+from graph_service.domain.tables import (
+    AREA_BOUNDARIES,
+    TABLES,
+    Table,
+    suggest_table,
+    table_named,
+)
 from loaders.cells import unneutralise
 from loaders.problems import Problem, shown_value
 from loaders.rows import RawRow, RawTable
 from loaders.sheets import ERROR_SUMMARY_SHEET, is_reference_header
 
 SUPPORTED_SUFFIXES = frozenset({".csv", ".xlsx", ".json", ".yaml", ".yml"})
+#: A GeoJSON FeatureCollection beside the tables: the boundaries of areas (read_boundaries)
+BOUNDARY_SUFFIX = ".geojson"
 # Spreadsheet formats an organizer may drop into a folder by mistake: reported, not skipped.
 _SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".ods", ".tsv", ".et", ".numbers"})
 # Sheets for people, not data, passed over: a template's notes, and the error workbook's
@@ -130,25 +139,53 @@ class _Where:
 GENERATOR_MANIFEST = "manifest.json"
 
 
-def _read_directory(directory: Path, name: str) -> Iterator[RawItem]:
-    """Every supported file, sorted by name. Hidden files and Excel's lock files (``~$``)
-    are skipped; stray spreadsheets in another format are reported, since skipping them
-    would silently lose data; anything else (a README.md) is ignored, and so is the
-    region generator's ``manifest.json`` (its ground truth, not data)."""
+def _children(directory: Path) -> Iterator[Path]:
+    """A folder's files, sorted by name; hidden files, Excel's lock files (``~$``) and the
+    region generator's ``manifest.json`` (its ground truth, not data) left out."""
     for child in sorted(directory.iterdir(), key=lambda p: p.name):
-        if not child.is_file() or child.name.startswith((".", "~$")):
-            continue
-        if child.name == GENERATOR_MANIFEST:
-            continue
+        hidden = child.name.startswith((".", "~$")) or child.name == GENERATOR_MANIFEST
+        if child.is_file() and not hidden:
+            yield child
+
+
+def _read_directory(directory: Path, name: str) -> Iterator[RawItem]:
+    """Every supported file, sorted by name. Stray spreadsheets in another format are
+    reported, since skipping them would silently lose data; ``.geojson`` files are
+    :func:`read_boundaries`'; anything else (a README.md) is ignored."""
+    for child in _children(directory):
         suffix = child.suffix.lower()
         if suffix in SUPPORTED_SUFFIXES or suffix in _SPREADSHEET_LIKE:
             yield from _read_file(child, f"{name}/{child.name}")
 
 
+def read_boundaries(path: Path, *, display_name: str | None = None) -> Iterator[RawItem]:
+    """The area boundaries of a ``.geojson`` file, or of every one in a directory (other
+    files are :func:`read_tables`'): a table :data:`AREA_BOUNDARIES` per file, a row per
+    Feature (numbered from 1, as a bundle's rows), or problems.
+
+    The file is a FeatureCollection; each Feature gives an area's id in
+    ``properties.id`` (or ``properties.编号``) and its boundary as its geometry. The
+    collection's ``coord_system`` (the foreign member the GeoJSON export writes for
+    GCJ-02 or BD-09) or a Feature's ``properties.coord_system`` / ``坐标系`` names the
+    system its positions are in; RFC 7946 says WGS-84, the default."""
+    name = display_name or path.name or str(path)
+    if path.is_dir():
+        for child in _children(path):
+            if child.suffix.lower() == BOUNDARY_SUFFIX:
+                yield from _read_geojson(child, _Where(f"{name}/{child.name}"))
+    elif PurePath(name).suffix.lower() == BOUNDARY_SUFFIX:
+        if path.is_file():
+            yield from _read_geojson(path, _Where(name))
+        else:
+            yield _Where(name).problem("file not found", "找不到文件")
+
+
 def _read_file(path: Path, name: str) -> Iterator[RawItem]:
     where = _Where(name)
     suffix = PurePath(name).suffix.lower()
-    if suffix == ".csv":
+    if suffix == BOUNDARY_SUFFIX:
+        yield from _read_geojson(path, where)
+    elif suffix == ".csv":
         yield from _read_csv(path, where)
     elif suffix == ".xlsx":
         yield from _read_xlsx(path, where)
@@ -350,6 +387,7 @@ def _put_cell(
     if cell is None:
         return
     problem: tuple[str, str] | None = None
+    limit = LONG_FIELDS.get(field or "", MAX_CELL_CHARS)
     if isinstance(cell, _Formula):
         problem = ("formula cells are not accepted; paste values", "不接受公式，请粘贴为数值")
     elif isinstance(cell, _CellError):
@@ -357,10 +395,10 @@ def _put_cell(
             f"the cell holds an Excel error {clip(cell.text)}",
             f"单元格为 Excel 错误值 {clip(cell.text)}",
         )
-    elif isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+    elif isinstance(cell, str) and len(cell) > limit:
         problem = (
-            f"cell too long: {len(cell)} characters (at most {MAX_CELL_CHARS})",
-            f"单元格过长：{len(cell)} 个字符（最多 {MAX_CELL_CHARS}）",
+            f"cell too long: {len(cell)} characters (at most {limit})",
+            f"单元格过长：{len(cell)} 个字符（最多 {limit}）",
         )
     elif field is None:
         problem = ("a value in a column without a header", "该列没有表头，却填有数据")
@@ -923,6 +961,69 @@ def _read_bundle(
         yield from tally.count(_bundle_table(str(name), rows, where.in_sheet(str(name)), encoding))
     if not tally.found_data and not tally.reported:
         yield where.problem("no rows in any table", "所有表均无数据行")
+
+
+def _read_geojson(path: Path, where: _Where) -> Iterator[RawItem]:
+    """See :func:`read_boundaries`."""
+    size = path.stat().st_size
+    if size > MAX_BUNDLE_BYTES:
+        yield where.problem(
+            f"refused: {size // MIB} MiB is too large (at most {MAX_BUNDLE_BYTES // MIB} MiB)",
+            f"已拒绝：文件 {size // MIB} MiB 过大（上限 {MAX_BUNDLE_BYTES // MIB} MiB）",
+        )
+        return
+    encoding = _text_encoding(path, where, "GeoJSON", gb18030=False)
+    if isinstance(encoding, Problem):
+        yield encoding
+        return
+    document = _parse_json(path.read_text(encoding=encoding), where)
+    if isinstance(document, Problem):
+        yield document
+        return
+    features = document.get("features") if isinstance(document, dict) else None
+    if (not isinstance(document, dict) or document.get("type") != "FeatureCollection"
+            or not isinstance(features, list)):  # fmt: skip
+        yield where.problem(
+            "not a GeoJSON FeatureCollection: expected {\"type\": \"FeatureCollection\", "
+            "\"features\": [...]}, each Feature an area's boundary with its id in properties.id",
+            "不是 GeoJSON 要素集合（FeatureCollection）：应为 {\"type\": \"FeatureCollection\", "
+            "\"features\": [...]}，每个要素为一个区域的边界，properties.id 为区域编号",
+        )
+        return
+    if not features:
+        yield where.problem("no Features in the FeatureCollection", "要素集合中没有要素")
+        return
+    system = document.get("coord_system")
+    sheet = where.in_sheet("features")
+    yield RawTable(AREA_BOUNDARIES, where.file, sheet.sheet, _features(features, system, sheet),
+                   encoding)  # fmt: skip
+
+
+def _features(features: list[Any], system: object, where: _Where) -> Iterator[RawRow]:
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict) or feature.get("type") != "Feature" or not (
+            properties is None or isinstance(properties, dict)
+        ):
+            yield RawRow(number, {}, [where.problem(
+                "not a GeoJSON Feature: expected {\"type\": \"Feature\", \"properties\": "
+                "{\"id\": ...}, \"geometry\": {...}}",
+                "不是 GeoJSON 要素（Feature）：应为 {\"type\": \"Feature\", \"properties\": "
+                "{\"id\": ...}, \"geometry\": {...}}",
+                row=number, value=feature,
+            )])  # fmt: skip
+            continue
+        properties = properties or {}
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        cells = {
+            "id": properties.get("id", properties.get("编号")),
+            "coord_system": properties.get("coord_system", properties.get("坐标系", system)),
+            "boundary": feature.get("geometry"),
+        }
+        for field, cell in cells.items():
+            _put_cell(values, problems, field, field, cell, number, where)
+        yield RawRow(number, values, problems)
 
 
 def _parse_json(text: str, where: _Where) -> object | Problem:

@@ -131,17 +131,32 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     ("日期写作 YYYY-MM-DD，如 2024-05-24。", "Dates are written YYYY-MM-DD, e.g. 2024-05-24."),
     (
-        "经纬度为 WGS-84（GPS）坐标；高德、腾讯地图的 GCJ-02 坐标或百度 BD-09 坐标须先转换。",
-        "Coordinates are WGS-84 (GPS); convert GCJ-02 (Amap, Tencent) or BD-09 (Baidu)"
-        " coordinates first.",
+        "经纬度默认为 WGS-84（GPS、天地图）坐标；取自高德、腾讯地图（GCJ-02）或百度地图"
+        "（BD-09）的，在“坐标系”列填 高德、腾讯 或 百度，导入时自动转换。",
+        "Coordinates are WGS-84 (GPS, Tianditu) by default; for GCJ-02 (Amap, Tencent) or BD-09"
+        " (Baidu) coordinates write 高德, 腾讯 or 百度 (gcj02, bd09) in 坐标系 coord_system:"
+        " they are converted on import.",
+    ),
+    (
+        "区域可填“边界”：WKT，如 POLYGON((117.001 36.651, 117.009 36.651, 117.009 36.659, "
+        "117.001 36.651))，先经度后纬度，首尾点相同，或 GeoJSON 文本；也可把边界放在同时上传的 "
+        ".geojson 文件（FeatureCollection，每个要素的 properties.id 为区域编号）。边界须闭合、"
+        "不自相交、位于上级区域边界内，至多 1000 个点；“坐标系”列同样适用于边界。",
+        "An area may have a 边界 boundary: WKT such as POLYGON((117.001 36.651, 117.009 36.651,"
+        " 117.009 36.659, 117.001 36.651)), longitude first, the last point repeating the"
+        " first, or GeoJSON text; or put the boundaries in a .geojson file uploaded with the"
+        " workbook (a FeatureCollection, each Feature's properties.id an area id). A boundary"
+        " is closed, does not cross itself, lies inside its parent's and has at most 1,000"
+        " points; 坐标系 applies to it too.",
     ),
     (
         "带下拉列表的列填中文或英文值均可（可选值见右侧 H 列起）。",
         "Drop-down columns accept the Chinese or the English value (listed from column H).",
     ),
     (
-        "不接受公式，请粘贴为数值；每个单元格不超过 2000 字。",
-        "Formulas are not accepted: paste values. At most 2,000 characters per cell.",
+        "不接受公式，请粘贴为数值；每个单元格不超过 2000 字（边界不超过 32767 字）。",
+        "Formulas are not accepted: paste values. At most 2,000 characters per cell (32,767"
+        " for a boundary).",
     ),
     (
         "只需保留要导入的工作表；也可把每个工作表另存为 CSV（UTF-8），"

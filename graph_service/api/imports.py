@@ -23,7 +23,7 @@ from graph_service.services.imports import (
 
 router = APIRouter(tags=["imports"])
 
-SUFFIXES = {".csv", ".xlsx", ".xls", ".ods", ".json", ".yaml", ".yml"}
+SUFFIXES = {".csv", ".xlsx", ".xls", ".ods", ".json", ".yaml", ".yml", ".geojson"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the error workbook's file name as the browser saves it (ASCII, then Chinese: RFC 6266)
 ERROR_WORKBOOK_NAME = "import-errors.xlsx"
@@ -80,7 +80,9 @@ def create_import(
     db: DatabaseDep,
     who: PrincipalDep,
     settings: SettingsDep,
-    files: Annotated[list[UploadFile], File(description="CSV, XLSX, XLS, ODS, JSON or YAML files")],
+    files: Annotated[list[UploadFile], File(
+        description="CSV, XLSX, XLS, ODS, JSON or YAML files; GeoJSON (.geojson) files of "
+                    "area boundaries beside them")],
     dry_run: Annotated[bool, Query(description="Validate only / 仅校验")] = False,
     partial: Annotated[bool, Query(description="Write the good rows / 仅写入有效行")] = False,
     error_report: Annotated[
@@ -98,7 +100,9 @@ def create_import(
 
     A CSV file's name names its table (``units.csv`` or ``单位.csv``); an XLSX workbook has a
     sheet per table (``graph-service template`` writes one); a JSON or YAML bundle holds
-    every table. Columns are the English field names or the Chinese titles. A YAML bundle
+    every table; a ``.geojson`` FeatureCollection beside them gives areas' boundaries
+    (each Feature's ``properties.id`` an area id, its geometry a Polygon or MultiPolygon).
+    Columns are the English field names or the Chinese titles. A YAML bundle
     that adds a grid and its place to the demo region (``make run``, then ``graph-service
     demo``):
 
@@ -116,7 +120,8 @@ def create_import(
 
     校验每个文件的每一行；有任何错误则不写入（除非指定 partial 仅写入有效行）。报告按类型统计
     新建、更新、未变和拒绝的行数，并逐条列出问题所在的文件、工作表、行、列、值和原因。CSV
-    文件名即表名（units.csv 或 单位.csv）；XLSX 每个工作表一张表；JSON/YAML 包含全部表。
+    文件名即表名（units.csv 或 单位.csv）；XLSX 每个工作表一张表；JSON/YAML 包含全部表；
+    同时上传的 .geojson 文件给出区域边界（properties.id 为区域编号）。
     列名可用英文字段名或中文标题。区域受限账户的导入为单个事务（至多 50,000 行），任何数据超出
     其负责区域即整体拒绝。错误：文件有问题（不写入，应答附报告）或类型不支持 422。
 
@@ -142,8 +147,8 @@ def create_import(
             suffix = Path(name).suffix.lower()
             if suffix not in SUFFIXES:
                 raise InvalidInput(
-                    f"{name}: 不支持的文件类型“{suffix}”，请使用 .csv、.xlsx、.xls、.ods、.json 或 "
-                    f".yaml / unsupported file type '{suffix}'"
+                    f"{name}: 不支持的文件类型“{suffix}”，请使用 .csv、.xlsx、.xls、.ods、.json、"
+                    f".yaml 或 .geojson / unsupported file type '{suffix}'"
                 )
             # keep the organizer's file name: it names the table of a CSV
             path = Path(folder) / str(index) / name

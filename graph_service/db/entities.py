@@ -18,7 +18,7 @@ from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 
 from graph_service.auth.principal import Principal
-from graph_service.db import audit, org_areas
+from graph_service.db import audit, boundaries, org_areas
 from graph_service.db.database import Database, Fetch
 from graph_service.db.etags import etag, if_match_holds
 from graph_service.db.plans import Plan, step
@@ -184,6 +184,21 @@ def _link_direction(kind: NodeKind, rel: RelKind, other: NodeKind) -> bool:
     )  # fmt: skip
 
 
+def _check_boundary(db: Database, tx: ManagedTransaction, model: NodeIn) -> None:
+    """An area's boundary must lie inside its parents' and around its children's."""
+    boundary = getattr(model, "boundary", None)
+    if model.kind_of_node is NodeKind.AREA and boundary is not None:
+        boundaries.check_area(db, tx, model.id, boundary)
+
+
+def _check_part_of(db: Database, tx: ManagedTransaction, model: RelIn) -> None:
+    """A current PART_OF between areas: the child's boundary inside the parent's."""
+    if model.kind_of_rel is RelKind.PART_OF and (
+        model.until is None or model.until >= dt.date.today()
+    ):
+        boundaries.check_part_of(db, tx, model.from_id, model.to_id)
+
+
 def create_node(
     db: Database, who: Principal, model: NodeIn, link: tuple[RelKind, str] | None = None
 ) -> NodeIn:
@@ -230,6 +245,7 @@ def create_node(
             moves = kind is NodeKind.PARTY_ORG or ends[0] != model.id
             if rel in org_areas.AREA_RELS and moves:
                 org_areas.refresh(db, tx, [ends[0]], scope=who.scope, created=[model.id])
+        _check_boundary(db, tx, model)  # after the link: it may be its PART_OF
         if who.scope is not None and model.id not in visible_ids(db, tx, who, [model.id]):
             raise Forbidden(
                 f"the new {kind.value} would lie outside your areas; create it with "
@@ -282,6 +298,7 @@ def update_tagged_node(
         old = before.model_dump(mode="json", exclude_none=True)
         new = model.model_dump(mode="json", exclude_none=True)
         changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        _check_boundary(db, tx, model)
         audit.record(db, tx, who, audit.Change(
             "node.update", kind=kind.value, target=node_id, targets=[node_id],
             before={k: old.get(k) for k in changed}, after={k: new.get(k) for k in changed},
@@ -552,6 +569,7 @@ def create_relationship(db: Database, who: Principal, model: RelIn) -> RelIn:
                      None)  # fmt: skip
         if clash is not None:
             raise _overlap_conflict(rel, model, clash)
+        _check_part_of(db, tx, model)
         audit.record(db, tx, who, audit.Change(
             "rel.create", kind=rel.value, target=f"{model.from_id}->{model.to_id}",
             targets=[model.from_id, model.to_id], after=model.model_dump(mode="json",
@@ -604,6 +622,7 @@ def update_tagged_relationship(
             (t.since, t.until), (model.since, model.until))), None)  # fmt: skip
         if clash is not None:
             raise _overlap_conflict(rel, model, clash)
+        _check_part_of(db, tx, model)
         audit.record(db, tx, who, audit.Change(
             "rel.update", kind=rel.value, target=f"{from_id}->{to_id}", targets=[from_id, to_id],
             before=current.model_dump(mode="json", exclude_none=True),

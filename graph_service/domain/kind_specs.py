@@ -148,8 +148,11 @@ _NODE_SPECS = (
             "`level` (city, district, subdistrict, community, grid)",
         ),
         template=(
-            {"id": "EX-AREA-1", "name": "示例街道（虚构）", "level": "街道"},
-            {"id": "EX-AREA-2", "name": "示例社区（虚构）", "level": "社区"},
+            {"id": "EX-AREA-1", "name": "示例街道（虚构）", "level": "街道",
+             "boundary": "POLYGON((117 36.64, 117.02 36.64, 117.02 36.66, 117 36.66, 117 36.64))"},
+            {"id": "EX-AREA-2", "name": "示例社区（虚构）", "level": "社区",
+             "boundary": "POLYGON((117.001 36.651, 117.009 36.651, 117.009 36.659, "
+                         "117.001 36.651))"},
         ),
         demo=NodeExamples(
             new={"id": "A-JIANXIN-G1", "name": "建新社区第一网格", "name_en": "Jianxin Grid 1",

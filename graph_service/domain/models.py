@@ -22,10 +22,18 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from graph_service.domain.boundaries import (
+    MAX_BOUNDARY_CHARS,
+    MAX_BOUNDARY_VERTICES,
+    BoundaryError,
+    normalise,
+)
 from graph_service.domain.coordinates import CoordSystem, to_wgs84
 from graph_service.domain.kinds import (
     AreaLevel,
@@ -44,6 +52,9 @@ from graph_service.domain.kinds import (
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.:/\-\u4e00-\u9fff]{0,63}$")
 MAX_TEXT = 2000
+#: Fields whose cells may be longer than MAX_TEXT (the readers' limit for every other
+#: cell): an area's boundary, up to what an XLSX cell holds
+LONG_FIELDS: dict[str, int] = {"boundary": MAX_BOUNDARY_CHARS}
 # Control characters but tab, line feed and carriage return: no XLSX cell can hold them.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -281,6 +292,9 @@ def _coord_system(value: Any) -> CoordSystem | None:
     return CoordSystem.parse(value)
 
 
+CoordSystemIn = Annotated[CoordSystem | None, BeforeValidator(_coord_system)]
+
+
 class Located(NodeIn):
     """A node with an address and optional coordinates, stored in WGS-84: given in another
     system (``coord_system``: GCJ-02 from 高德/腾讯, BD-09 from 百度), they are converted on
@@ -291,7 +305,7 @@ class Located(NodeIn):
     address: OptText = Field(default=None, title="地址", description="Address / 地址")
     latitude: Latitude = Field(default=None, title="纬度", description="WGS-84 latitude / 纬度")
     longitude: Longitude = Field(default=None, title="经度", description="WGS-84 longitude / 经度")
-    coord_system: Annotated[CoordSystem | None, BeforeValidator(_coord_system)] = Field(
+    coord_system: CoordSystemIn = Field(
         default=None, title="坐标系",
         description="System the coordinates are given in: wgs84 (GPS, 天地图, default), gcj02 "
                     "(高德, 腾讯) or bd09 (百度); stored as WGS-84 / 坐标所用坐标系，存为 WGS-84",
@@ -315,12 +329,79 @@ class Located(NodeIn):
         return {"latitude": self.latitude, "longitude": self.longitude}
 
 
+def _boundary(value: Any, info: ValidationInfo) -> Any:
+    """A boundary as its stored text (graph_service/domain/boundaries.py), converted to
+    WGS-84 from the ``coord_system`` given before it."""
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    system = info.data.get("coord_system") or CoordSystem.WGS84
+    try:
+        return normalise(value, system)
+    except BoundaryError as error:
+        raise ValueError(str(error)) from None
+
+
+#: What a boundary may be given as; the answer is always the stored GeoJSON text
+Boundary = Annotated[
+    str | None,
+    BeforeValidator(_boundary),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "maxLength": MAX_BOUNDARY_CHARS,
+             "description": "GeoJSON text, or WKT: POLYGON((lon lat, …)) / MULTIPOLYGON"},
+            {"type": "object", "title": "GeoJSON geometry",
+             "description": "A GeoJSON Polygon or MultiPolygon (RFC 7946), or a Feature of one",
+             "properties": {"type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]},
+                            "coordinates": {"type": "array"}},
+             "required": ["type", "coordinates"]},
+            {"type": "null"},
+        ],
+    }),
+]
+
+
+def _system(description: str) -> Any:
+    return Field(default=None, title="坐标系", description=description)
+
+
 class AreaIn(NodeIn):
     kind_of_node = NodeKind.AREA
+    _not_properties: ClassVar[set[str]] = {"coord_system"}
+
     level: Annotated[AreaLevel, _bilingual(AreaLevel)] = Field(
         title="层级", description="city/district/subdistrict/community/grid · 市/区/街道/社区/网格"
     )
     code: OptText = Field(default=None, title="区划代码", description="Administrative code")
+    # before boundary: its validator reads it
+    coord_system: CoordSystemIn = _system(
+        "System the boundary is given in: wgs84 (default), gcj02 (高德, 腾讯) or bd09 (百度); "
+        "stored as WGS-84 / 边界所用坐标系，存为 WGS-84"
+    )
+    boundary: Boundary = Field(
+        default=None, title="边界",
+        description=f"The area's boundary: a GeoJSON Polygon or MultiPolygon (object or text) "
+                    f"or WKT POLYGON((lon lat, …)), closed rings, not self-intersecting, at most "
+                    f"{MAX_BOUNDARY_VERTICES:,} positions, inside its parent's; stored as GeoJSON "
+                    f"in WGS-84 / 区域边界：GeoJSON 多边形或 WKT（先经度后纬度），须闭合、"
+                    f"不自相交、位于上级区域边界内",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _converted_once(self) -> Self:
+        # the boundary is WGS-84 now: validating the model's own fields again must not
+        # convert it twice
+        self.coord_system = None
+        return self
+
+
+class AreaBoundaryIn(Record):
+    """One Feature of a ``.geojson`` file beside an import: the boundary of the area whose
+    id its ``properties.id`` gives (loaders/readers.py reads the file)."""
+
+    id: EntityId = Field(title="编号", description="The area's id / 区域编号")
+    coord_system: CoordSystemIn = _system("The FeatureCollection's coord_system / 坐标系")
+    boundary: Annotated[Boundary, Field(title="边界", description="The Feature's geometry")]
 
 
 class UnitIn(Located):

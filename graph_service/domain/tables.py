@@ -15,7 +15,14 @@ from functools import cached_property
 
 from graph_service.domain.kind_specs import NODE_SPECS, REL_KIND_SPECS
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.domain.models import NODE_MODELS, REL_MODELS, NodeIn, Record, RelIn
+from graph_service.domain.models import (
+    NODE_MODELS,
+    REL_MODELS,
+    AreaBoundaryIn,
+    NodeIn,
+    Record,
+    RelIn,
+)
 
 #: Each node kind's table key (``units``), from its spec.
 NODE_TABLE_KEYS: dict[NodeKind, str] = {kind: spec.table for kind, spec in NODE_SPECS.items()}
@@ -27,11 +34,12 @@ class Column:
     zh: str
     description: str
     required: bool
+    named: str | None = None  # where the input names it otherwise (a GeoJSON member)
 
     @property
     def header(self) -> str:
         """The bilingual header written by exports and the template: ``名称 name``."""
-        return f"{self.zh} {self.field}"
+        return self.named or f"{self.zh} {self.field}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Table:
     zh: str
     kind: NodeKind | RelKind
     model: type[Record]
+    #: (field, header) where a column is named otherwise than ``名称 name``
+    named: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_node(self) -> bool:
@@ -47,8 +57,12 @@ class Table:
 
     @cached_property
     def columns(self) -> tuple[Column, ...]:
+        named = dict(self.named)
         return tuple(
-            Column(name, info.title or name, info.description or "", info.is_required())
+            Column(
+                name, info.title or name, info.description or "", info.is_required(),
+                named.get(name),
+            )
             for name, info in self.model.model_fields.items()
         )
 
@@ -92,6 +106,11 @@ def _tables() -> tuple[Table, ...]:
 TABLES: tuple[Table, ...] = _tables()
 NODE_TABLES: dict[NodeKind, Table] = {t.kind: t for t in TABLES if isinstance(t.kind, NodeKind)}
 REL_TABLES: dict[RelKind, Table] = {t.kind: t for t in TABLES if isinstance(t.kind, RelKind)}
+#: The Features of a ``.geojson`` file beside an import, each the boundary of an area
+#: (``properties.id``): read like a table, but not one of the format's (no sheet, CSV
+#: file or export is named so), and its rows update areas rather than being nodes.
+AREA_BOUNDARIES = Table("area_boundaries", "区域边界", NodeKind.AREA, AreaBoundaryIn,
+                        named=(("id", "properties.id"), ("boundary", "geometry")))
 _BY_NAME: dict[str, Table] = {}
 for _table in TABLES:
     _BY_NAME[_norm(_table.key)] = _table

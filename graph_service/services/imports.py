@@ -43,7 +43,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,17 +54,19 @@ from pydantic import ValidationError
 
 from graph_service.auth.principal import Principal
 from graph_service.db import audit
+from graph_service.db import boundaries as stored_boundaries
 from graph_service.db import imports as repo
 from graph_service.db.database import Database
 from graph_service.db.scope import visible_ids
 from graph_service.domain import terms
+from graph_service.domain.boundaries import Outside
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.domain.models import NodeIn, RelIn
-from graph_service.domain.tables import REL_TABLES, Table
+from graph_service.domain.models import AreaBoundaryIn, AreaIn, NodeIn, RelIn
+from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
 from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
 from loaders.problems import ImportReport, Problem, shown_value
-from loaders.readers import read_tables
+from loaders.readers import BOUNDARY_SUFFIX, read_boundaries, read_tables
 from loaders.rows import RawRow, RawTable
 
 BATCH_SIZE = 5_000
@@ -311,6 +313,21 @@ class _Where:
         return f"{self.file}{sheet} row {self.row}"
 
 
+@dataclass
+class _Boundary:
+    """An area's boundary given by the input: its stored text, and where it was given (an
+    area row's 边界 column, or a Feature of a ``.geojson`` file)."""
+
+    text: str
+    where: _Where
+    column: str
+
+    def problem(self, en: str, zh: str) -> Problem:
+        where = self.where
+        return Problem(file=where.file, sheet=where.sheet, row=where.row, column=self.column,
+                       value=shown_value(self.text), reason=en, reason_zh=zh)  # fmt: skip
+
+
 class Importer:
     """One import run over some inputs. Use :func:`import_files`."""
 
@@ -351,10 +368,20 @@ class Importer:
         self.aliases: dict[tuple[str, str, str], str] = {}
         self.examples: dict[str, frozenset[object]] = {}
         self.unknown_ends: dict[tuple[str, frozenset[NodeKind]], tuple[str, str]] = {}
+        # boundaries: the .geojson files' (by area id) until phase 1 takes those of the
+        # input's areas; every valid one the input gives; those for stored areas, written
+        # apart; the areas whose boundary lies outside a parent's; the stored ones
+        self.features: dict[str, _Boundary] = {}
+        self.boundaries: dict[str, _Boundary] = {}
+        self.boundary_updates: dict[str, _Boundary] = {}
+        self.stray_boundaries: set[str] = set()
+        self.stored_boundary: dict[str, str | None] = {}
 
     # ---- reading --------------------------------------------------------------------------
     def _tables(self, want_nodes: bool) -> Iterator[RawTable]:
         for source in self.sources:
+            if Path(source.name).suffix.lower() == BOUNDARY_SUFFIX:
+                continue  # read before phase 1 (_read_boundaries)
             for item in read_tables(source.path, display_name=source.name):
                 if isinstance(item, RawTable) and item.encoding is not None:
                     self.report.encodings[item.file] = item.encoding
@@ -397,6 +424,14 @@ class Importer:
                         reason=f"duplicate id: already used in {first.table} at {first}",
                         reason_zh=f"编号重复：已在 {first.table} 表 {first} 使用",
                     ))  # fmt: skip
+                if isinstance(model, AreaIn) and model.boundary and node_id in self.features:
+                    twice = self.features.pop(node_id).where
+                    problems.append(Problem(
+                        file=raw.file, sheet=raw.sheet, row=row.number, column="边界 boundary",
+                        value=shown_value(model.boundary),
+                        reason=f"the boundary of {node_id} is given twice: here and in {twice}",
+                        reason_zh=f"区域 {node_id} 的边界给出了两次：此处和 {twice}",
+                    ))  # fmt: skip
                 if problems:
                     self._reject(raw.table, problems)
                     if node_id and node_id not in self.kinds:
@@ -410,8 +445,11 @@ class Importer:
                     self.names[model.name_en].append((node_id, kind))
                 if node_id in self._examples(raw.table):
                     self._warn_example(raw, row, "编号 id", node_id)
+                props = model.graph_properties()
+                if isinstance(model, AreaIn):
+                    self._take_boundary(model, props, raw.table, where)
                 spool.add(kind.value, {
-                    "props": model.graph_properties(), "location": model.location(),
+                    "props": props, "location": model.location(),
                     "src_file": raw.file, "src_row": row.number,
                 })  # fmt: skip
                 pending.append((node_id, kind, where))
@@ -419,6 +457,152 @@ class Importer:
                     self._check_kinds_in_db(pending)
                     pending = []
         self._check_kinds_in_db(pending)
+
+    # ---- boundaries: before phase 1, the .geojson files; after phase 2, the parents ---------
+    def _read_boundaries(self) -> None:
+        """The Features of the .geojson files, each an area's boundary, validated."""
+        for source in self.sources:
+            for item in read_boundaries(source.path, display_name=source.name):
+                if isinstance(item, Problem):
+                    self._problem(item)
+                    continue
+                for row in item.rows:
+                    self._feature(item, row)
+
+    def _feature(self, raw: RawTable, row: RawRow) -> None:
+        problems = list(row.problems)
+        model: AreaBoundaryIn | None = None
+        try:
+            model = AreaBoundaryIn.model_validate(row.values)
+        except ValidationError as error:
+            problems += _problems_of(error, raw, row)
+        where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
+        if model is not None and model.id in self.features:
+            first = self.features[model.id].where
+            problems.append(Problem(
+                file=raw.file, sheet=raw.sheet, row=row.number, column="properties.id",
+                value=model.id, reason=f"a second boundary of {model.id}: the first is at {first}",
+                reason_zh=f"区域 {model.id} 的边界重复：已在 {first} 给出",
+            ))  # fmt: skip
+        if model is not None and model.boundary is None and not problems:
+            problems.append(Problem(
+                file=raw.file, sheet=raw.sheet, row=row.number, column="geometry", value=None,
+                reason="a value is required", reason_zh="必填项为空",
+            ))  # fmt: skip
+        if problems or model is None or model.boundary is None:
+            self._reject(raw.table, problems)
+            return
+        self.features[model.id] = _Boundary(model.boundary, where, "geometry")
+
+    def _take_boundary(
+        self, model: AreaIn, props: dict[str, Any], table: Table, where: _Where
+    ) -> None:
+        """An area row's boundary: its own, or a .geojson file's, written with the row."""
+        feature = self.features.pop(model.id, None)
+        if feature is not None:
+            props["boundary"] = feature.text
+            self.boundaries[model.id] = feature
+        elif model.boundary is not None:
+            column = next(c.header for c in table.columns if c.field == "boundary")
+            self.boundaries[model.id] = _Boundary(model.boundary, where, column)
+
+    def _resolve_features(self) -> None:
+        """The .geojson Features of areas not in the input: of stored areas, written
+        apart; else problems."""
+        left = self.features
+        self.features = {}
+        found = repo.existing_kinds(self.db, [i for i in left if i not in self.kinds])
+        for area_id, feature in left.items():
+            kind = self.kinds.get(area_id) or found.get(area_id)
+            if kind is NodeKind.AREA:
+                self.boundaries[area_id] = self.boundary_updates[area_id] = feature
+                self.db_kinds[area_id] = kind  # its scope is checked with the other ids
+                continue
+            if area_id in self.rejected_ids:
+                en, zh = "refers to an area row that was rejected", "引用的区域行未通过校验"
+            elif kind is None:
+                en = f"no area with id '{area_id}' in the input or the database"
+                zh = f"区域不存在：输入和数据库中都没有编号为“{area_id}”的区域"
+            else:
+                en = f"{area_id} is a {kind.value}, not an area"
+                zh = f"{area_id} 是{kind.zh}，不是区域"
+            problem = replace(feature.problem(en, zh), column="properties.id", value=area_id)
+            self._reject(NODE_TABLES[NodeKind.AREA], [problem])
+
+    def _check_parents(self, spool: _Spool) -> None:
+        """Every area whose boundary the input gives, or that it makes PART_OF another,
+        must lie inside its parents' boundaries (stored, or the input's) and around its
+        children's (db/boundaries.py); a problem at the boundary given, else at the
+        PART_OF row."""
+        rows: dict[tuple[str, str], _Where] = {}
+        given: set[tuple[str, str]] = set()  # every pair the input has a row of
+        today = dt.date.today()
+        for items in self._live_items(RelKind.PART_OF, spool):
+            for item in items:
+                pair = (item["from_id"], item["to_id"])
+                given.add(pair)
+                until = item["props"].get("until")
+                if {self._kind(pair[0]), self._kind(pair[1])} == {NodeKind.AREA} and (
+                    until is None or until >= today
+                ):
+                    rows[pair] = _Where(RelKind.PART_OF.value, item["src_file"],
+                                        item.get("src_sheet"), item["src_row"])  # fmt: skip
+        if not self.boundaries and not rows:
+            return
+        ids = sorted(set(self.boundaries) | {i for pair in rows for i in pair})
+        found = stored_boundaries.around(self.db, ids, today)
+        pairs = list(rows)
+        for area_id, stored in found.items():
+            self.stored_boundary[area_id] = stored.boundary
+            self.stored_boundary.update(stored.parents)
+            self.stored_boundary.update(stored.children)
+            if area_id in self.boundaries:
+                pairs += [(area_id, p) for p in stored.parents if (area_id, p) not in given]
+                pairs += [(c, area_id) for c in stored.children if (c, area_id) not in given]
+
+        def boundary_of(area_id: str) -> str | None:
+            if area_id in self.boundaries:
+                return self.boundaries[area_id].text
+            if self.kinds.get(area_id) is NodeKind.AREA:
+                return None  # its row is written without one
+            return self.stored_boundary.get(area_id)
+
+        for child, parent, where in stored_boundaries.strays(pairs, boundary_of):
+            self._stray(child, parent, where, rows.get((child, parent)))
+
+    def _stray(
+        self, child: str, parent: str, outside: Outside, part_of: _Where | None
+    ) -> None:
+        of = parent if parent in self.boundaries and child not in self.boundaries else child
+        zh, en = stored_boundaries.stray_words(child, parent, outside, of=of)
+        if of in self.boundaries:
+            self.stray_boundaries.add(of)
+            self._problem(self.boundaries[of].problem(en, zh))
+            if of in self.boundary_updates:
+                self.report.count(NodeKind.AREA.value, "rejected")
+        elif part_of is not None:  # both stored: the new PART_OF is what is wrong
+            self.bad_rows.add((RelKind.PART_OF.value, part_of.file, part_of.row))
+            self._reject(REL_TABLES[RelKind.PART_OF], [Problem(
+                file=part_of.file, sheet=part_of.sheet, row=part_of.row, column="终点编号 to_id",
+                value=parent, reason=en, reason_zh=zh,
+            )])  # fmt: skip
+
+    def _boundary_rows(self) -> list[dict[str, Any]]:
+        """The .geojson boundaries of stored areas, to write (those refused left out)."""
+        return [{"id": area_id, "boundary": b.text, "src_file": b.where.file,
+                 "src_row": b.where.row}
+                for area_id, b in self.boundary_updates.items()
+                if area_id not in self.stray_boundaries]  # fmt: skip
+
+    def _kept_boundary(self, item: dict[str, Any]) -> dict[str, Any]:
+        """An area row whose boundary was refused (a partial import) keeps the stored one."""
+        area_id = item["props"]["id"]
+        if area_id not in self.stray_boundaries:
+            return item
+        props = {k: v for k, v in item["props"].items() if k != "boundary"}
+        if self.stored_boundary.get(area_id) is not None:
+            props["boundary"] = self.stored_boundary[area_id]
+        return item | {"props": props}
 
     def _check_kinds_in_db(self, pending: list[tuple[str, NodeKind, _Where]]) -> None:
         """An id already stored as another kind is a problem (ids are unique across kinds)."""
@@ -720,11 +904,18 @@ class Importer:
     def _write(self, spool: _Spool) -> None:
         for kind in NodeKind:
             for batch in spool.batches(kind.value):
+                if kind is NodeKind.AREA and self.stray_boundaries:
+                    batch = [self._kept_boundary(item) for item in batch]
                 with _changed_meanwhile(kind.value, batch):
                     counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
                 for status, n in counts.items():
                     self.report.count(kind.value, status, n)
                 self.progress(len(batch))
+        if rows := self._boundary_rows():
+            counts = stored_boundaries.set_boundaries(self.db, rows, self.imported_at, self.tx)
+            for status, n in counts.items():
+                self.report.count(NodeKind.AREA.value, status, n)
+            self.progress(len(rows))
         for rel, pair, items in self._rel_batches(spool):
             self._write_rels(rel, pair, items)
 
@@ -794,6 +985,9 @@ class Importer:
                 for status, n in repo.preview_nodes(self.db, batch).items():
                     self.report.count(kind.value, status, n)
                 self.progress(len(batch))
+        if rows := self._boundary_rows():
+            for status, n in stored_boundaries.preview_boundaries(self.db, rows).items():
+                self.report.count(NodeKind.AREA.value, status, n)
         for rel, pair, items in self._rel_batches(spool):
             for status, n in repo.preview_relationships(self.db, rel, *pair, items).items():
                 self.report.count(rel.value, status, n)
@@ -807,13 +1001,16 @@ class Importer:
             spool = _Spool(folder)
             stack.callback(spool.close)
             self.progress.start("validate", estimate_rows(s.path for s in self.sources))
+            self._read_boundaries()
             self._validate_nodes(spool)
+            self._resolve_features()
             self._validate_relationships(spool)
             spool.close()
             self._check_terms(spool)
+            self._check_parents(spool)
             if self.report.problems and not self.report.partial:
                 return self.report
-            written = len(self.kinds) + self.rel_rows
+            written = len(self.kinds) + self.rel_rows + len(self.boundary_updates)
             self.progress.start("preview" if self.report.dry_run else "write", written)
             if self.report.dry_run:
                 self._count_dry_run(spool)
