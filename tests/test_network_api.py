@@ -236,3 +236,57 @@ def test_a_subdistrict_is_drawn_as_its_communities_summing_to_its_units(world: A
     detail = _get(client, keys["admin"], "A-ERQI", form="detail").json()
     assert detail["form"] == "detail" and len(detail["nodes"]) > len(body["nodes"])
     assert _get(client, keys["admin"], "B-HEPING", form="areas").status_code == 404
+
+
+def _gap_lists(client: TestClient, key: str, area: str, day: str) -> dict[str, list[str]]:
+    """Each subject of the gap lists of ``area`` on ``day`` (every rule that is on, every
+    page), with the codes of the rules it fails, in catalogue order."""
+    headers = {"X-API-Key": key}
+    rules = client.get("/gaps", headers=headers).json()
+    subjects: dict[str, list[str]] = {}
+    for rule in rules:
+        skip, total = 0, 1
+        while skip < total:
+            page = client.get(
+                f"/gaps/{rule['code']}", headers=headers,
+                params={"area": area, "as_of": day, "skip": skip, "limit": 1000},
+            ).json()  # fmt: skip
+            total = page["total"]
+            for item in page["items"]:
+                codes = subjects.setdefault(item["id"], [])
+                if rule["code"] not in codes:
+                    codes.append(rule["code"])
+            skip += 1000
+    return subjects
+
+
+@pytest.mark.parametrize(
+    ("who", "center", "day"),
+    [
+        ("admin", "A-JIANXIN", AS_OF),
+        ("admin", "A-HEPING", "2025-12-31"),
+        ("admin", "B-HEPING", AS_OF),
+        ("heping", "A-HEPING", AS_OF),
+    ],
+)
+def test_each_node_carries_the_gaps_the_gap_lists_give_it(
+    world: Any, who: str, center: str, day: str
+) -> None:
+    """A node's ``gaps`` are the rules whose gap lists of the network's area name it on the
+    date, asked by the same account: the page rings them from this one answer."""
+    client, _, keys = world
+    body = _get(client, keys[who], center, as_of=day).json()
+    area = body["area_id"]
+    assert area is not None
+    listed = _gap_lists(client, keys[who], area, day)
+    drawn = {n["id"]: n["gaps"] for n in body["nodes"]}
+    assert {n: codes for n, codes in drawn.items() if codes} == {
+        n: codes for n, codes in listed.items() if n in drawn
+    }
+    assert any(drawn.values()), "the demo region has gaps among the network's nodes"
+
+
+def test_the_aggregated_form_carries_no_gaps(world: Any) -> None:
+    client, _, keys = world
+    body = _get(client, keys["admin"], "A-ERQI").json()
+    assert body["form"] == "areas" and not any(n["gaps"] for n in body["nodes"])

@@ -36,6 +36,11 @@ class NetworkNode(BaseModel):
         description="areas form, the root: its units that lie in none of its child areas / "
         "不属于任何下级区域的单位数",
     )
+    gaps: list[str] = Field(
+        default_factory=list,
+        description="detail form: the codes of the gap rules it fails on the date, as the gap "
+        "lists of the network's area (area_id) give them / 当日在所在区域问题清单中的规则编号",
+    )
 
 
 class NetworkEdge(BaseModel):
