@@ -8,8 +8,9 @@ run skips the import). Prints, with the issue's targets and the ratio to each:
 * a what-if of 5 changes (two officers leave, two assignments end, one is added) for a
   subdistrict: first run (Neo4j plans the gap queries again inside a writing
   transaction) and the next runs (target ≤ 2 s);
-* the weak points of the same subdistrict (target ≤ 5 s), with how many candidates were
-  weighed and the network's size.
+* the weak points of the same subdistrict (target ≤ 5 s), first run and the next: how
+  many candidates there were (persons and units supporting something there), how many
+  the rules' declarations left to weigh, in how many what-ifs, and the network's size.
 
 The issue asks for the city scale (1.0M nodes); ``--scale city`` runs it where its import
 fits (about an hour here); the default is a district, whose subdistricts are the same size
@@ -32,7 +33,7 @@ from graph_service.neo4j_server.manager import LocalNeo4j, free_port
 from graph_service.schemas.scenarios import AddChange, EndChange, RemoveChange
 from graph_service.services.imports import import_files
 from graph_service.services.scenarios import what_if
-from graph_service.services.weak_points import weak_points
+from graph_service.services.weak_points import Tally, weak_points
 
 WHAT_IF_TARGET_S = 2.0
 WEAK_POINTS_TARGET_S = 5.0
@@ -105,13 +106,16 @@ def main(argv: list[str] | None = None) -> int:
             line(f"what-if, {len(changes)} changes, a subdistrict (run {n + 1})",
                  time.perf_counter() - started, WHAT_IF_TARGET_S,
                  f"{len(result.opened)} opened, {len(result.closed)} closed")  # fmt: skip
-        if not args.skip_weak_points:
+        for n in range(0 if args.skip_weak_points else args.repeat):
             started = time.perf_counter()
-            found = weak_points(db, ADMIN, area, as_of)
-            line("weak points, a subdistrict", time.perf_counter() - started,
+            tally = Tally()
+            found = weak_points(db, ADMIN, area, as_of, tally=tally)
+            top = found.ranked[0].opens if found.ranked else 0
+            line(f"weak points, a subdistrict (run {n + 1})", time.perf_counter() - started,
                  WEAK_POINTS_TARGET_S,
-                 f"{found.candidates} candidates, network {found.network}, "
-                 f"top {found.ranked[0].opens if found.ranked else 0} gaps")  # fmt: skip
+                 f"{len(tally.candidates)} candidates, {len(tally.weighed)} weighed in "
+                 f"{tally.what_ifs} what-ifs ({tally.again_alone} again alone); network "
+                 f"{found.network}, top {top} gaps")  # fmt: skip
         driver.close()
     finally:
         server.stop()

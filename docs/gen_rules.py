@@ -2,9 +2,10 @@
 
 The part of ``docs/rules.md`` between the two ``generated`` markers is made from
 :data:`graph_service.domain.gaps.DECLARED` (code, category, subject, texts, what closes it, its
-options and their defaults, its part in the coverage summary) and the ``// purpose:`` header
-of each rule's condition, ``cypher/gaps/<code>.cypher`` (its exact condition). The rest of
-the page is written by hand.
+options and their defaults, its part in the coverage summary, what the loss of one person or
+unit can do to it) and the ``// purpose:`` header of each rule's condition,
+``cypher/gaps/<code>.cypher`` (its exact condition). The rest of the page is written by
+hand.
 
     .venv/bin/python docs/gen_rules.py            # rewrite the generated part
     .venv/bin/python docs/gen_rules.py --check    # exit 1 if it is out of date
@@ -64,6 +65,28 @@ def options(rule: GapRule) -> str:
     return text
 
 
+def loss(rule: GapRule) -> str:
+    """What the loss of one person or unit can do to the rule's gaps (weak points)."""
+    if rule.loss is None:
+        return "not declared: weak points run it for every candidate, alone"
+    parts = []
+    for keeper in rule.loss.kept_by:
+        where = ("its subject" if keeper.at.value == "subject"
+                 else "its related node, `for_unit` the subject's id")  # fmt: skip
+        parts.append(f"opens it by taking away the last current `{keeper.rel.value}` from a "
+                     f"{keeper.by.value} to {where}")  # fmt: skip
+    for tie in rule.loss.ties:
+        way = "from it into the subject" if tie.into_subject else "from the subject to it"
+        what = "opens or closes" if tie.opens else "closes"
+        parts.append(f"{what} it through `{tie.rel.value}` {way}")
+    if rule.loss.org_area:
+        parts.append("a unit's loss may move a party organization's stored area into or out "
+                     "of an area")
+    if not parts:
+        return "opens none; closes only its own (the subject or related node lost)"
+    return "; ".join(parts) + "; closes its own"
+
+
 def catalogue() -> str:
     lines = [BEGIN, ""]
     lines.append("| code | category | subject | gap |")
@@ -83,6 +106,7 @@ def catalogue() -> str:
             f"- **Condition** (`cypher/gaps/{rule.code.lower()}.cypher`): {condition(rule)}",
             f"- **Closes it:** {rule.fix_en} / {rule.fix_zh}",
             f"- **Options** (defaults; a rules file may change them): {options(rule)}",
+            f"- **Loss of one person or unit** (weak points): {loss(rule)}",
         ]
         if rule.summary is not None:
             lines.append(f"- **Coverage summary:** lowers the {rule.summary.rate.value} rate, "

@@ -1,15 +1,11 @@
 // name: org_areas_refresh
 // mode: write
 // params: ids
-// purpose: Store again the area (resolved_area) of every party organization whose area may depend on the nodes $ids: the start nodes of LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS or UNDER relationships a write has just created or deleted (or, for a deleted node, the start nodes of those that ended at it). Such an organization reaches one of them the way its area is found: UNDER (0 to 4 steps) to an organization, then one LOCATED_IN, ESTABLISHED_IN, LEADS or COVERS step or none, then up to 2 LOCATED_IN steps. The walk up to a start node never uses a relationship leaving it, so it finds the same organizations before and after the write. Only organizations whose area changes are written. Returns how many were looked at, and each changed organization with its area before and after (for the caller's scope check: an area-scoped write may move no organization's area into or out of its areas).
+// purpose: Store again the area (resolved_area) of every party organization whose area may depend on the nodes $ids: the start nodes of LOCATED_IN, ESTABLISHED_IN, LEADS, COVERS or UNDER relationships a write has just created or deleted (or, for a deleted node, the start nodes of those that ended at it). Such an organization reaches one of them the way its area is found (the fragment org_area_dependents). Only organizations whose area changes are written. Returns how many were looked at, and each changed organization with its area before and after (for the caller's scope check: an area-scoped write may move no organization's area into or out of its areas).
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})
 CALL (x) {
-  MATCH (x)<-[:LOCATED_IN*0..2]-(t)
-  WITH DISTINCT t
-  MATCH (t)<-[:LOCATED_IN|ESTABLISHED_IN|LEADS|COVERS*0..1]-(p:PartyOrg)
-  WITH DISTINCT p
-  MATCH (p)<-[:UNDER*0..4]-(o:PartyOrg)
+  MATCH {{> org_area_dependents o}}
   RETURN DISTINCT o
 }
 WITH DISTINCT o

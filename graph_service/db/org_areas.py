@@ -87,14 +87,23 @@ def refresh(
     raises :class:`Forbidden` and the writer's transaction, which holds the refresh, rolls
     back whole. Organizations the write itself ``created`` had no area before: the writer
     checks where they end up (a new node must lie inside the writer's areas)."""
-    ids = sorted(set(start_ids))
-    if not ids:
-        return 0
-    changes = db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changes"]
+    changes = refreshed(db, tx, start_ids)
     if scope is not None:
         new = set(created)
         _require_inside(db, tx, scope, [c for c in changes if c["id"] not in new])
     return len(changes)
+
+
+def refreshed(
+    db: QueryRunner, tx: ManagedTransaction, start_ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Refresh as :func:`refresh` does, unscoped; each organization whose area changed, as
+    ``{id, before, after}`` (area ids, None for none)."""
+    ids = sorted(set(start_ids))
+    if not ids:
+        return []
+    changes: list[dict[str, Any]] = db.run_in(tx, "org_areas_refresh", ids=ids)[0]["changes"]
+    return changes
 
 
 def _require_inside(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
@@ -26,6 +27,7 @@ from graph_service.db import org_areas
 from graph_service.db.database import Database, Record, unavailable_as_503
 from graph_service.db.entities import rel_fields
 from graph_service.db.support import ALL
+from graph_service.domain.gaps import Keeper, KeptAt, Tie
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import RelIn
 
@@ -77,13 +79,22 @@ def entity_kind(db: Database, tx: ManagedTransaction, entity_id: str) -> NodeKin
     return NodeKind(rows[0]["kind"]) if rows else None
 
 
-def remove_node(db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: str) -> int:
+@dataclass(frozen=True)
+class Removed:
+    """What deleting a node did: how many relationships went with it, and each party
+    organization whose stored area moved (``{id, before, after}``)."""
+
+    relationships: int
+    moved: list[dict[str, Any]]
+
+
+def remove_node(db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: str) -> Removed:
     """Delete a node with its relationships, as ``DELETE /<kind>/{id}?cascade=true`` does
-    (the organizations whose stored area depended on it refreshed); how many went."""
+    (the organizations whose stored area depended on it refreshed)."""
     sources = org_areas.sources_of(db, tx, node_id)
     rows = db.run_in(tx, "node_delete", placeholders={"label": kind}, id=node_id)
-    org_areas.refresh(db, tx, sources, scope=None)
-    return int(rows[0]["relationships"]) if rows else 0
+    moved = org_areas.refreshed(db, tx, sources)
+    return Removed(int(rows[0]["relationships"]) if rows else 0, moved)
 
 
 def stored_terms(
@@ -136,3 +147,30 @@ def every_supporter(
         return []
     requests = [{"id": i, "as_of": as_of, "skip": 0, "limit": ALL} for i in ids]
     return db.run_requests(tx, "supporters", None, requests)
+
+
+# ---- what a loss can touch (weak points; the declarations are domain/gaps.py's Loss) -------
+
+
+def kept(
+    db: Database, tx: ManagedTransaction, keeper: Keeper, ids: Sequence[str], as_of: dt.date
+) -> list[Record]:
+    """For each of ``ids``: what it keeps as ``keeper`` says (``kept``; ``related`` too when
+    the relationship ends at the gap's related node) and whether it alone does (``sole``)."""
+    name = "loss_kept" if keeper.at is KeptAt.SUBJECT else "loss_kept_for_unit"
+    return db.run_in(tx, name, placeholders={"rel": keeper.rel, "by": keeper.by},
+                     ids=list(ids), as_of=as_of)  # fmt: skip
+
+
+def org_dependents(
+    db: Database, tx: ManagedTransaction, ids: Sequence[str], area: str
+) -> list[Record]:
+    """For each of ``ids``: the organizations whose stored area may depend on it (``org``)
+    and whether that area lies in ``area``'s subtree (``inside``)."""
+    return db.run_in(tx, "loss_org_dependents", ids=list(ids), area=area)
+
+
+def tied(db: Database, tx: ManagedTransaction, tie: Tie, ids: Sequence[str]) -> list[Record]:
+    """For each of ``ids``: the subjects it is tied to as ``tie`` says (``{id, subject}``)."""
+    name = "loss_tied_from" if tie.into_subject else "loss_tied_to"
+    return db.run_in(tx, name, placeholders={"rel": tie.rel}, ids=list(ids))

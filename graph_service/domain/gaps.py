@@ -7,6 +7,13 @@ composes its page and count queries (:func:`graph_service.db.registry.compose_ga
 The region generator's answer key (``loaders/ground_truth.py``) evaluates them a second
 time, independently, in Python.
 
+Each declaration also says what the loss of one person or unit can do to the rule's gaps
+(:class:`Loss`: which relationships keep a gap closed, which tie a subject to a person or
+unit, whether subjects are found through a party organization's stored area). Single points
+of failure (``services/weak_points.py``) run a rule only for the losses that can change it;
+``tests/test_weak_points.py`` holds the declarations against removing every person and unit
+of generated regions. A rule declared without one is weighed for every candidate.
+
 A deployment changes the options, and turns rules off, in a rules file (TOML, see
 ``rules.example.toml`` and :func:`load_rule_settings`; the setting ``RULES_FILE`` names it);
 without one every rule is on (but a rule declared off by default) with the defaults declared
@@ -83,7 +90,9 @@ from graph_service.domain.kinds import (
     BilingualEnum,
     BuildingKind,
     CommitteeKind,
+    NodeKind,
     OrgKind,
+    RelKind,
     UnitKind,
 )
 
@@ -127,6 +136,64 @@ class SummaryPart:
     part: str
 
 
+class KeptAt(StrEnum):
+    """Where a relationship that keeps a gap closed ends."""
+
+    SUBJECT = "subject"  # at the gap's subject
+    RELATED_FOR_UNIT = "related_for_unit"  # at its related node, its for_unit the subject's id
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """A relationship that keeps a rule's gap closed: a current ``rel`` from a ``by`` (a
+    person or unit) ending where ``at`` says. The loss of the last node that has one
+    opens the gap; the loss of one of several does not."""
+
+    rel: RelKind
+    by: NodeKind
+    at: KeptAt = KeptAt.SUBJECT
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A relationship (any dates) between a gap's subject and a person or unit through which
+    that node's loss may change the gap: ``into_subject`` from the person or unit
+    (``ORG_UNIT_NEEDS_OWN_ORG``: a formal member employed by the unit, whose loss lowers
+    its count) or out of the subject to it (``VERT_MEMBER_NO_BRANCH``: a person's
+    employer, which places the person; once it is gone the person lies where they
+    registered, perhaps in another area). ``opens``: the loss may open the gap too, not
+    only close it."""
+
+    rel: RelKind
+    into_subject: bool
+    opens: bool = False
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What the loss of one person or unit (the node deleted with its relationships, as
+    ``DELETE …?cascade=true`` and a what-if's ``leave`` do) can do to a rule's gaps — what
+    single points of failure (``services/weak_points.py``) run the rule for, and nothing
+    else. Besides what is declared here, a loss closes the gaps whose subject or related
+    node is the one lost, of every rule.
+
+    * ``kept_by``: it opens a gap only by taking away the last of these relationships;
+    * ``ties``: it closes a gap other than its own only through one of these;
+    * ``org_area``: the rule finds some subjects through a party organization's stored
+      area (``resolved_area``), which the loss of a unit can move into or out of an area
+      (opening or closing gaps there).
+
+    ``Loss()``: the loss of a person or unit never opens a gap of the rule and closes only
+    its own. A rule declared without one (``loss=None``) is weighed for every candidate by
+    a what-if of its own. ``tests/test_weak_points.py`` holds each declaration against
+    removing every person and unit of generated regions for real.
+    """
+
+    kept_by: tuple[Keeper, ...] = ()
+    ties: tuple[Tie, ...] = ()
+    org_area: bool = False
+
+
 @dataclass(frozen=True)
 class GapRule:
     code: str
@@ -142,6 +209,8 @@ class GapRule:
     # whole numbers the condition compares with, each the query parameter of its name
     thresholds: tuple[tuple[str, int], ...] = ()
     summary: SummaryPart | None = None
+    # what the loss of one person or unit can do to its gaps (None: not known)
+    loss: Loss | None = None
     # a rule added later may ship off, so that no deployment's answers change until its
     # rules file says `enabled = true`
     on_by_default: bool = True
@@ -158,6 +227,11 @@ COMMERCIAL_BUILDING_KINDS: tuple[str, ...] = ("commercial", "mixed")
 ORG_COVERED_UNIT_KINDS: tuple[str, ...] = ("non_public_enterprise", "social_organization")
 
 _BUILDINGS = Kinds(COMMERCIAL_BUILDING_KINDS, BuildingKind)
+_REL, _N = RelKind, NodeKind
+_OFFICER = Keeper(RelKind.ASSIGNED_TO, NodeKind.PERSON)
+# a person's area is their current employer's first: its loss may move them (domain docs)
+_EMPLOYER = Tie(RelKind.EMPLOYED_BY, into_subject=False, opens=True)
+_NONE = Loss()  # a loss neither opens a gap of the rule nor closes any but its own
 _R = Rate
 C = GapCategory
 #: every rule declared, in catalogue order (each has its condition file)
@@ -167,103 +241,124 @@ DECLARED: tuple[GapRule, ...] = (
             "商务楼宇未被任何党组织覆盖",
             "Set up a building branch or a joint branch that covers it",
             "组建商务楼宇党支部或联合党支部覆盖该楼宇",
-            kinds=_BUILDINGS, summary=SummaryPart(_R.ORGANIZATION, "buildings")),
+            kinds=_BUILDINGS, summary=SummaryPart(_R.ORGANIZATION, "buildings"),
+            loss=_NONE),
     GapRule("ORG_PARK_UNCOVERED", C.ORGANIZATION, "Park",
             "Park covered by no party organization",
             "园区未被任何党组织覆盖",
             "Set up a park branch that covers it", "组建特色园区党支部覆盖该园区",
-            summary=SummaryPart(_R.ORGANIZATION, "parks")),
+            summary=SummaryPart(_R.ORGANIZATION, "parks"),
+            loss=_NONE),
     GapRule("ORG_UNIT_UNCOVERED", C.ORGANIZATION, "Unit",
             "Non-public enterprise or social organization covered by no party organization",
             "非公企业或社会组织未被党组织覆盖",
             "Cover it by its own organization, a building/park branch or a joint branch",
             "通过单独组建、楼宇园区党支部或联合党支部实现覆盖",
             kinds=Kinds(ORG_COVERED_UNIT_KINDS, UnitKind),
-            summary=SummaryPart(_R.ORGANIZATION, "units")),
+            summary=SummaryPart(_R.ORGANIZATION, "units"),
+            loss=_NONE),
     GapRule("ORG_UNIT_NEEDS_OWN_ORG", C.ORGANIZATION, "Unit",
             "Unit with 3 or more formal party members but no party organization of its own",
             "正式党员3人以上的单位未单独建立党组织",
             "Establish a basic-level party organization in the unit (Party Constitution)",
             "按党章规定在该单位成立党的基层组织",
-            thresholds=(("min_formal_members", 3),)),
+            thresholds=(("min_formal_members", 3),),
+            loss=Loss(ties=(Tie(_REL.EMPLOYED_BY, into_subject=True),))),
     GapRule("LEAD_UNIT_UNREPRESENTED", C.LEADERSHIP, "Unit",
             "Member unit with no part-time member on its committee",
             "成员单位未派出兼职委员",
             "Have the unit delegate a part-time committee member", "由该单位推荐一名兼职委员",
-            summary=SummaryPart(_R.LEADERSHIP, "memberships")),
+            summary=SummaryPart(_R.LEADERSHIP, "memberships"),
+            loss=Loss(kept_by=(Keeper(_REL.SERVES_ON, _N.PERSON, KeptAt.RELATED_FOR_UNIT),))),
     GapRule("TEAM_BRANCH_NO_OFFICER", C.TEAM, "PartyOrg",
             "Branch with no current instructor or liaison officer",
             "党支部没有党建指导员或联络员",
             "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
-            kinds=Kinds(BRANCH_KIND_VALUES, OrgKind), summary=SummaryPart(_R.TEAM, "branches")),
+            kinds=Kinds(BRANCH_KIND_VALUES, OrgKind), summary=SummaryPart(_R.TEAM, "branches"),
+            loss=Loss(kept_by=(_OFFICER,), org_area=True)),
     GapRule("TEAM_BUILDING_NO_OFFICER", C.TEAM, "Building",
             "Commercial building with no current instructor or liaison officer",
             "商务楼宇没有党建指导员或联络员",
             "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
-            kinds=_BUILDINGS, summary=SummaryPart(_R.TEAM, "buildings")),
+            kinds=_BUILDINGS, summary=SummaryPart(_R.TEAM, "buildings"),
+            loss=Loss(kept_by=(_OFFICER,))),
     GapRule("TEAM_PARK_NO_OFFICER", C.TEAM, "Park",
             "Park with no current instructor or liaison officer",
             "园区没有党建指导员或联络员",
             "Assign a party-building instructor or liaison officer", "选派党建指导员或联络员",
-            summary=SummaryPart(_R.TEAM, "parks")),
+            summary=SummaryPart(_R.TEAM, "parks"),
+            loss=Loss(kept_by=(_OFFICER,))),
     GapRule("TEAM_COMMUNITY_NO_REPORTED", C.TEAM, "Area",
             "Community with no registered in-service party members",
             "社区没有在职党员报到",
-            "Organize in-service members living there to register", "组织在职党员到社区报到"),
+            "Organize in-service members living there to register", "组织在职党员到社区报到",
+            loss=Loss(kept_by=(Keeper(_REL.REPORTED_TO, _N.PERSON),))),
     GapRule("TEAM_COMMUNITY_NO_POSTS", C.TEAM, "Area",
             "Community with no service posts", "社区没有设置服务岗位",
-            "Set service posts by members' strengths", "按党员特长设岗定责"),
+            "Set service posts by members' strengths", "按党员特长设岗定责",
+            loss=_NONE),
     GapRule("TEAM_COMMUNITY_NO_VOLUNTEERS", C.TEAM, "Area",
             "Community with no volunteers", "社区没有志愿者",
-            "Recruit volunteers", "招募志愿者"),
+            "Recruit volunteers", "招募志愿者",
+            loss=Loss(kept_by=(Keeper(_REL.VOLUNTEERS_IN, _N.PERSON),))),
     GapRule("TEAM_MEMBER_UNREPORTED", C.TEAM, "Person",
             "In-service party member of an organ or public institution registered at no "
             "community", "在职党员未到社区报到",
             "Have the member register with the community where they live",
             "组织该党员到居住地社区报到",
             kinds=Kinds(("government_organ", "public_institution"), UnitKind),
-            on_by_default=False),
+            on_by_default=False,
+            loss=Loss(ties=(_EMPLOYER,), org_area=True)),
     GapRule("REACH_UNIT_UNTIED", C.HORIZONTAL, "Unit",
             "Unit tied to neither the big working committee nor a community committee",
             "单位未纳入街道大工委或社区综合党委",
             "Invite it as a member unit of the big working committee or a community committee",
             "吸纳其为街道大工委或社区综合党委成员单位",
-            kinds=Kinds(DEFAULT_COUNTED_UNIT_KINDS, UnitKind)),
+            kinds=Kinds(DEFAULT_COUNTED_UNIT_KINDS, UnitKind),
+            loss=_NONE),
     GapRule("REACH_COMMUNITY_UNPAIRED", C.HORIZONTAL, "Area",
             "Community with no paired district organ", "社区没有对口联系的区直机关",
             "Pair a district organ with it (double contact, double service)",
-            "安排区直机关结对共建（双联系双服务）"),
+            "安排区直机关结对共建（双联系双服务）",
+            loss=Loss(kept_by=(Keeper(_REL.PAIRED_WITH, _N.UNIT),))),
     GapRule("REACH_PLACE_OUTSIDE_CIRCLE", C.HORIZONTAL, "*",
             "Building or park outside every party-and-people service station's circle",
             "楼宇或园区不在任何党群服务阵地的服务半径内",
             "Open a station or service point within reach (graph-service plan stations)",
             "在服务半径内新建党群服务站点（可用阵地选址计算）",
             thresholds=(("radius_m", 1000),), on_by_default=False,
-            summary=SummaryPart(_R.CIRCLE, "located_places")),
+            summary=SummaryPart(_R.CIRCLE, "located_places"),
+            loss=_NONE),
     GapRule("VERT_ORG_CHAIN_BROKEN", C.VERTICAL, "PartyOrg",
             "Party organization whose chain of parents does not reach the working committee",
             "党组织隶属关系未接续到街道党工委",
-            "Record or establish its parent organization", "理顺并登记其上级党组织"),
+            "Record or establish its parent organization", "理顺并登记其上级党组织",
+            loss=Loss(org_area=True)),
     GapRule("VERT_AREA_NO_COMMITTEE", C.VERTICAL, "Area",
             "Subdistrict with no big working committee, or community with no comprehensive "
             "party committee", "街道未成立大工委或社区未成立综合党委",
-            "Found the committee", "成立街道大工委或社区综合党委"),
+            "Found the committee", "成立街道大工委或社区综合党委",
+            loss=_NONE),
     GapRule("VERT_MEMBER_NO_BRANCH", C.VERTICAL, "Person",
             "Party member in no party organization", "党员未编入党组织",
-            "Place the member in a branch", "将该党员编入党支部"),
+            "Place the member in a branch", "将该党员编入党支部",
+            loss=Loss(ties=(_EMPLOYER,), org_area=True)),
     GapRule("SCHED_MEETING_OVERDUE", C.SCHEDULE, "Committee",
             "Committee overdue for its regular meeting", "工委未按期召开例会",
             "Hold the meeting (half-yearly plenary / quarterly regular)",
             "按期召开会议（大工委每半年、社区综合党委每季度）",
-            periods=tuple(MEETING_PERIOD_DAYS.items())),
+            periods=tuple(MEETING_PERIOD_DAYS.items()),
+            loss=_NONE),
     GapRule("SCHED_EXPIRED", C.SCHEDULE, "*",
             "Pairing or assignment that has expired", "结对或包挂关系已到期",
-            "Renew it or assign someone new", "续签或重新选派"),
+            "Renew it or assign someone new", "续签或重新选派",
+            loss=Loss(org_area=True)),
     GapRule("SCHED_NO_CLAIMED_PROJECT", C.SCHEDULE, "Unit",
             "Member unit with no claimed project", "成员单位未认领项目",
-            "Sign a project-claim agreement with the unit", "与该单位签订项目认领协议书"),
+            "Sign a project-claim agreement with the unit", "与该单位签订项目认领协议书",
+            loss=_NONE),
 )  # fmt: skip
-del C, _R
+del C, _R, _REL, _N
 
 #: the rules a deployment without a rules file answers: every declared rule but those that
 #: ship off (``on_by_default=False``)

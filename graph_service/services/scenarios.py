@@ -17,7 +17,7 @@ and the result cache are left as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -51,12 +51,15 @@ LEAVERS = (NodeKind.PERSON, NodeKind.UNIT)
 
 
 def gaps_plan(
-    registry: QueryRegistry, who: Principal, area: str, as_of: dt.date
-) -> Plan[dict[GapKey, GapItem]]:
-    """Every gap of every rule that is on, in ``area`` as of a date (a read plan): the
-    plans of ``GET /gaps/{code}?format=csv``, one per rule."""
+    registry: QueryRegistry, who: Principal, area: str, as_of: dt.date,
+    codes: Collection[str] | None = None,
+) -> Plan[dict[GapKey, GapItem]]:  # fmt: skip
+    """Every gap of every rule that is on (of those of ``codes``, when given), in ``area``
+    as of a date (a read plan): the plans of ``GET /gaps/{code}?format=csv``, one per rule."""
     found: dict[GapKey, GapItem] = {}
     for rule in registry.rules.enabled:
+        if codes is not None and rule.code not in codes:
+            continue
         page = yield from every_gap_read(registry, who, rule.code, as_of=as_of, area=area).make()
         for item in page.items:
             found[(item.code, item.id, item.related_id)] = item
@@ -134,7 +137,7 @@ def apply_change(
                            "删除其他节点请用 remove",
                            f"leave is for a person or unit ({change.id} is a {kind.value}); "
                            "use remove")  # fmt: skip
-        gone = repo.remove_node(db, tx, kind, change.id)
+        gone = repo.remove_node(db, tx, kind, change.id).relationships
         return AppliedChange(index=index, op=change.op, summary=(
             f"{kind.zh} {change.id} 离开（连同 {gone} 条关系）/ {kind.value} {change.id} "
             f"removed with {gone} relationship(s)"))  # fmt: skip
