@@ -251,6 +251,9 @@ def _other_rows() -> list[Row]:
         Row("GET", "/entities/{entity_id}/candidates",
             lambda s: [Call("GET", f"/entities/{node_id(stem, s)}/candidates?as_of={AS_OF}")
                        for stem in ("BD", "O", "U")], read_expect),
+        Row("GET", "/entities/{entity_id}/history",
+            lambda s: [Call("GET", f"/entities/{node_id(stem, s)}/history")
+                       for stem in ("U", "P", "C")], read_expect),
         Row("GET", "/network/{entity_id}",
             lambda s: [Call("GET", f"/network/{node}?as_of={AS_OF}")
                        for node in (node_id("C", s), node_id("BD", s), f"S-{s}")], read_expect),

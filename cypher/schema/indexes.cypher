@@ -1,7 +1,7 @@
 // name: indexes
 // mode: schema
 // params:
-// purpose: Property indexes the queries filter on (a party organization's stored area among them), a CJK full-text index on names, and since/until indexes on the relationships whose absence the gap queries test (the ones not current on a date are found without a scan).
+// purpose: Property indexes the queries filter on (a party organization's stored area among them), a CJK full-text index on names, and since/until indexes on the relationships whose absence the gap queries test (the ones not current on a date are found without a scan), and a keyword full-text index on the ids each audit event names (targets: a node, or both ends of a relationship), so an entity's history is found without reading every event (a range index does not serve membership in a list).
 
 CREATE INDEX area_level IF NOT EXISTS FOR (n:Area) ON (n.level);
 CREATE INDEX unit_kind IF NOT EXISTS FOR (n:Unit) ON (n.kind);
@@ -23,3 +23,4 @@ CREATE INDEX established_in_until IF NOT EXISTS FOR ()-[r:ESTABLISHED_IN]-() ON 
 CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.name_en] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
 CREATE INDEX follow_up_subject IF NOT EXISTS FOR (f:FollowUp) ON (f.subject_id);
 CREATE INDEX follow_up_status IF NOT EXISTS FOR (f:FollowUp) ON (f.status);
+CREATE FULLTEXT INDEX audit_targets IF NOT EXISTS FOR (e:AuditEvent) ON EACH [e.targets] OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}};

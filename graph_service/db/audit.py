@@ -123,7 +123,8 @@ def record_alone(db: Database, who: Principal, change: Change) -> int:
     return db.execute_write(lambda tx: record(db, tx, who, change), "audit_record")
 
 
-def _decoded(event: Mapping[str, Any]) -> dict[str, Any]:
+def decoded(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored event as it was recorded: before, after and details back from their JSON."""
     out = dict(event)
     for key in ("before", "after", "details"):
         if isinstance(out.get(key), str):
@@ -148,7 +149,7 @@ def list_events(
         since=_stamp(since) if since else None, until=_stamp(until) if until else None,
         after_seq=after_seq, limit=limit,
     )  # fmt: skip
-    return [_decoded(row["event"]) for row in rows]
+    return [decoded(row["event"]) for row in rows]
 
 
 def _chain(db: Database, page: int = 1000) -> Iterator[dict[str, Any]]:

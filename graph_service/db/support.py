@@ -40,7 +40,9 @@ def _date(value: Any) -> dt.date | None:
     return date
 
 
-def _entity_plan(who: Principal, entity_id: str) -> Plan[EntityRef]:
+def entity_plan(who: Principal, entity_id: str) -> Plan[EntityRef]:
+    """The entity by id, if it lies in the principal's scope (a read plan; NotFound
+    otherwise, as the entity's own read answers)."""
     rows = yield step("entity_exists", id=entity_id)
     return (yield from _visible_entity_plan(who, entity_id, rows[0] if rows else None))
 
@@ -59,7 +61,7 @@ def _visible_entity_plan(
 
 def entity(db: Database, who: Principal, entity_id: str) -> EntityRef:
     """The entity by id, if it lies in the principal's scope (NotFound otherwise)."""
-    return db.read_plan(lambda: _entity_plan(who, entity_id), "entity")
+    return db.read_plan(lambda: entity_plan(who, entity_id), "entity")
 
 
 def _seen_plan(who: Principal, rows: list[Record]) -> Plan[set[str] | None]:
@@ -77,7 +79,7 @@ def _scoped_rows(
     see among the rows' nodes (None: all) — read in one transaction."""
 
     def plan() -> Plan[tuple[EntityRef, list[Record], set[str] | None]]:
-        target = yield from _entity_plan(who, entity_id)
+        target = yield from entity_plan(who, entity_id)
         rows = yield step(name, id=entity_id, as_of=as_of)
         return target, rows, (yield from _seen_plan(who, rows))
 
