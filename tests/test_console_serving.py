@@ -5,6 +5,7 @@ does not run under these clients."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -56,6 +57,41 @@ def test_pages_get_the_index_and_assets_are_kept_a_year(built: Path) -> None:
     assert client.get("/console/robots.txt").headers["cache-control"] == "no-cache"
     # an asset of an older build is missing, not a page: the browser must not run HTML
     assert client.get("/console/assets/index-old999.js").status_code == 404
+
+
+def test_a_precompressed_asset_goes_as_it_is_to_a_browser_taking_gzip(tmp_path: Path) -> None:
+    """The build writes name.js.gz beside name.js (console/scripts/precompress.mjs): that
+    file is sent, byte for byte, to whoever accepts gzip; the plain file to whoever does not."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text(INDEX)
+    script = "export const rates = [" + ",".join(str(i) for i in range(2000)) + "]\n"
+    (tmp_path / "assets" / "index-abc123.js").write_text(script)
+    packed = gzip.compress(script.encode(), compresslevel=9)
+    (tmp_path / "assets" / "index-abc123.js.gz").write_bytes(packed)
+    app = create_app(Settings(neo4j_password="unused-no-lifespan", console_dir=tmp_path))
+    client = TestClient(app)
+    for accept in ("gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8", "*"):
+        answer = client.get("/console/assets/index-abc123.js", headers={"Accept-Encoding": accept})
+        assert answer.headers["content-encoding"] == "gzip", accept
+        assert answer.headers["content-length"] == str(len(packed)), accept
+        assert answer.text == script and answer.headers["cache-control"] == ASSET_CACHE
+        assert answer.headers["content-type"].startswith("text/javascript")
+        assert answer.headers["vary"] == "Accept-Encoding"
+    for accept in ("identity", "br"):
+        answer = client.get("/console/assets/index-abc123.js", headers={"Accept-Encoding": accept})
+        assert "content-encoding" not in answer.headers, accept
+        assert answer.content == script.encode() and answer.headers["cache-control"] == ASSET_CACHE
+
+
+def test_the_page_answers_304_while_the_build_is_the_same(built: Path) -> None:
+    client = _client(built)
+    first = client.get("/console/dashboard")
+    tag = first.headers["etag"]
+    again = client.get("/console/gaps/ORG_UNIT_UNCOVERED", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    assert again.headers["cache-control"] == "no-cache"
+    assert "default-src 'self'" in again.headers["content-security-policy"]
+    assert client.get("/console/", headers={"If-None-Match": '"other"'}).text == INDEX
 
 
 @settings(max_examples=60, deadline=None)

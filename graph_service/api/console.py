@@ -3,8 +3,10 @@
 ``/`` sends a browser to ``/console/``; every path under it that is not a file of the
 build is a page of the console, answered with ``index.html`` (the single-page app's router
 draws it). The console's own paths never meet the API's: ``/console/gaps/X`` is a page,
-``/gaps/X`` the API. Hashed files under ``assets/`` never change, so they are kept a year;
-``index.html`` is asked for again each time, so a new build is seen at once. Its
+``/gaps/X`` the API. Hashed files under ``assets/`` never change, so they are kept a year
+(``immutable``: not even asked about again); the build writes each script and style beside
+its gzip (``name.js.gz``), sent as it is to a browser that accepts gzip. ``index.html`` is
+asked for again each time (304 while unchanged), so a new build is seen at once. Its
 Content-Security-Policy lets a page load nothing from another host.
 
 When the console has not been built (``make run`` and ``make test`` build it; by hand:
@@ -14,10 +16,14 @@ When the console has not been built (``make run`` and ``make test`` build it; by
 from __future__ import annotations
 
 import html
+import mimetypes
+import os
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from graph_service.db.etags import if_none_match_holds
 
 DIST = Path(__file__).resolve().parents[2] / "console" / "dist"
 """Where ``npm run build`` writes the console (``console/dist`` of the repository)."""
@@ -48,6 +54,40 @@ code{{background:#f2f2f2;padding:.1em .3em}}</style></head><body>
 """
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` field admits gzip (not at ``q=0``).
+
+    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("")
+    (True, False, False)
+    >>> accepts_gzip("*"), accepts_gzip("identity, *;q=0.5")
+    (True, True)
+    """
+    for coding in accept_encoding.lower().split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip() not in ("gzip", "*"):
+            continue
+        weight = params.strip()
+        try:
+            return float(weight.removeprefix("q=")) > 0 if weight.startswith("q=") else True
+        except ValueError:
+            return False
+    return False
+
+
+def asset(file: Path, request: Request) -> FileResponse:
+    """A hashed file of the build, kept a year; its precompressed ``.gz`` twin when there is
+    one and the browser takes gzip (the middleware leaves an encoded answer alone)."""
+    packed = file.with_name(file.name + ".gz")
+    if not packed.is_file():  # the middleware compresses it, if it is worth it
+        return FileResponse(file, headers={"Cache-Control": ASSET_CACHE})
+    headers = {"Cache-Control": ASSET_CACHE, "Vary": "Accept-Encoding"}
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
+        media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return FileResponse(packed, media_type=media,
+                            headers=headers | {"Content-Encoding": "gzip"})  # fmt: skip
+    return FileResponse(file, headers=headers)
+
+
 def console_router(dist: Path = DIST) -> APIRouter:
     """The routes of the console built into ``dist``."""
     router = APIRouter(include_in_schema=False)
@@ -57,12 +97,17 @@ def console_router(dist: Path = DIST) -> APIRouter:
         page = NOT_BUILT.format(dist=html.escape(str(dist)))
         return HTMLResponse(page, status_code=503, headers={"Cache-Control": "no-store"})
 
-    def index() -> Response:
+    def index(request: Request) -> Response:
         page = root / "index.html"
         if not page.is_file():
             return not_built()
         headers = {"Cache-Control": PAGE_CACHE, "Content-Security-Policy": POLICY}
-        return FileResponse(page, media_type="text/html", headers=headers)
+        answer = FileResponse(page, media_type="text/html", headers=headers,
+                              stat_result=os.stat(page))  # fmt: skip
+        held = request.headers.get("if-none-match")
+        if held and if_none_match_holds(held, answer.headers["etag"]):
+            return Response(status_code=304, headers=headers | {"ETag": answer.headers["etag"]})
+        return answer
 
     @router.get("/")
     async def home() -> RedirectResponse:
@@ -73,13 +118,14 @@ def console_router(dist: Path = DIST) -> APIRouter:
         return RedirectResponse(f"{PREFIX}/", status_code=307)
 
     @router.get(PREFIX + "/{path:path}")
-    async def page(path: str) -> Response:
+    async def page(path: str, request: Request) -> Response:
         wanted = (root / path).resolve()
         if path and wanted.is_relative_to(root) and wanted.is_file():
-            cache = ASSET_CACHE if wanted.parent == root / "assets" else PAGE_CACHE
-            return FileResponse(wanted, headers={"Cache-Control": cache})
+            if wanted.parent == root / "assets":
+                return asset(wanted, request)
+            return FileResponse(wanted, headers={"Cache-Control": PAGE_CACHE})
         if path.startswith("assets/"):  # a file of another build: not a page
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
-        return index()
+        return index(request)
 
     return router
