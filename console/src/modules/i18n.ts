@@ -48,7 +48,7 @@ const zh = {
   },
   history: {
     title: '变更记录', at: '时间', actor: '操作人', action: '操作', change: '变更内容', none: '没有变更记录',
-    older: '更早的记录', onlyAdmins: '变更记录来自审计日志，仅管理员可查看',
+    older: '更早的记录', redacted: '部分内容涉及您权限范围外的对象，已隐去',
     actions: {
       node_create: '新建', node_update: '修改', node_delete: '删除', rel_create: '建立关系', rel_update: '修改关系',
       rel_delete: '删除关系', follow_up_add: '登记整改', follow_up_update: '更新整改',
@@ -168,7 +168,7 @@ const en: Messages = {
   },
   history: {
     title: 'History', at: 'When', actor: 'Who', action: 'Action', change: 'Change', none: 'No changes recorded',
-    older: 'Older', onlyAdmins: 'The history comes from the audit trail, which only admins read',
+    older: 'Older', redacted: 'Part of it names what lies outside your areas and is withheld',
     actions: {
       node_create: 'Created', node_update: 'Changed', node_delete: 'Deleted', rel_create: 'Joined', rel_update: 'Relationship changed',
       rel_delete: 'Relationship deleted', follow_up_add: 'Taken up', follow_up_update: 'Follow-up changed',
