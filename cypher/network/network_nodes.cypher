@@ -33,7 +33,9 @@ CALL (x) {
   RETURN n, min(ring) AS ring
 }
 WITH n, ring
-WHERE {{> visible n}}
+// an admin ($scope null) sees every node: written as a CASE so the planner does not walk
+// each node's visible subqueries first (171,674 db hits for a district community, 27,734)
+WHERE CASE WHEN $scope IS NULL THEN true ELSE {{> visible n}} END
 WITH n, ring, [l IN labels(n) WHERE l <> 'Entity'][0] AS label
 ORDER BY ring, CASE label
   WHEN 'Area' THEN 0 WHEN 'PartyOrg' THEN 1 WHEN 'Committee' THEN 2 WHEN 'Building' THEN 3
