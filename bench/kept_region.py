@@ -86,4 +86,8 @@ def running_api(region: Region, **env: str) -> Iterator[str]:
         yield base
     finally:
         api.terminate()
-        api.wait(30)
+        try:
+            api.wait(30)
+        except subprocess.TimeoutExpired:  # a worker stuck retrying a server that is gone
+            api.kill()
+            api.wait(30)

@@ -187,6 +187,61 @@ def test_the_api_answers_the_same_document(
     assert expected["coord_system"] == CoordSystem.BD09.value
 
 
+def test_the_map_answer_says_of_each_place_what_the_geojson_says(
+    loaded: tuple[Database, dict[str, Any]], neo4j_server: Any, tmp_path: Path
+) -> None:
+    """GET /map/places (the console map's answer): each place as the GeoJSON export has it,
+    flat; kept with an ETag (304 while unchanged, a new answer after a write); another
+    area's organizer gets 404."""
+    db, manifest = loaded
+    settings: Settings = neo4j_server.settings()
+    admin = Principal.cli()
+    admin_headers = {"X-API-Key": add_account(db, admin, "map-admin", Role.ADMIN)}
+    as_of = dt.date.fromisoformat(manifest["as_of"])
+    geo = json.loads(export_graph(db, "geojson", tmp_path / "m.geojson", as_of=as_of,
+                                  who=admin).read_text(encoding="utf-8"))  # fmt: skip
+    points = [f for f in geo["features"] if f["geometry"]["type"] == "Point"]
+    subdistrict = next(a for a in points[0]["properties"]["area_path"]
+                       if a["level"] == "subdistrict")  # fmt: skip
+    communities = {a["id"] for f in points for a in f["properties"]["area_path"]
+                   if a["level"] == "community"}  # fmt: skip
+    other = add_account(db, admin, "map-organizer", Role.ORGANIZER, [sorted(communities)[0]])
+    query = {"area": subdistrict["id"], "as_of": manifest["as_of"]}
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        answer = client.get("/map/places", params=query)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert (body["area"], body["as_of"], body["coord_system"]) == (
+            subdistrict["id"], manifest["as_of"], "wgs84")
+        assert [p["id"] for p in body["places"]] == [f["id"] for f in points]
+        areas = {a["id"]: a for a in body["areas"]}
+        for place, feature in zip(body["places"], points, strict=True):
+            props = feature["properties"]
+            assert [place["lon"], place["lat"]] == feature["geometry"]["coordinates"]
+            assert {k: place[k] for k in ("name", "label", "kind", "gaps", "coverage")} == {
+                k: props[k] for k in ("name", "label", "kind", "gaps", "coverage")}
+            assert place["area"] == props["area_path"][-1]["id"]
+            assert all(areas[a["id"]] == a for a in props["area_path"])
+            assert place["radius_m"] == props.get("radius_m")
+        assert any(p["gaps"] for p in body["places"])
+
+        tag = answer.headers["ETag"]
+        again = client.get("/map/places", params=query, headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.headers["ETag"] == tag
+        first = body["places"][0]
+        label_path = {"Building": "buildings", "Park": "parks", "Unit": "units",
+                      "Station": "stations"}[first["label"]]  # fmt: skip
+        renamed = client.patch(f"/{label_path}/{first['id']}", json={"name": "地图改名测试"})
+        assert renamed.status_code == 200, renamed.text
+        after = client.get("/map/places", params=query, headers={"If-None-Match": tag})
+        assert after.status_code == 200 and after.headers["ETag"] != tag
+        assert after.json()["places"][0]["name"] == "地图改名测试"
+
+        refused = client.get("/map/places", params=query, headers={"X-API-Key": other})
+        assert refused.status_code == 404, refused.text
+        assert client.get("/map/places", params=query | {"crs": "x"}).status_code == 422
+
+
 def test_bad_arguments_are_refused_before_anything_is_written(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "x.geojson"
     with pytest.raises(InvalidInput) as bad:

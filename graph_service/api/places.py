@@ -1,21 +1,67 @@
-"""Where things are: where to put the next station (the map's GeoJSON is GET /exports)."""
+"""Where things are: the console map's points (the GeoJSON file is GET /exports) and where to
+put the next station."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from graph_service.api.answer_tags import IfNoneMatch, documented, tagged_json
+from graph_service.api.exports import Crs
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.scope import scoped_area
 from graph_service.deps import ReadsDep
-from graph_service.schemas.places import CandidateKind, SiteOut, SitePickOut, StationPlanOut
-from graph_service.services.places import StationPlan, plan_stations
+from graph_service.domain.coordinates import CoordSystem
+from graph_service.schemas.places import (
+    CandidateKind,
+    MapPlacesOut,
+    SiteOut,
+    SitePickOut,
+    StationPlanOut,
+)
+from graph_service.services.places import StationPlan, map_places, plan_stations
 
 router = APIRouter(tags=["places · 位置"])
+
+
+@router.get(
+    "/map/places",
+    summary="An area's places for the map / 地图点位",
+    response_model=MapPlacesOut,
+    responses=documented({404: {"description": "Unknown area (or outside your areas)"}}),
+)
+async def get_map_places(
+    reads: ReadsDep, who: PrincipalDep,
+    area: Annotated[str, Query(max_length=64, description="Area id: its subtree / 区域编号")],
+    as_of: AsOf,
+    crs: Annotated[Crs, Query(description="The coordinates' system: wgs84 (default), gcj02 "
+                                          "(高德/腾讯) or bd09 (百度) / 坐标系")] = Crs.WGS84,
+    if_none_match: IfNoneMatch = None,
+) -> Response:  # fmt: skip
+    """What the console's map draws: every building, park, unit, station and service post
+    with coordinates in the area's subtree, with the codes of the gap rules it fails on
+    ``as_of`` and its coverage status — what ``GET /exports?format=geojson`` says of each,
+    one flat object a place — the areas they lie in, and the areas' boundaries. Kept until
+    the graph changes, with an ETag (``If-None-Match`` answers 304). Errors: 404 when the area
+    is unknown or outside your areas.
+
+    地图点位：区域内带坐标的楼宇、园区、单位、阵地和服务岗位，附其在 as_of 当日的问题代码和覆盖
+    状态，以及区域边界。图数据未变时复用已算结果（ETag，304）。错误：区域不存在或不在您负责的
+    范围内 404。"""
+    key, body = await reads.call(_map_places, who, area, as_of, CoordSystem(crs.value))
+    return tagged_json(body, key, if_none_match)
+
+
+def _map_places(
+    db: Database, /, who: Principal, area_id: str, as_of: Any, crs: CoordSystem
+) -> tuple[Any, bytes]:
+    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area_id), "map_scope")
+    assert area is not None  # an area was asked for: scoped_area answers it or raises
+    return map_places(db, who, area=area, as_of=as_of, crs=crs)
 
 
 @router.get(

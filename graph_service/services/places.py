@@ -32,7 +32,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +42,7 @@ from typing import Any, TextIO
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.gaps import every_gap_read
+from graph_service.db.plans import data_version
 from graph_service.domain.coordinates import EARTH_RADIUS_M, CoordSystem, from_wgs84
 from graph_service.domain.gaps import GapCategory, GapRule
 from graph_service.schemas.gaps import GapPage
@@ -185,12 +186,8 @@ def geojson_features(
     crs: CoordSystem = CoordSystem.WGS84,
 ) -> Iterator[dict[str, Any]]:  # fmt: skip
     """The Features of the GeoJSON export (see the module docstring), points first."""
-    with ThreadPoolExecutor(max_workers=1) as side:  # the places are read meanwhile
-        reading = side.submit(places, db, area)
-        codes = gap_codes(db, who, area=area, as_of=as_of)
-        found = reading.result()
+    found, codes, paths = _located(db, who, area=area, as_of=as_of)
     kinds = counted(db)
-    paths = _area_paths(db, (p.area_id for p in found if p.area_id))
     for place in found:
         mine = codes.get(place.id, set())
         yield {
@@ -207,6 +204,22 @@ def geojson_features(
                 **({"radius_m": place.radius_m} if place.label == "Station" else {}),
             },
         }  # fmt: skip
+    yield from _boundaries(db, area, crs)
+
+
+def _located(
+    db: Database, who: Principal, *, area: str | None, as_of: dt.date
+) -> tuple[list[Place], dict[str, set[str]], dict[str, list[dict[str, Any]]]]:
+    """The places of ``area``, each one's gap codes on ``as_of``, and the area paths."""
+    with ThreadPoolExecutor(max_workers=1) as side:  # the places are read meanwhile
+        reading = side.submit(places, db, area)
+        codes = gap_codes(db, who, area=area, as_of=as_of)
+        found = reading.result()
+    return found, codes, _area_paths(db, (p.area_id for p in found if p.area_id))
+
+
+def _boundaries(db: Database, area: str | None, crs: CoordSystem) -> Iterator[dict[str, Any]]:
+    """A Feature for every area under ``area`` that carries a readable boundary."""
     for row in db.read("place_area_boundaries", area=area):
         geometry = _geometry(row["boundary"], crs)
         if geometry is None:
@@ -216,6 +229,51 @@ def geojson_features(
             "properties": {"id": row["id"], "name": row["name"], "label": "Area",
                            "kind": row["level"]},
         }  # fmt: skip
+
+
+def map_places(
+    db: Database, who: Principal, *, area: str, as_of: dt.date, crs: CoordSystem,
+) -> tuple[Hashable, bytes]:  # fmt: skip
+    """The console map's answer for ``area`` (which the caller may read) as JSON bytes, and
+    the key it is kept under: what the GeoJSON export says of each place, one flat object a
+    place (no Feature wrapping, no area path; the areas named once), and the boundaries.
+
+    A district's GeoJSON is ~10 MB and seconds to make; this is a fifth of it and kept whole
+    in the result cache until the graph's data version changes (the version is read before
+    the answer is made, so an answer a write overtook is labelled older and never served).
+    """
+    key: Hashable = ("map_places", who.role.value, tuple(who.areas), area, as_of, crs.value)
+    cache = db.results
+    version = None
+    if cache is not None and cache.enabled:
+        version = db.read_plan(data_version, "data_version")
+        if version is not None:
+            found, kept = cache.get(key, version)
+            if found:
+                return key, kept
+    located, codes, paths = _located(db, who, area=area, as_of=as_of)
+    kinds = counted(db)
+    areas: dict[str, dict[str, Any]] = {}
+    for path in paths.values():
+        for step in path:
+            areas.setdefault(step["id"], step)
+    points = []
+    for place in located:
+        mine = codes.get(place.id, set())
+        lon, lat = _position(place.latitude, place.longitude, crs)
+        points.append({
+            "id": place.id, "name": place.name, "label": place.label, "kind": place.kind,
+            "lon": lon, "lat": lat, "area": place.area_id, "gaps": sorted(mine),
+            "coverage": coverage_status(place.label, place.kind, mine, kinds),
+            "radius_m": place.radius_m if place.label == "Station" else None,
+        })  # fmt: skip
+    answer = {"area": area, "as_of": as_of.isoformat(), "coord_system": crs.value,
+              "places": points, "areas": sorted(areas.values(), key=lambda a: a["id"]),
+              "boundaries": list(_boundaries(db, area, crs))}  # fmt: skip
+    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if cache is not None and version is not None:
+        cache.put(key, version, body)
+    return key, body
 
 
 def write_geojson(

@@ -1,4 +1,4 @@
-// A place on the map (a GeoJSON point of GET /exports?format=geojson) and the colours of
+// A place on the map (a point of GET /map/places, what the GeoJSON export says of it) and the colours of
 // its coverage status (docs/places.md), shared by the map and its legend.
 export type Coverage = 'uncovered' | 'no_officer' | 'covered'
 
