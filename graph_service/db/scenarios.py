@@ -97,6 +97,18 @@ def remove_node(db: Database, tx: ManagedTransaction, kind: NodeKind, node_id: s
     return Removed(int(rows[0]["relationships"]) if rows else 0, moved)
 
 
+def remove_nodes(db: Database, tx: ManagedTransaction, ids: Sequence[str]) -> Removed:
+    """Delete several nodes with their relationships in one statement (``nodes_remove``),
+    then refresh the organizations whose stored area depended on any of them, as
+    :func:`remove_node` does for each: the relationships that went, and every organization
+    whose area moved."""
+    rows = db.run_in(tx, "nodes_remove", ids=list(ids))
+    gone = {row["id"] for row in rows}
+    sources = {source for row in rows for source in row["sources"]} - gone
+    return Removed(sum(int(row["relationships"]) for row in rows),
+                   org_areas.refreshed(db, tx, sources))  # fmt: skip
+
+
 def stored_terms(
     db: Database, tx: ManagedTransaction, rel: RelKind, from_id: str, to_id: str
 ) -> list[dict[str, Any]]:
@@ -156,7 +168,7 @@ def kept(
     db: Database, tx: ManagedTransaction, keeper: Keeper, ids: Sequence[str], as_of: dt.date
 ) -> list[Record]:
     """For each of ``ids``: what it keeps as ``keeper`` says (``kept``; ``related`` too when
-    the relationship ends at the gap's related node) and whether it alone does (``sole``)."""
+    the relationship ends at the gap's related node) and how many keep it so (``keepers``)."""
     name = "loss_kept" if keeper.at is KeptAt.SUBJECT else "loss_kept_for_unit"
     return db.run_in(tx, name, placeholders={"rel": keeper.rel, "by": keeper.by},
                      ids=list(ids), as_of=as_of)  # fmt: skip

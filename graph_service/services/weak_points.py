@@ -20,16 +20,17 @@ a unit, …), close one other than its own only through a tie (``ties``: a forma
 EMPLOYED_BY a unit), or move a party organization's stored area into or out of the area
 (``org_area``). So:
 
-1. three reads list, per candidate, what it keeps (and whether alone), the organizations
+1. reads list, per candidate, what it keeps (and how many keep it), the organizations
    whose area may depend on it, and — for the rules with ties — the gaps it is tied to;
 2. a candidate that alone keeps nothing closed and may move no organization into the area
    opens nothing: it is not weighed (most registered members and volunteers);
 3. the others are weighed by what-ifs (:mod:`graph_service.db.scenarios`: the node deleted
    by the service's own write statements, the real gap rules read, all rolled back), each
    running only the rules the candidate may change. Candidates that touch no common node
-   (kept, tied, an organization's area) share one what-if: each gap that opens or closes
-   there names the one candidate it is tied to, and is exactly what that candidate's loss
-   alone does. One whose loss moves an organization into or out of the area is weighed
+   (kept alone, tied, an organization's area) share one what-if: each gap that opens or
+   closes there names the one candidate it is tied to, and is exactly what that
+   candidate's loss alone does; of what several keep, one what-if takes all but one away
+   at most. One whose loss moves an organization into or out of the area is weighed
    again alone, with the rules that find organizations by their area;
 4. a gap whose subject or related node is the candidate closes with it, whatever the rule.
 
@@ -41,7 +42,7 @@ removing every person and unit of generated regions for real.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,6 +162,9 @@ class Weighing:
     #: the nodes whose gaps its loss may open or close: itself, what it keeps, the
     #: subjects it is tied to, the organizations whose area may depend on it
     tokens: set[str]
+    #: what it keeps with others (by relationship, node): how many of its keepers one
+    #: what-if may take away, all but one (the gap stays closed)
+    shared: dict[str, int] = field(default_factory=dict)
     #: rules whose gaps its loss may open, or close besides its own
     codes: set[str] = field(default_factory=set)
     #: its loss may open a gap (else it is not weighed)
@@ -222,10 +226,13 @@ def _weighings(
     for keeper, codes in by_keeper.items():
         for row in repo.kept(db, tx, keeper, of_kinds(candidates, {keeper.by}), as_of):
             one = weighing[row["id"]]
-            one.tokens.add(row["kept"])
-            if row["sole"]:
+            if row["keepers"] == 1:
+                one.tokens.add(row["kept"])
                 one.codes |= codes
                 one.may_open = True
+            else:  # one of several: a what-if may take all but one of them away
+                shared = f"{keeper.rel.value} {row['kept']} {row.get('related') or ''}"
+                one.shared[shared] = int(row["keepers"]) - 1
     org_codes = {rule.code for rule in rules if rule.loss and rule.loss.org_area}
     for row in repo.org_dependents(db, tx, sorted(candidates), area):
         one = weighing[row["id"]]
@@ -259,42 +266,47 @@ def _weighings(
                     weighed[row["id"]].tokens.add(row["subject"])
                     weighed[row["id"]].codes |= {
                         key[0] for key in before if key[0] in codes and key[1] == row["subject"]}
-    # a gap names two nodes (subject, related): who touches one touches the gap
+    # a gap names two nodes (subject, related): one weighed candidate touching each would
+    # both touch the gap, so each holds the other's node too
     partners: dict[str, set[str]] = defaultdict(set)
     for _, subject, related in before:
         if related is not None:
             partners[subject].add(related)
             partners[related].add(subject)
+    held = set().union(*(one.tokens for one in weighed.values()))
     for one in weighed.values():
-        one.tokens |= set().union(*(partners.get(t, set()) for t in one.tokens))
+        one.tokens |= held & set().union(*(partners.get(t, set()) for t in one.tokens))
     return weighed
 
 
 def _batches(weighing: Mapping[str, Weighing]) -> list[list[str]]:
-    """The candidates in groups whose tokens do not meet (greedily, most tokens first), and
-    those that must be weighed alone."""
-    groups: list[tuple[list[str], set[str], bool]] = []
+    """The candidates in groups whose tokens do not meet (greedily, most tokens first) and
+    that take away at most all but one keeper of anything kept by several, and those that
+    must be weighed alone."""
+    groups: list[tuple[list[str], set[str], Counter[str], bool]] = []
     alone: list[list[str]] = []
     for c in sorted(weighing, key=lambda c: (-len(weighing[c].tokens), c)):
-        tokens, moves = weighing[c].tokens, weighing[c].moves
-        if weighing[c].alone:
+        one = weighing[c]
+        if one.alone:
             alone.append([c])
             continue
         # those that may move an organization apart: a what-if in which one does is run
         # again without it, and the others need not wait for that
-        for members, used, movers in groups:
-            if movers == moves and used.isdisjoint(tokens):
+        for members, used, taken, movers in groups:
+            if (movers == one.moves and used.isdisjoint(one.tokens)
+                    and all(taken[k] < cap for k, cap in one.shared.items())):  # fmt: skip
                 members.append(c)
-                used |= tokens
+                used |= one.tokens
+                taken.update(one.shared.keys())
                 break
         else:
-            groups.append(([c], set(tokens), moves))
-    return [members for members, _, _ in groups] + alone
+            groups.append(([c], set(one.tokens), Counter(one.shared.keys()), one.moves))
+    return [members for members, *_ in groups] + alone
 
 
 def _weigh(
     db: Database, who: Principal, area: str, as_of: dt.date, members: list[str],
-    kinds: Mapping[str, NodeKind], weighing: Mapping[str, Weighing],
+    weighing: Mapping[str, Weighing],
     before: Mapping[GapKey, GapItem], inside: set[str], org_codes: set[str],
 ) -> dict[str, Found]:  # fmt: skip
     """The losses of ``members`` in one what-if (rolled back), each one's part told apart
@@ -303,16 +315,14 @@ def _weigh(
     codes = set().union(*(weighing[m].codes for m in members))
 
     def work(tx: ManagedTransaction) -> dict[str, Found]:
-        movers = []
-        for m in members:
-            moved = repo.remove_node(db, tx, kinds[m], m).moved
-            if any((c["before"] in inside) != (c["after"] in inside) for c in moved):
-                movers.append(m)
-        if movers and len(members) > 1:
-            raise _Again(movers)
-        ran = codes | (org_codes if movers else set())
-        after = db.run_plan_in(tx, gaps_plan(db.registry, who, area, as_of, ran))
         owner = {t: m for m in members for t in weighing[m].tokens}
+        # each organization that moves depends on one of them (their tokens do not meet)
+        crossed = [c["id"] for c in repo.remove_nodes(db, tx, members).moved
+                   if (c["before"] in inside) != (c["after"] in inside)]  # fmt: skip
+        if crossed and len(members) > 1:
+            raise _Again(sorted({owner[o] for o in crossed if o in owner}) or list(members))
+        ran = codes | (org_codes if crossed else set())
+        after = db.run_plan_in(tx, gaps_plan(db.registry, who, area, as_of, ran))
         found = {m: Found() for m in members}
         for key in {*after, *(k for k in before if k[0] in ran)}:
             if (key in after) == (key in before):
@@ -378,7 +388,7 @@ def weak_points(
     def weigh(members: list[str]) -> None:
         tally.what_ifs += 1
         try:
-            found.update(_weigh(db, who, area_ref.id, as_of, members, candidates, weighing, before,
+            found.update(_weigh(db, who, area_ref.id, as_of, members, weighing, before,
                                 inside, org_codes))  # fmt: skip
         except _Again as again:
             alone = set(again.movers)
