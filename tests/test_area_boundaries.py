@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from graph_service.auth.principal import Principal
+from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.db.entities import get_node
@@ -28,6 +28,7 @@ from graph_service.db.imports import existing_kinds
 from graph_service.domain.boundaries import MAX_BOUNDARY_VERTICES, BoundaryError, normalise
 from graph_service.domain.coordinates import CoordSystem, gcj02_to_wgs84, wgs84_to_gcj02
 from graph_service.domain.kinds import NodeKind
+from graph_service.errors import Forbidden
 from graph_service.main import create_app
 from graph_service.services.exports import export_graph
 from graph_service.services.imports import import_files
@@ -329,6 +330,34 @@ def test_a_bad_feature_beside_an_xlsx_is_refused(
     )
     assert problem["reason_zh"] == zh
     assert not existing_kinds(db, ["A-S", "A-N"])
+
+
+def test_partial_keeps_the_stored_boundary_and_scope_holds(db: Database, tmp_path: Path) -> None:
+    """With partial, an area row whose boundary is refused is written with its stored
+    boundary; an organizer's .geojson may not touch an area outside their areas."""
+    first = bundle(tmp_path / "a.json", [
+        area("A-S", "示例街道", "街道", polygon(STREET)),
+        area("A-N", "北社区", "社区", polygon(NORTH)),
+        area("A-O", "另一街道", "街道"),
+    ], [("A-N", "A-S")])  # fmt: skip
+    assert import_files(db, [first]).ok
+    moved = bundle(
+        tmp_path / "b.json", [area("A-N", "北社区（改名）", "社区", polygon(ACROSS))], []
+    )
+    report = import_files(db, [moved], partial=True)
+    assert report.written and len(report.problems) == 1
+    assert report.problems[0].reason_zh.startswith("区域 A-N 的边界不在上级区域 A-S 的边界内")
+    node = get_node(db, Principal.cli(), NodeKind.AREA, "A-N")
+    assert node.name == "北社区（改名）" and same(stored(db, "A-N"), NORTH)
+
+    organizer = Principal(name="s", role=Role.ORGANIZER, areas=("A-S",))
+    inside = features(tmp_path / "in.geojson", [("A-N", polygon(SOUTH))])
+    assert import_files(db, [inside], who=organizer).ok
+    assert same(stored(db, "A-N"), SOUTH)
+    elsewhere = features(tmp_path / "out.geojson", [("A-O", polygon(STREET))])
+    with pytest.raises(Forbidden):
+        import_files(db, [elsewhere], who=organizer)
+    assert stored(db, "A-O") is None
 
 
 # ---- the API --------------------------------------------------------------------------------

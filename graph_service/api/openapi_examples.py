@@ -243,7 +243,7 @@ ENTITY = Answer(
     {"kind": "Area", "entity": {"id": "A-JIANXIN", "name": "建新社区",
                                 "name_en": "Jianxin Community", "illustrative": False,
                                 "note": "文章：建新社区 / from the article", "level": "community",
-                                "code": None}},
+                                "code": None, "coord_system": None, "boundary": None}},
 )  # fmt: skip
 
 #: Problem details (RFC 9457) the demo answers with: unknown id, duplicate id, a wrong field,
