@@ -98,7 +98,7 @@ const zh = {
   import: {
     title: '导入数据', intro: '上传 XLSX 或 CSV 文件（也可 XLS、ODS、JSON、YAML）。先检查：列出将新建、更新和保持不变的行以及发现的问题，此时不写入任何数据；确认后才导入。有任何错误则一行也不写入。',
     template: '空白模板（每种数据一个工作表，含示例行）：graph-service template 模板.xlsx', pick: '选择文件',
-    drop: '将文件拖到此处，或', browse: '点击选择', accept: '支持 .xlsx .xls .ods .csv .json .yaml；CSV 的文件名即表名，如 单位.csv、隶属区域.csv',
+    drop: '将文件拖到此处，或', browse: '点击选择', accept: '支持 .xlsx .xls .ods .csv .json .yaml；CSV 的文件名即表名，如 单位.csv、隶属区域.csv；区域边界可附 .geojson',
     check: '检查（不写入）', clear: '清空', cancel: '取消上传', uploading: '正在上传 {sent} / {total}',
     checking: '服务器正在读取和校验…', writing: '服务器正在写入…', building: '正在生成错误工作簿…', preview: '检查结果',
     result: '导入结果', okPreview: '检查通过，尚未写入：确认后将新建 {created} 条、更新 {updated} 条，{unchanged} 条保持不变',
@@ -220,7 +220,7 @@ const en: Messages = {
   import: {
     title: 'Import', intro: 'Upload XLSX or CSV files (XLS, ODS, JSON and YAML too). Check first: the rows to create, update and leave unchanged and every problem are listed, and nothing is written; only Confirm imports. A file with any error writes nothing at all.',
     template: 'A blank template (a sheet per kind, with example rows): graph-service template template.xlsx', pick: 'Choose files',
-    drop: 'Drop files here, or ', browse: 'choose', accept: '.xlsx .xls .ods .csv .json .yaml; a CSV file\'s name names its table, e.g. units.csv, part_of.csv',
+    drop: 'Drop files here, or ', browse: 'choose', accept: '.xlsx .xls .ods .csv .json .yaml; a CSV file\'s name names its table, e.g. units.csv, part_of.csv; areas\' boundaries in a .geojson beside them',
     check: 'Check (writes nothing)', clear: 'Clear', cancel: 'Cancel upload', uploading: 'Uploading {sent} of {total}',
     checking: 'The server reads and checks the rows…', writing: 'The server writes the rows…', building: 'Making the error workbook…', preview: 'Preview',
     result: 'Result', okPreview: 'No problems; nothing written yet. Confirm creates {created}, updates {updated} and leaves {unchanged} unchanged',
