@@ -3,8 +3,8 @@ and the real Neo4j holding the demo region, with tests/test_console.py's service
 
 What the chart draws is read from the chart itself (its option, through the page's seam
 on the chart's box) and compared with what the API answers the same account: the nodes and
-edges of GET /network, the red rings of the gap lists' subjects. A node is clicked where the
-chart drew it."""
+edges of GET /network, the red rings of the gap lists' subjects (which the page takes from
+GET /network's gaps, in one request). A node is clicked where the chart drew it."""
 
 from __future__ import annotations
 
@@ -80,8 +80,13 @@ def test_the_network_draws_a_community_filters_it_and_opens_a_node(console: Cons
     relationship type takes them off the chart; a node clicked opens its page."""
     page = _signed_in(console, ADMIN, ADMIN_PASSWORD)
     network = api_json(page, f"/network/A-JIANXIN?as_of={AS_OF}")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.goto(f"/console/network?area=A-JIANXIN&as_of={AS_OF}")
     drawn = _wait_drawn(page, len(network["nodes"]))
+    # one request draws it, gaps included: no gap list is fetched rule by rule
+    assert sum("/network/A-JIANXIN" in url for url in asked) == 1
+    assert not [url for url in asked if re.search(r"/gaps/[A-Z_]+\?", url)]
     assert {n["id"] for n in drawn["nodes"]} == {n["id"] for n in network["nodes"]}
     edges = {(e["source"], e["type"], e["target"]) for e in network["edges"]}
     assert {tuple(link) for link in drawn["links"]} == edges
