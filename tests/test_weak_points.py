@@ -16,8 +16,9 @@ from neo4j import ManagedTransaction
 from graph_service.auth.principal import Principal
 from graph_service.db import scenarios as repo
 from graph_service.db.database import Database
-from graph_service.db.entities import delete_node
-from graph_service.domain.kinds import NodeKind
+from graph_service.db.entities import create_node, create_relationship, delete_node
+from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.domain.models import NODE_MODELS, REL_MODELS
 from graph_service.services.imports import import_files
 from graph_service.services.scenarios import GapKey, gaps_plan
 from graph_service.services.weak_points import Tally, weak_points
@@ -104,6 +105,39 @@ def test_one_subdistrict_of_two_equals_brute_force(db: Database, tmp_path: Any, 
     tally = Tally()
     found = weak_points(db, ADMIN, area, as_of, limit=10_000, tally=tally)
     _check(found, {c: brute[c] for c in tally.candidates})
+
+
+def test_a_unit_whose_loss_brings_an_organization_in(db: Database, tmp_path: Any) -> None:
+    """A branch established in a unit of the next subdistrict and covering one here lies
+    there (its own unit comes first); that unit, paired with a community here, is a
+    candidate whose loss brings the branch in (its gaps open here), weighed with the rules
+    that find organizations by area, as removing it for real says."""
+    area, as_of = _region(db, tmp_path, 3, TWO)
+
+    def one(query: str, **params: Any) -> str:
+        records = db.driver.execute_query(query, database_=db.database, **params).records
+        return str(records[0]["id"])
+
+    under = "(:Area {id: $a})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit)"
+    there = one("MATCH (s:Area {level: 'subdistrict'}) WHERE s.id <> $a "
+                "MATCH (s)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN*1..3]-(u:Unit) "
+                "RETURN u.id AS id ORDER BY id LIMIT 1", a=area)  # fmt: skip
+    here = one(f"MATCH {under} RETURN u.id AS id ORDER BY id LIMIT 1", a=area)
+    community = one("MATCH (:Area {id: $a})<-[:PART_OF*1..8]-(c:Area {level: 'community'}) "
+                    "RETURN c.id AS id ORDER BY id LIMIT 1", a=area)  # fmt: skip
+    branch = NODE_MODELS[NodeKind.PARTY_ORG].model_validate(
+        {"id": "PO-ACROSS", "name": "跨街道支部", "kind": "branch"})
+    create_node(db, ADMIN, branch, (RelKind.ESTABLISHED_IN, there))
+    for rel, start, end in ((RelKind.COVERS, "PO-ACROSS", here),
+                            (RelKind.PAIRED_WITH, there, community)):  # fmt: skip
+        create_relationship(db, ADMIN, REL_MODELS[rel].model_validate(
+            {"from_id": start, "to_id": end}))  # fmt: skip
+    brute = _brute(db, area, as_of)
+    assert ("TEAM_BRANCH_NO_OFFICER", "PO-ACROSS", None) in brute[there][0]
+    tally = Tally()
+    found = weak_points(db, ADMIN, area, as_of, limit=10_000, tally=tally)
+    _check(found, {c: brute[c] for c in tally.candidates})
+    assert there in tally.weighed
 
 
 def test_demo_weak_points_name_wang_lixin_and_a_cut_point(demo_database: Database) -> None:

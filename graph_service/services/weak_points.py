@@ -189,7 +189,8 @@ class Tally:
 
 @dataclass
 class Found:
-    """What a candidate's loss opens, and how many gaps besides its own it closes."""
+    """What a candidate's loss opens, and what it closes of the rules its what-if ran (its
+    own gaps of the others are added from the gaps before)."""
 
     opened: dict[GapKey, GapItem] = field(default_factory=dict)
     closed: set[GapKey] = field(default_factory=set)
@@ -197,7 +198,8 @@ class Found:
 
 class _Again(Exception):
     """A shared what-if in which some candidates moved an organization across the area's
-    edge: weigh those alone, and the others again without them."""
+    edge (weigh those alone, and the others again without them), or in which a gap named
+    none of them (weigh each alone)."""
 
     def __init__(self, movers: list[str]) -> None:
         super().__init__("again")
