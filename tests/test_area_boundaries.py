@@ -395,6 +395,11 @@ def test_the_api_refuses_a_bad_boundary_chinese_first(client: TestClient) -> Non
     inside = client.patch("/areas/A-N", json={"boundary": wkt(NORTH)})
     assert inside.status_code == 200, inside.text
     assert same(shapely.geometry.shape(json.loads(inside.json()["boundary"])), NORTH)
+    # what the console's map draws: both outlines
+    drawn = client.get("/map/places", params={"area": "A-S", "as_of": AS_OF.isoformat()})
+    assert drawn.status_code == 200, drawn.text
+    outlines = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in drawn.json()["boundaries"]}
+    assert set(outlines) == {"A-S", "A-N"} and same(outlines["A-N"], NORTH)
     # an area across the subdistrict's edge may not be made part of it
     assert client.post("/areas", json=area("A-E", "东社区", "community", polygon(ACROSS))
                        ).status_code == 201  # fmt: skip

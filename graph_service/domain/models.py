@@ -353,7 +353,7 @@ Boundary = Annotated[
             {"type": "object", "title": "GeoJSON geometry",
              "description": "A GeoJSON Polygon or MultiPolygon (RFC 7946), or a Feature of one",
              "properties": {"type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]},
-                            "coordinates": {"type": "array"}},
+                            "coordinates": {"type": "array", "items": {}}},
              "required": ["type", "coordinates"]},
             {"type": "null"},
         ],
