@@ -13,14 +13,21 @@ export class SignInError extends Error {
   }
 }
 
-/** The signed-in account, asking the service once (null: nobody). */
+let asking: Promise<SessionInfo | null> | null = null
+
+/** The signed-in account, asking the service once (null: nobody); callers meanwhile share
+ * the one request. */
 async function load(): Promise<SessionInfo | null> {
-  if (!state.checked) {
-    const { data } = await api.GET('/session')
-    state.account = (data as SessionInfo | undefined) ?? null
-    state.checked = true
-  }
-  return state.account
+  if (state.checked) return state.account
+  asking ??= api.GET('/session').then(({ data }) => {
+    asking = null
+    if (!state.checked) { // not signed in or out meanwhile
+      state.account = (data as SessionInfo | undefined) ?? null
+      state.checked = true
+    }
+    return state.account
+  })
+  return asking
 }
 
 async function signIn(name: string, password: string): Promise<SessionInfo> {
