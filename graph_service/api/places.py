@@ -23,7 +23,7 @@ from graph_service.schemas.places import (
     SitePickOut,
     StationPlanOut,
 )
-from graph_service.services.places import StationPlan, map_places, plan_stations
+from graph_service.services.places import StationPlan, map_places_read, plan_stations
 
 router = APIRouter(tags=["places · 位置"])
 
@@ -52,16 +52,8 @@ async def get_map_places(
     地图点位：区域内带坐标的楼宇、园区、单位、阵地和服务岗位，附其在 as_of 当日的问题代码和覆盖
     状态，以及区域边界。图数据未变时复用已算结果（ETag，304）。错误：区域不存在或不在您负责的
     范围内 404。"""
-    key, body = await reads.call(_map_places, who, area, as_of, CoordSystem(crs.value))
-    return tagged_json(body, key, if_none_match)
-
-
-def _map_places(
-    db: Database, /, who: Principal, area_id: str, as_of: Any, crs: CoordSystem
-) -> tuple[Any, bytes]:
-    area = db.execute_read(lambda tx: scoped_area(db, tx, who, area_id), "map_scope")
-    assert area is not None  # an area was asked for: scoped_area answers it or raises
-    return map_places(db, who, area=area, as_of=as_of, crs=crs)
+    read = map_places_read(reads.registry, who, area=area, as_of=as_of, crs=CoordSystem(crs.value))
+    return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
 
 
 @router.get(

@@ -32,7 +32,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +42,9 @@ from typing import Any, TextIO
 from graph_service.auth.principal import Principal
 from graph_service.db.database import Database
 from graph_service.db.gaps import every_gap_read
-from graph_service.db.plans import data_version
+from graph_service.db.plans import KeptRead, Plan, step
+from graph_service.db.registry import QueryRegistry
+from graph_service.db.scope import scoped_area_plan
 from graph_service.domain.coordinates import EARTH_RADIUS_M, CoordSystem, from_wgs84
 from graph_service.domain.gaps import GapCategory, GapRule
 from graph_service.schemas.gaps import GapPage
@@ -219,8 +221,13 @@ def _located(
 
 
 def _boundaries(db: Database, area: str | None, crs: CoordSystem) -> Iterator[dict[str, Any]]:
-    """A Feature for every area under ``area`` that carries a readable boundary."""
-    for row in db.read("place_area_boundaries", area=area):
+    return _boundary_features(db.read("place_area_boundaries", area=area), crs)
+
+
+def _boundary_features(rows: Iterable[Mapping[str, Any]], crs: CoordSystem
+                       ) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """A Feature for every area row (of ``place_area_boundaries``) with a readable boundary."""
+    for row in rows:
         geometry = _geometry(row["boundary"], crs)
         if geometry is None:
             continue
@@ -231,49 +238,50 @@ def _boundaries(db: Database, area: str | None, crs: CoordSystem) -> Iterator[di
         }  # fmt: skip
 
 
-def map_places(
-    db: Database, who: Principal, *, area: str, as_of: dt.date, crs: CoordSystem,
-) -> tuple[Hashable, bytes]:  # fmt: skip
-    """The console map's answer for ``area`` (which the caller may read) as JSON bytes, and
-    the key it is kept under: what the GeoJSON export says of each place, one flat object a
-    place (no Feature wrapping, no area path; the areas named once), and the boundaries.
+def map_places_read(
+    registry: QueryRegistry, who: Principal, *, area: str, as_of: dt.date, crs: CoordSystem
+) -> KeptRead[dict[str, Any]]:
+    """The console map's answer for ``area`` as a read the result cache keeps (one
+    transaction; 404 outside the principal's areas): what the GeoJSON export says of each
+    place, one flat object a place (no Feature wrapping, no area path: the areas are named
+    once), and the areas' boundaries. A district's GeoJSON is ~10 MB and seconds to make;
+    this is a fifth of it, computed once per version of the graph."""
+    rules = [rule for rule in registry.rules.enabled if rule.subject in _GAP_SUBJECTS]
+    kinds = Counted(frozenset(registry.rules.kinds.get("ORG_BUILDING_UNCOVERED", ())),
+                    frozenset(registry.rules.kinds.get("ORG_UNIT_UNCOVERED", ())))  # fmt: skip
 
-    A district's GeoJSON is ~10 MB and seconds to make; this is a fifth of it and kept whole
-    in the result cache until the graph's data version changes (the version is read before
-    the answer is made, so an answer a write overtook is labelled older and never served).
-    """
-    key: Hashable = ("map_places", who.role.value, tuple(who.areas), area, as_of, crs.value)
-    cache = db.results
-    version = None
-    if cache is not None and cache.enabled:
-        version = db.read_plan(data_version, "data_version")
-        if version is not None:
-            found, kept = cache.get(key, version)
-            if found:
-                return key, kept
-    located, codes, paths = _located(db, who, area=area, as_of=as_of)
-    kinds = counted(db)
-    areas: dict[str, dict[str, Any]] = {}
-    for path in paths.values():
-        for step in path:
-            areas.setdefault(step["id"], step)
-    points = []
-    for place in located:
-        mine = codes.get(place.id, set())
-        lon, lat = _position(place.latitude, place.longitude, crs)
-        points.append({
-            "id": place.id, "name": place.name, "label": place.label, "kind": place.kind,
-            "lon": lon, "lat": lat, "area": place.area_id, "gaps": sorted(mine),
-            "coverage": coverage_status(place.label, place.kind, mine, kinds),
-            "radius_m": place.radius_m if place.label == "Station" else None,
-        })  # fmt: skip
-    answer = {"area": area, "as_of": as_of.isoformat(), "coord_system": crs.value,
-              "places": points, "areas": sorted(areas.values(), key=lambda a: a["id"]),
-              "boundaries": list(_boundaries(db, area, crs))}  # fmt: skip
-    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if cache is not None and version is not None:
-        cache.put(key, version, body)
-    return key, body
+    def plan() -> Plan[dict[str, Any]]:
+        asked = yield from scoped_area_plan(who, area)
+        located = [Place(**row) for row in (yield step("place_features", area=asked))]
+        codes: dict[str, set[str]] = defaultdict(set)
+        for rule in rules:
+            page = yield from every_gap_read(registry, who, rule.code, as_of=as_of,
+                                             area=asked).make()  # fmt: skip
+            for item in page.items:
+                codes[item.id].add(rule.code)
+        wanted = sorted({p.area_id for p in located if p.area_id})
+        areas: dict[str, dict[str, Any]] = {}
+        for row in (yield step("place_area_paths", ids=wanted)) if wanted else []:
+            for each in row["area_path"]:
+                areas.setdefault(each["id"], each)
+        points = []
+        for place in located:
+            mine = codes.get(place.id, set())
+            lon, lat = _position(place.latitude, place.longitude, crs)
+            points.append({
+                "id": place.id, "name": place.name, "label": place.label, "kind": place.kind,
+                "lon": lon, "lat": lat, "area": place.area_id, "gaps": sorted(mine),
+                "coverage": coverage_status(place.label, place.kind, mine, kinds),
+                "radius_m": place.radius_m if place.label == "Station" else None,
+            })  # fmt: skip
+        boundaries = yield step("place_area_boundaries", area=asked)
+        return {"area": asked, "as_of": as_of.isoformat(), "coord_system": crs.value,
+                "places": points, "areas": sorted(areas.values(), key=lambda a: a["id"]),
+                "boundaries": list(_boundary_features(boundaries, crs))}  # fmt: skip
+
+    key = ("map_places", who.role.value, tuple(who.areas), area, as_of, crs.value,
+           registry.rules.key())  # fmt: skip
+    return KeptRead(key, plan, "map_places")
 
 
 def write_geojson(
