@@ -21,24 +21,23 @@ the server's time, cache or 304) and long tasks.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
-import os
 import statistics
 import time
 from pathlib import Path
 
 import httpx
-from kept_region import open_region, running_api  # beside this script
+from kept_region import (  # beside this script
+    console_account,
+    console_context,
+    open_region,
+    running_api,
+)
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 from graph_service.api.console import DIST
-from graph_service.auth.principal import Principal, Role
-from graph_service.db.accounts import add_account, set_password
-from graph_service.errors import Conflict
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AS_OF = "2026-06-30"
 NAME, PASSWORD = "console-bench", "console bench 2026!"
 TARGETS = {"dashboard": 1.0, "gap list": 0.5, "network": 1.0}
@@ -142,10 +141,7 @@ class ScriptSizes:
 def measure(base: str, sub: str, community: str, runs: int, only: set[str], trace: bool) -> None:
     """Sign in with Chromium, then time each page (cold, then ``runs`` warm visits)."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        context = browser.new_context(base_url=base, locale="zh-CN",
-                                      viewport={"width": 1366, "height": 860})  # fmt: skip
-        context.set_default_timeout(300_000)
+        context = console_context(playwright, base)
         context.add_init_script(LONG_TASKS)
         page = context.new_page()
         scripts = ScriptSizes()
@@ -186,7 +182,7 @@ def measure(base: str, sub: str, community: str, runs: int, only: set[str], trac
                 print_waterfall(page, name)
         print(f"first page's JavaScript (sign-in): {js_kb:.0f} kB gzipped (budget "
               f"{JS_BUDGET_KB} kB, ratio {js_kb / JS_BUDGET_KB:.2f})")  # fmt: skip
-        browser.close()
+        context.browser.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,10 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     reuse = args.home is not None and (args.home / "data").exists()
     with open_region(args.home, scale=args.scale, seed=args.seed, heap=args.heap,
                      pagecache=args.pagecache, prefix="console-bench-") as region:  # fmt: skip
-        admin = Principal.cli()
-        with contextlib.suppress(Conflict):  # kept from an earlier run on the same home
-            add_account(region.db, admin, NAME, Role.ADMIN)
-        set_password(region.db, admin, NAME, PASSWORD)
+        console_account(region.db, NAME, PASSWORD)
         first = region.driver.execute_query(
             "MATCH (s:Area {level: 'subdistrict'}) "
             "OPTIONAL MATCH (c:Area {level: 'community'})-[:PART_OF]->(s) "

@@ -4,6 +4,7 @@ run as scripts (``python bench/<name>.py``), beside which it lies."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -13,13 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from neo4j import Driver
 
+from graph_service.auth.principal import Principal, Role
 from graph_service.config import Settings
+from graph_service.db.accounts import add_account, set_password
 from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
+from graph_service.errors import Conflict
 from graph_service.neo4j_server.manager import LocalNeo4j, ServerInfo, free_port
 from graph_service.services.imports import import_files
 
@@ -61,6 +66,29 @@ def open_region(
             driver.close()
     finally:
         server.stop()
+
+
+#: Debian's Chromium, which the browser benches drive (never a browser Playwright downloads)
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def console_account(db: Database, name: str, password: str) -> None:
+    """An admin account that signs in to the console with ``password`` (kept from an
+    earlier run on the same home, or made now)."""
+    admin = Principal.cli()
+    with contextlib.suppress(Conflict):
+        add_account(db, admin, name, Role.ADMIN)
+    set_password(db, admin, name, password)
+
+
+def console_context(playwright: Any, base: str) -> Any:
+    """A Chromium browser context on the console at ``base``: Chinese, a laptop's screen,
+    five minutes for anything a cold server plans first."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+    context = browser.new_context(base_url=base, locale="zh-CN",
+                                  viewport={"width": 1366, "height": 860})  # fmt: skip
+    context.set_default_timeout(300_000)
+    return context
 
 
 @contextmanager

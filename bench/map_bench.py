@@ -17,23 +17,22 @@ target, and the size of the answer the page fetched.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
-import os
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from kept_region import open_region, running_api  # beside this script
+from kept_region import (  # beside this script
+    console_account,
+    console_context,
+    open_region,
+    running_api,
+)
 from playwright.sync_api import Page, sync_playwright
 
 from graph_service.api.console import DIST
-from graph_service.auth.principal import Principal, Role
-from graph_service.db.accounts import add_account, set_password
-from graph_service.errors import Conflict
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AS_OF = "2026-06-30"
 NAME, PASSWORD = "map-bench", "map bench 2026!"
 TARGET_S = 2.0
@@ -93,10 +92,7 @@ def interact(page: Page) -> dict[str, float]:
 
 def measure(base: str, district: str, runs: int) -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        context = browser.new_context(base_url=base, locale="zh-CN",
-                                      viewport={"width": 1366, "height": 860})  # fmt: skip
-        context.set_default_timeout(300_000)
+        context = console_context(playwright, base)
         page = context.new_page()
         page.goto("/console/login")
         page.fill("#signin-name", NAME)
@@ -135,7 +131,7 @@ def measure(base: str, district: str, runs: int) -> None:
             if "frame" in what:
                 note = f"  smooth ≤ {SMOOTH_FRAME_MS:.0f} ms  ratio {value / SMOOTH_FRAME_MS:5.2f}"
             print(f"{what:24} {value:8.1f}{note}")
-        browser.close()
+        context.browser.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,10 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with open_region(args.home, scale=args.scale, seed=args.seed, heap=args.heap,
                      pagecache=args.pagecache, prefix="map-bench-") as region:  # fmt: skip
-        admin = Principal.cli()
-        with contextlib.suppress(Conflict):  # kept from an earlier run on the same home
-            add_account(region.db, admin, NAME, Role.ADMIN)
-        set_password(region.db, admin, NAME, PASSWORD)
+        console_account(region.db, NAME, PASSWORD)
         district = region.driver.execute_query(
             "MATCH (d:Area {level: 'district'})<-[:PART_OF*1..3]-(:Area)<-[:LOCATED_IN*1..3]-(p) "
             "WHERE p.location IS NOT NULL "

@@ -25,7 +25,6 @@ The home must not be in use by another Neo4j (bench/query_bench.py --home keeps 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import gzip
 import os
@@ -34,21 +33,25 @@ import time
 from pathlib import Path
 
 import httpx
-from kept_region import open_region, running_api  # beside this script
+from kept_region import (  # beside this script
+    CHROMIUM,
+    console_account,
+    console_context,
+    open_region,
+    running_api,
+)
 from playwright.sync_api import Page, sync_playwright
 
 from graph_service.api.console import DIST
 from graph_service.auth.principal import Principal, Role
-from graph_service.db.accounts import add_account, set_password
+from graph_service.db.accounts import add_account
 from graph_service.db.network import network
-from graph_service.errors import Conflict
 from graph_service.schemas.network import MAX_NODES, NetworkForm
 
 AS_OF = dt.date(2026, 6, 30)
 TARGET_S = 1.0  # the page drawn within a second: the route must leave the chart most of it
 FRAME_TARGET_MS = 50.0  # p95 time between frames while zooming or panning
 PAGE_CHUNKS = ("Network-", "NetworkGraph-", "echarts-", "networkLayout-")
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PAGE_ACCOUNT, PASSWORD = "network-page-bench", "network bench 2026!"
 GRAPH = "[data-test=network-graph]"
 # the time between animation frames, recorded by the page until __frames_on is false
@@ -114,10 +117,7 @@ def browse(base: str, name: str, community: str, nodes: int, runs: int) -> None:
     """The network page of ``community`` in Chromium: drawn (cold, then warm), then zoomed
     and panned while frames are timed."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        context = browser.new_context(base_url=base, locale="zh-CN",
-                                      viewport={"width": 1366, "height": 860})  # fmt: skip
-        context.set_default_timeout(300_000)
+        context = console_context(playwright, base)
         page = context.new_page()
         signed = page.request.post("/session", data={"name": name, "password": PASSWORD})
         assert signed.ok, signed.text()
@@ -137,7 +137,7 @@ def browse(base: str, name: str, community: str, nodes: int, runs: int) -> None:
                   f"{statistics.median(frames):5.1f} ms, p95 {p95:6.1f} ms, longest "
                   f"{max(frames):6.1f} ms (target p95 {FRAME_TARGET_MS:.0f} ms, ratio "
                   f"{p95 / FRAME_TARGET_MS:.2f})")  # fmt: skip
-        browser.close()
+        context.browser.close()
 
 
 def p(samples: list[float], q: float) -> float:
@@ -174,9 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         communities = [r["community"] for r in rows]
         subdistrict = rows[0]["subdistrict"]
         key = add_account(db, Principal.cli(), f"network-bench-{os.getpid()}", Role.ADMIN)
-        with contextlib.suppress(Conflict):  # kept from an earlier run on the same home
-            add_account(db, Principal.cli(), PAGE_ACCOUNT, Role.ADMIN)
-        set_password(db, Principal.cli(), PAGE_ACCOUNT, PASSWORD)
+        console_account(db, PAGE_ACCOUNT, PASSWORD)
         cache = str(region.work / "result-cache.sqlite")
         with running_api(region, QUERY_TIMEOUT_SECONDS="300", PLAN_AHEAD="false",
                          RESULT_CACHE_FILE=cache) as base:  # fmt: skip
