@@ -929,29 +929,40 @@ def _sheet_rows(
 # ---- JSON and YAML bundles -------------------------------------------------------------------
 
 
+def _document(
+    path: Path, where: _Where, kind: str, parse: Callable[[str, _Where], object | Problem], *,
+    for_what: str = "", advice: tuple[str, str] = ("", ""),
+) -> tuple[object, str] | Problem:  # fmt: skip
+    """A JSON, YAML or GeoJSON file parsed, with the encoding it was read in; or the problem
+    that stops it: larger than :data:`MAX_BUNDLE_BYTES`, not UTF-8, or not parseable."""
+    size = path.stat().st_size
+    if size > MAX_BUNDLE_BYTES:
+        return where.problem(
+            f"refused: {size // MIB} MiB is too large{for_what}"
+            f" (at most {MAX_BUNDLE_BYTES // MIB} MiB){advice[0]}",
+            f"已拒绝：文件 {size // MIB} MiB 过大（上限 {MAX_BUNDLE_BYTES // MIB} MiB）{advice[1]}",
+        )
+    encoding = _text_encoding(path, where, kind, gb18030=False)
+    if isinstance(encoding, Problem):
+        return encoding
+    document = parse(path.read_text(encoding=encoding), where)
+    if isinstance(document, Problem):
+        return document
+    return document, encoding
+
+
 def _read_bundle(
     path: Path, where: _Where, parse: Callable[[str, _Where], object | Problem]
 ) -> Iterator[RawItem]:
     """A bundle ``{"format": ..., "version": 1, "tables": {name: [row, ...]}}``, or a plain
     mapping of table name to rows. Rows are numbered by their 1-based place in the list."""
-    size = path.stat().st_size
-    if size > MAX_BUNDLE_BYTES:
-        yield where.problem(
-            f"refused: {size // MIB} MiB is too large for a bundle"
-            f" (at most {MAX_BUNDLE_BYTES // MIB} MiB); split it or use CSV",
-            f"已拒绝：文件 {size // MIB} MiB 过大（上限 {MAX_BUNDLE_BYTES // MIB} MiB），"
-            "请拆分或改用 CSV",
-        )
-        return
     kind = "JSON" if parse is _parse_json else "YAML"
-    encoding = _text_encoding(path, where, kind, gb18030=False)
-    if isinstance(encoding, Problem):
-        yield encoding
+    read = _document(path, where, kind, parse, for_what=" for a bundle",
+                     advice=("; split it or use CSV", "，请拆分或改用 CSV"))  # fmt: skip
+    if isinstance(read, Problem):
+        yield read
         return
-    document = parse(path.read_text(encoding=encoding), where)
-    if isinstance(document, Problem):
-        yield document
-        return
+    document, encoding = read
     tables = _bundle_tables(document, where)
     if isinstance(tables, Problem):
         yield tables
@@ -965,21 +976,11 @@ def _read_bundle(
 
 def _read_geojson(path: Path, where: _Where) -> Iterator[RawItem]:
     """See :func:`read_boundaries`."""
-    size = path.stat().st_size
-    if size > MAX_BUNDLE_BYTES:
-        yield where.problem(
-            f"refused: {size // MIB} MiB is too large (at most {MAX_BUNDLE_BYTES // MIB} MiB)",
-            f"已拒绝：文件 {size // MIB} MiB 过大（上限 {MAX_BUNDLE_BYTES // MIB} MiB）",
-        )
+    read = _document(path, where, "GeoJSON", _parse_json)
+    if isinstance(read, Problem):
+        yield read
         return
-    encoding = _text_encoding(path, where, "GeoJSON", gb18030=False)
-    if isinstance(encoding, Problem):
-        yield encoding
-        return
-    document = _parse_json(path.read_text(encoding=encoding), where)
-    if isinstance(document, Problem):
-        yield document
-        return
+    document, encoding = read
     features = document.get("features") if isinstance(document, dict) else None
     if (not isinstance(document, dict) or document.get("type") != "FeatureCollection"
             or not isinstance(features, list)):  # fmt: skip
