@@ -322,6 +322,8 @@ def _other_rows() -> list[Row]:
         Row("GET", "/areas/{area_id}/station-plan",
             lambda s: [Call("GET", f"/areas/S-{s}/station-plan?k=1")], read_expect),
         Row("GET", "/map/settings", lambda s: [Call("GET", "/map/settings")], list_expect),
+        Row("GET", "/map/places",
+            lambda s: [Call("GET", f"/map/places?area=S-{s}&as_of={AS_OF}")], read_expect),
         # accounts and the trail's check: admins only
         Row("GET", "/accounts", lambda s: [Call("GET", "/accounts")],
             lambda role, side: {200} if role is Role.ADMIN else {403}),
