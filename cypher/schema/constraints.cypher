@@ -1,7 +1,7 @@
 // name: constraints
 // mode: schema
 // params:
-// purpose: Unique id per node label; every domain node also carries :Entity, whose id is unique across all kinds.  Accounts are unique by name and key digest, console sessions by token digest; audit events by sequence number; follow-ups (整改台账) by id.
+// purpose: Unique id per node label; every domain node also carries :Entity, whose id is unique across all kinds.  Accounts are unique by name and key digest, console sessions by token digest; audit events by sequence number; follow-ups (整改台账) by id; import jobs by id.
 
 CREATE CONSTRAINT area_id IF NOT EXISTS FOR (n:Area) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT unit_id IF NOT EXISTS FOR (n:Unit) REQUIRE n.id IS UNIQUE;
@@ -21,4 +21,5 @@ CREATE CONSTRAINT account_key_digest IF NOT EXISTS FOR (a:Account) REQUIRE a.key
 CREATE CONSTRAINT audit_event_seq IF NOT EXISTS FOR (e:AuditEvent) REQUIRE e.seq IS UNIQUE;
 CREATE CONSTRAINT audit_head_id IF NOT EXISTS FOR (h:AuditHead) REQUIRE h.id IS UNIQUE;
 CREATE CONSTRAINT session_token_digest IF NOT EXISTS FOR (s:Session) REQUIRE s.token_digest IS UNIQUE;
-CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (f:FollowUp) REQUIRE f.id IS UNIQUE
+CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (f:FollowUp) REQUIRE f.id IS UNIQUE;
+CREATE CONSTRAINT import_job_id IF NOT EXISTS FOR (j:ImportJob) REQUIRE j.id IS UNIQUE

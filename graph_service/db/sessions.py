@@ -1,9 +1,8 @@
 """Console sessions on ``:Session`` nodes (see :mod:`graph_service.auth.sessions`).
 
 A session's writes (create, touch, delete) are bookkeeping beside the graph, not changes
-to it: they run in transactions of their own, outside :meth:`Database.execute_write`, which
-would take the graph's write lock and give the graph a new data version (emptying every
-kept answer at each sign-in and each touch). Revoking an account or setting its password
+to it: they run in transactions of their own (:mod:`graph_service.db.bookkeeping`), without
+the graph's write lock and its new data version. Revoking an account or setting its password
 ends its sessions inside that (audited) write instead: :mod:`graph_service.db.accounts`.
 """
 
@@ -13,13 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
-from neo4j import ManagedTransaction
-
 from graph_service.auth.keys import key_digest
 from graph_service.auth.principal import Principal, Role
 from graph_service.auth.sessions import new_token
-from graph_service.db.database import Database, unavailable_as_503
+from graph_service.db.bookkeeping import bookkeeping
+from graph_service.db.database import Database
 
 #: a session's last use is written at most this often (and at most every quarter of the idle
 #: time): a write on every request would cost each read a transaction
@@ -38,30 +35,13 @@ class Timeouts:
     lifetime_ms: int
 
 
-def _bookkeeping(db: Database, name: str, **params: Any) -> list[dict[str, Any]]:
-    """One named write in a transaction of its own, without the graph's write lock."""
-    seen_away = db.availability.saw_away if db.availability is not None else None
-    if db.availability is not None:
-        db.availability.admit()
-
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return db.run_in(tx, name, **params)
-
-    with (
-        unavailable_as_503(seen_away),
-        db.driver.session(database=db.database, default_access_mode=neo4j.WRITE_ACCESS) as s,
-    ):
-        return s.execute_write(neo4j.unit_of_work(timeout=db.timeout,
-                                                  metadata={"query": name})(work))  # fmt: skip
-
-
 def start(db: Database, account: str, timeouts: Timeouts) -> tuple[str, str] | None:
     """A new session of ``account``: (token for the cookie, CSRF token), or None when the
     account is revoked or has no password. Only the token's digest is stored."""
     token, csrf = new_token(), new_token()
-    rows = _bookkeeping(db, "session_create", token_digest=key_digest(token), account=account,
-                        csrf_token=csrf, lifetime_ms=timeouts.lifetime_ms,
-                        idle_ms=timeouts.idle_ms)  # fmt: skip
+    rows = bookkeeping(db, "session_create", token_digest=key_digest(token), account=account,
+                       csrf_token=csrf, lifetime_ms=timeouts.lifetime_ms,
+                       idle_ms=timeouts.idle_ms)  # fmt: skip
     return (token, csrf) if rows else None
 
 
@@ -74,14 +54,14 @@ def find(db: Database, token: str, timeouts: Timeouts) -> Session | None:
         return None
     row = rows[0]
     if int(row["idle_ms"]) >= min(TOUCH_EVERY_MS, timeouts.idle_ms // 4):
-        _bookkeeping(db, "session_touch", token_digest=digest)
+        bookkeeping(db, "session_touch", token_digest=digest)
     principal = Principal(name=row["name"], role=Role(row["role"]),
                           areas=tuple(row["areas"] or ()))  # fmt: skip
     return Session(principal, row["csrf_token"])
 
 
 def end(db: Database, token: str) -> None:
-    _bookkeeping(db, "session_delete", token_digest=key_digest(token))
+    bookkeeping(db, "session_delete", token_digest=key_digest(token))
 
 
 def areas_of(db: Database, principal: Principal) -> list[dict[str, Any]]:

@@ -160,20 +160,35 @@ def import_folder(prefix: str = SPOOL_PREFIX) -> Iterator[Path]:
     are removed before it is made (:func:`remove_stale_spools`)."""
     remove_stale_spools()
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    # the lock file appears already locked: made aside, locked, then renamed into place,
-    # so no other importer's clean-up can see it unlocked
-    handle, aside = tempfile.mkstemp(dir=folder, prefix=".lock-")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        os.write(handle, str(os.getpid()).encode())
-        os.rename(aside, folder / SPOOL_LOCK)
+        handle = hold_folder(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         os.close(handle)
 
 
-def _abandoned(folder: Path) -> bool:
+def hold_folder(folder: Path) -> int:
+    """Lock ``folder`` as this process's (its ``SPOOL_LOCK`` file, flock) until the returned
+    descriptor is closed, or the process ends however it ends. The lock file appears
+    already locked: made aside, locked, then renamed into place, so no clean-up can see it
+    unlocked (:func:`abandoned`)."""
+    handle, aside = tempfile.mkstemp(dir=folder, prefix=".lock-")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        os.write(handle, str(os.getpid()).encode())
+        os.rename(aside, folder / SPOOL_LOCK)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def abandoned(folder: Path) -> bool:
     """Whether no running process uses this import folder: nobody holds its lock (folders
     are never reused, so it cannot be taken again once free)."""
     lock = folder / SPOOL_LOCK
@@ -198,7 +213,7 @@ def remove_stale_spools(root: Path | None = None) -> list[Path]:
     found = sorted(f for prefix in (SPOOL_PREFIX, UPLOAD_PREFIX) for f in root.glob(f"{prefix}*"))
     for folder in found:
         try:
-            if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+            if folder.is_dir() and not folder.is_symlink() and abandoned(folder):
                 shutil.rmtree(folder)
                 removed.append(folder)
         except OSError as exc:  # another user's, or removed meanwhile
