@@ -257,3 +257,27 @@ export function setLocale(locale: Locale): void {
   localStorage.setItem('console.locale', locale)
   document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en'
 }
+
+function current(): Locale {
+  return (i18n.global.locale as unknown as Ref<Locale>).value
+}
+
+/** A note after a word, in the current language's brackets: 名称（类型） or Name (kind). */
+export function bracketed(text: string): string {
+  return current() === 'zh' ? `（${text}）` : ` (${text})`
+}
+
+/** Names in a row, in the current language's way: 甲、乙 or A, B. */
+export function listed(items: readonly string[]): string {
+  return items.join(current() === 'zh' ? '、' : ', ')
+}
+
+const MARKS = {
+  zh: { colon: '：', comma: '，', semicolon: '；' },
+  en: { colon: ': ', comma: ', ', semicolon: '; ' },
+} as const
+
+/** The current language's punctuation between the parts of a line. */
+export function mark(kind: keyof (typeof MARKS)['zh']): string {
+  return MARKS[current()][kind]
+}
