@@ -15,7 +15,7 @@ from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.neo4j_server.manager import free_port
 from graph_service.services.imports import import_files
-from tests.test_import_interrupted import AREAS, make_bundle
+from tests.test_import_interrupted import AREAS, BATCH, make_bundle
 from tests.test_import_spool import start_load, wait_for_entities_over
 
 
@@ -46,7 +46,7 @@ def test_load_racing_a_delete_says_what_changed_without_a_traceback(
     """An area of the input is deleted while the import writes its units: the places of
     the units in it cannot be written. Before, they were left out unnoticed; now the import
     stops there and says so, and run again it completes (the area is in the input)."""
-    folder = make_bundle(tmp_path / "bundle", units=6_000)
+    folder = make_bundle(tmp_path / "bundle", units=2 * BATCH)  # start_load writes BATCH rows a go
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     process = start_load(folder, settings, tmp)
@@ -65,4 +65,4 @@ def test_load_racing_a_delete_says_what_changed_without_a_traceback(
     located = db.driver.execute_query(
         "MATCH (:Unit)-[r:LOCATED_IN]->(:Area) RETURN count(r) AS n", database_=db.database
     ).records[0]["n"]
-    assert located == 6_000
+    assert located == 2 * BATCH

@@ -15,11 +15,24 @@ import pytest
 
 from graph_service.config import Settings
 from graph_service.db.database import Database
+from graph_service.services import imports as importer
 from graph_service.services.imports import import_files
 from tests.graph_snapshot import snapshot
 
-UNITS = 10_000  # two batches of units: the kill lands after the first
+#: rows per write transaction, in this process (monkeypatched) and in the `graph-service load`
+#: processes the tests start (load_command): a fifth of the service's 5,000, so the same
+#: transactions in the same order write a fifth of the rows
+BATCH = 1_000
+UNITS = 2 * BATCH  # two batches of units: the kill lands after the first
 AREAS = 21
+
+
+def load_command(folder: Path) -> list[str]:
+    """`graph-service load FOLDER` for a process of its own: the CLI's entry point, with the
+    import's batch size (a module constant, read at each flush) set to BATCH first."""
+    launcher = (f"from graph_service.services import imports\nimports.BATCH_SIZE = {BATCH}\n"
+                "from graph_service.cli import main\nmain()")  # fmt: skip
+    return [sys.executable, "-c", launcher, "load", str(folder)]
 
 
 def make_bundle(folder: Path, units: int = UNITS) -> Path:
@@ -58,8 +71,9 @@ def expected_graph(db: Database, folder: Path) -> object:
 
 @pytest.mark.slow
 def test_killed_importer_then_rerun_gives_the_uninterrupted_graph(
-    db: Database, settings: Settings, tmp_path: Path
+    db: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(importer, "BATCH_SIZE", BATCH)  # as in the process killed
     folder = make_bundle(tmp_path / "bundle")
     expected = expected_graph(db, folder)
     env = os.environ | {
@@ -67,10 +81,8 @@ def test_killed_importer_then_rerun_gives_the_uninterrupted_graph(
         "NEO4J_USER": settings.neo4j_user,
         "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph_service.cli", "load", str(folder)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    process = subprocess.Popen(load_command(folder), env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 120
     while count_entities(db) <= AREAS and time.monotonic() < deadline:
         time.sleep(0.05)

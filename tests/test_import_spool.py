@@ -8,7 +8,6 @@ import csv
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from graph_service.config import Settings
 from graph_service.db.database import Database
+from graph_service.services import imports as importer
 from graph_service.services.imports import (
     SPOOL_LOCK,
     SPOOL_PREFIX,
@@ -25,14 +25,22 @@ from graph_service.services.imports import (
     remove_stale_spools,
 )
 from tests.graph_snapshot import snapshot
-from tests.test_import_interrupted import AREAS, count_entities, expected_graph, make_bundle
+from tests.test_import_interrupted import (
+    AREAS,
+    BATCH,
+    count_entities,
+    expected_graph,
+    load_command,
+    make_bundle,
+)
 
 PHONE = "13812345678"
 ID_NUMBER = "11010119900307117X"
 HOME = "二七新村建新街3号"
 PERSONS = 200
-#: two batches of units: each kill lands after a batch, with more of the import to come
-UNITS = 6_000
+#: two batches of units (of BATCH rows, as the `graph-service load` processes here write):
+#: each kill lands after a batch, with more of the import to come
+UNITS = 2 * BATCH
 
 
 def bundle_with_persons(folder: Path) -> Path:
@@ -55,6 +63,7 @@ def spools(root: Path) -> list[Path]:
 
 
 def start_load(folder: Path, settings: Settings, tmp: Path) -> subprocess.Popen[str]:
+    """`graph-service load FOLDER` writing BATCH rows a transaction (load_command)."""
     env = os.environ | {
         "NEO4J_URI": settings.neo4j_uri,
         "NEO4J_USER": settings.neo4j_user,
@@ -63,10 +72,8 @@ def start_load(folder: Path, settings: Settings, tmp: Path) -> subprocess.Popen[
     }
     if settings.audit_key is not None:  # the suite's signing key, not a key file in .data
         env["AUDIT_KEY"] = settings.audit_key.get_secret_value()
-    return subprocess.Popen(
-        [sys.executable, "-m", "graph_service.cli", "load", str(folder)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    return subprocess.Popen(load_command(folder), env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def wait_for_entities_over(db: Database, process: subprocess.Popen[str], count: int) -> int:
@@ -82,8 +89,9 @@ def wait_for_entities_over(db: Database, process: subprocess.Popen[str], count: 
 
 @pytest.mark.slow
 def test_killed_and_terminated_imports_leave_no_readable_spool_and_a_rerun_completes(
-    db: Database, settings: Settings, tmp_path: Path
+    db: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(importer, "BATCH_SIZE", BATCH)  # as in the processes started
     folder = bundle_with_persons(tmp_path / "bundle")
     expected = expected_graph(db, folder)
     tmp = tmp_path / "tmp"
