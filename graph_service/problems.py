@@ -248,13 +248,71 @@ def install_problem_handlers(app: FastAPI, retry_after_seconds: int) -> None:
                        language=language_of(request))  # fmt: skip
 
 
+#: members some problems add, named in the Problem schema (every one optional)
+PROBLEM_EXTRAS: dict[str, dict[str, Any]] = {
+    "errors": {
+        "type": "array", "description": "422: each wrong field, and why / 逐项列出的字段错误",
+        "items": {"type": "object", "properties": {
+            "field": {"type": "string", "description": "Where: query.limit, body.name … / 字段"},
+            "message": {"type": "string"}, "type": {"type": "string"}},
+            "required": ["field", "message"]},
+    },
+    "field": {"type": "string",
+              "description": "404, 422: the parameter the problem is about / 相关参数"},
+    "current_etag": {"type": "string",
+                     "description": "412: the stored version, to read again / 当前版本"},
+    "existing": {"type": "object", "description": "409: what already holds the id / 占用者"},
+    "relationships": {"type": "array", "items": {"type": "object"},
+                      "description": "409 on DELETE: the relationships in the way / 尚存的关系"},
+    "relationships_outside": {
+        "type": "array", "items": {"type": "object"},
+        "description": "403 on DELETE: relationships reaching outside your areas / 区域外的关系",
+    },
+    "term_since": {"type": ["string", "null"],
+                   "description": "409: the start of the term overlapped / 重叠任期的开始日期"},
+}  # fmt: skip
+
+#: operations that never read the database: no 503 or 504
+_WITHOUT_DATABASE = {"/health", "/problems", "/problems/{code}"}
+
+_UNAVAILABLE = {
+    "description": "The database cannot be reached now: retry after Retry-After seconds / "
+                   "数据库暂不可用",
+    "headers": {"Retry-After": {"schema": {"type": "integer"},
+                                "description": "Seconds to wait / 等待秒数"}},
+}  # fmt: skip
+
+
+def _declare_statuses(path: str, method: str, operation: dict[str, Any]) -> None:
+    """Add the statuses every operation of its sort may answer, beside those its route
+    names: a body may be unreadable (400), too large (413, the body limit's middleware)
+    or invalid (422); a parameter invalid (422); an API key missing (401); a signed-in
+    write without its CSRF header is refused (403); the database away (503) or a query
+    past its time (504)."""
+    responses = operation.setdefault("responses", {})
+    if "requestBody" in operation:
+        responses.setdefault("400", {"description": "The body cannot be read"})
+        responses.setdefault("413", {"description": "The body is larger than allowed / 请求体过大"})
+        responses.setdefault("422", {"description": "A field is not valid / 字段无效"})
+    if operation.get("parameters"):
+        responses.setdefault("422", {"description": "A parameter is not valid / 参数无效"})
+    if operation.get("security"):
+        responses.setdefault("401", {"description": "No API key, or not a valid one"})
+        if method != "get":
+            responses.setdefault("403", {"description": "Signed in, but without the CSRF "
+                                                        "header / 缺少 CSRF 请求头"})
+    if path not in _WITHOUT_DATABASE:
+        responses.setdefault("503", dict(_UNAVAILABLE))
+        responses.setdefault("504", {"description": "A query ran past its time limit / 查询超时"})
+
+
 def _document_problems(app: FastAPI) -> None:
     """Describe every 4xx and 5xx response in the OpenAPI as problem details.
 
     Routes name only the statuses they answer with; left alone, FastAPI documents each as
     ``application/json`` (422 as its ``HTTPValidationError``), which the service never sends.
-    Every operation with a body may also answer 400 (FastAPI's own answer to a body it
-    cannot read: not UTF-8, a broken multipart form), and every one that takes an API key 401.
+    :func:`_declare_statuses` adds those every operation of its sort may answer. The
+    Problem schema names the members some problems add (:data:`PROBLEM_EXTRAS`).
     """
     generate = app.openapi
 
@@ -265,14 +323,13 @@ def _document_problems(app: FastAPI) -> None:
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
-        schemas["Problem"] = Problem.model_json_schema()
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                if "requestBody" in operation:
-                    responses.setdefault("400", {"description": "The body cannot be read"})
-                if operation.get("security"):
-                    responses.setdefault("401", {"description": "No API key, or not a valid one"})
+        problem_schema = Problem.model_json_schema()
+        problem_schema["properties"] |= PROBLEM_EXTRAS
+        schemas["Problem"] = problem_schema
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                _declare_statuses(path, method, operation)
+                responses = operation["responses"]
                 for status, response in responses.items():
                     if status.startswith(("4", "5")):
                         response["content"] = {

@@ -39,7 +39,7 @@ def test_an_admin_adds_lists_and_revokes_accounts(client: TestClient) -> None:
     assert client.get("/areas/A-ONE", headers=as_new).status_code == 200
     assert client.get("/accounts", headers=as_new).status_code == 403  # not an admin
 
-    listed = {a["name"]: a for a in client.get("/accounts").json()}
+    listed = {a["name"]: a for a in client.get("/accounts").json()["items"]}
     assert set(listed) == {"test-admin", "li.ming"}
     assert "api_key" not in listed["li.ming"] and not listed["li.ming"]["has_password"]
 
@@ -52,13 +52,13 @@ def test_an_admin_adds_lists_and_revokes_accounts(client: TestClient) -> None:
 
     assert client.delete("/accounts/li.ming").status_code == 204
     assert client.get("/areas/A-ONE", headers=as_new).status_code == 401
-    revoked = {a["name"]: a["revoked_at"] for a in client.get("/accounts").json()}
+    revoked = {a["name"]: a["revoked_at"] for a in client.get("/accounts").json()["items"]}
     assert revoked["li.ming"] is not None and revoked["test-admin"] is None
     own = client.delete("/accounts/test-admin")
     assert own.status_code == 422 and own.json()["detail"].startswith("不能吊销自己的账号")
     assert client.delete("/accounts/nobody").status_code == 404
 
-    actions = [(e["action"], e["target"]) for e in client.get("/audit?limit=10").json()]
+    actions = [(e["action"], e["target"]) for e in client.get("/audit?limit=10").json()["items"]]
     assert ("account.add", "li.ming") in actions and ("account.revoke", "li.ming") in actions
 
 

@@ -43,7 +43,7 @@ def demo(db: Database) -> Database:
 
 
 def _unit_ids(db: Database) -> list[str]:
-    _, units = list_nodes(db, ADMIN, NodeKind.UNIT, subkind=None, name=None, skip=0, limit=500)
+    _, units, _ = list_nodes(db, ADMIN, NodeKind.UNIT, subkind=None, name=None, limit=500)
     assert len(units) >= 5
     return [unit.id for unit in units]
 
@@ -154,7 +154,8 @@ def test_one_reads_error_is_its_own(demo: Database) -> None:
         def failing() -> Plan[Any]:
             # a negative LIMIT: Neo4j refuses the query
             yield step("node_list", placeholders={"label": NodeKind.UNIT},
-                       kind=None, name=None, skip=0, limit=-1, scope=None)  # fmt: skip
+                       kind=None, name=None, after="", skip=0, limit=-1,
+                       scope=None)  # fmt: skip
             return "unreachable"
 
         good = [_async(runner, ADMIN, r)() for r in reads]

@@ -25,14 +25,22 @@ def client(settings: Settings, admin_headers: dict[str, str]) -> Iterator[TestCl
 
 
 def test_pages_back_with_before_seq(client: TestClient) -> None:
-    every = client.get("/audit", params={"limit": 500}).json()
+    every = client.get("/audit", params={"limit": 500}).json()["items"]
     seqs = [event["seq"] for event in every]
     assert len(seqs) >= 4 and seqs == sorted(seqs, reverse=True)  # the account and 3 areas
     newest = seqs[0]
     older = client.get("/audit", params={"before_seq": newest, "limit": 2}).json()
-    assert [event["seq"] for event in older] == seqs[1:3]
+    assert [event["seq"] for event in older["items"]] == seqs[1:3]
+    # the cursor pages as before_seq does, and the Link header carries it
+    first = client.get("/audit", params={"limit": 1})
+    assert first.json()["items"][0]["seq"] == newest
+    assert first.headers["link"] == (
+        f'<http://testserver/audit?limit=1&cursor={first.json()["next"]}>; rel="next"'
+    )
+    by_cursor = client.get("/audit", params={"cursor": first.json()["next"], "limit": 2})
+    assert by_cursor.json() == older
     largest = client.get("/audit", params={"before_seq": 2**63 - 1, "limit": 500})
-    assert largest.status_code == 200 and largest.json() == every
+    assert largest.status_code == 200 and largest.json()["items"] == every
 
 
 @pytest.mark.parametrize("seq", [0, 2**63, 10**30])

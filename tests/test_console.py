@@ -315,7 +315,7 @@ def test_the_map_draws_the_places_by_coverage_and_opens_them(console: Console) -
     page.click(f"[data-test=locate-{first['id']}]")
     popup = page.locator("[data-test=map-popup]")
     expect(popup).to_contain_text(first["name"])
-    rule_zh = next(r["zh"] for r in api_json(page, "/gaps") if r["code"] == rule)
+    rule_zh = next(r["zh"] for r in api_json(page, "/gaps")["items"] if r["code"] == rule)
     expect(popup).to_contain_text(rule_zh)
     # the points are one canvas: a click on the located point (now the map's centre) finds it
     page.locator(".leaflet-popup-close-button").click()
@@ -371,7 +371,7 @@ def test_assigning_a_candidate_from_a_gap_closes_it(
     assert after["total"] == before - 1
     assert gap["id"] not in {item["id"] for item in after["items"]}
     # (c) the audit trail has the write, by this account
-    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")
+    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")["items"]
     assert any(e["target"] == f"{first['id']}->{gap['id']}" and e["actor"] == ADMIN
                and e["via"] == "api" for e in events), events  # fmt: skip
     # (d) the dashboard counts one fewer
@@ -429,7 +429,7 @@ def test_assigning_an_officer_and_showing_the_api_refusal(console: Console) -> N
     )
     expect(page.locator(f"[data-test=who-covers-{gap['id']}]")).to_have_count(0)
     target = f"{second['candidate']['id']}->{gap['id']}"
-    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")
+    events = api_json(page, f"/audit?action=rel.create&actor={ADMIN}&limit=20")["items"]
     event = next(e for e in events if e["target"] == target)
     assert event["after"]["role"] == role(second) and event["after"]["since"] == AS_OF
     context.close()

@@ -136,7 +136,7 @@ def test_an_organizer_edits_a_unit_and_a_stale_edit_writes_nothing(console: Cons
     assert _stored(page, UNIT)[0]["note"] == note + "（已核实）"
 
     # 变更记录, on the organizer's own page: the save read the history again with the version
-    events = api_json(page, f"/entities/{UNIT}/history?limit=50")
+    events = api_json(page, f"/entities/{UNIT}/history?limit=50")["items"]
     edits = [e for e in events if e["action"] == "node.update" and e["actor"] == ORGANIZER]
     assert len(edits) == 3, events  # the note and kind, name_en (through the API), the note again
     assert edits[0]["after"] == {"note": note + "（已核实）"}  # the edit just made, newest
@@ -159,7 +159,7 @@ def test_an_organizer_edits_a_unit_and_a_stale_edit_writes_nothing(console: Cons
 
     # an admin's whole trail holds the same events about the unit (nothing else touched it)
     context, page = _signed_in(console, ADMIN, ADMIN_PASSWORD)
-    trail = api_json(page, f"/audit?target={UNIT}&limit=50")
+    trail = api_json(page, f"/audit?target={UNIT}&limit=50")["items"]
     assert [e["seq"] for e in trail] == [e["seq"] for e in events]
     context.close()
 
@@ -180,7 +180,7 @@ def test_without_write_rights_no_form_and_the_server_refuses(
     expect(page.locator("[data-test=portfolio]")).to_be_visible()
     expect(page.locator("[data-test=entity-edit]")).to_have_count(0)
     # a viewer reads the history too (the unit's events, as the API answers the viewer)
-    events = api_json(page, f"/entities/{UNIT}/history?limit=50")
+    events = api_json(page, f"/entities/{UNIT}/history?limit=50")["items"]
     expect(page.locator("[data-test=history-table] tbody tr")).to_have_count(len(events))
     refused = _patch(page, f"/units/{UNIT}", {"note": "查看人员的修改"}, etag)
     assert refused.status == 403, refused.text()

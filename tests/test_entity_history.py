@@ -50,7 +50,7 @@ class World:
     def history(self, who: str, entity_id: str, **params: Any) -> list[dict[str, Any]]:
         answer = self.get(who, f"/entities/{entity_id}/history", **params)
         assert answer.status_code == 200, answer.text
-        events: list[dict[str, Any]] = answer.json()
+        events: list[dict[str, Any]] = answer.json()["items"]
         return events
 
     def reads(self, who: str, entity_id: str) -> bool:
@@ -98,7 +98,7 @@ def world(neo4j_server: Neo4jUnderTest, demo_database: Database) -> Iterator[Wor
 def _trail(world: World, entity_id: str) -> list[dict[str, Any]]:
     """The admin's whole trail about the entity (GET /audit): writes to it and to its
     relationships, newest first."""
-    events = world.get("admin", "/audit", target=entity_id, limit=1000).json()
+    events = world.get("admin", "/audit", target=entity_id, limit=1000).json()["items"]
     return [e for e in events if e["action"].split(".")[0] in ("node", "rel")]
 
 
@@ -162,7 +162,7 @@ def test_each_account_sees_what_it_may_read_and_nothing_else(world: World) -> No
                 assert answer.status_code == 404, (who, entity_id, answer.text)
                 continue
             assert answer.status_code == 200, (who, entity_id, answer.text)
-            got = answer.json()
+            got = answer.json()["items"]
             assert [e["seq"] for e in got] == sorted((e["seq"] for e in got), reverse=True)
             assert _sorted_redacted(got) == _expected(world, who, entity_id), (who, entity_id)
 
@@ -220,18 +220,24 @@ def test_an_admin_sees_the_whole_trail_about_it(world: World) -> None:
 
 @settings(max_examples=8, deadline=None)
 @given(limit=st.integers(1, 4), who=st.sampled_from(ACCOUNTS[:2]))
-def test_pages_back_with_before_seq(world: World, limit: int, who: str) -> None:
-    """Walking back a page at a time gives the one long page; a short page is the last."""
+def test_pages_back_by_next(world: World, limit: int, who: str) -> None:
+    """Walking back a page at a time by ``next`` gives the one long page; the last page's
+    ``next`` is null, and ``before_seq`` (older clients) pages as the cursor does."""
     whole = world.history(who, UNIT, limit=1000)
     walked: list[dict[str, Any]] = []
-    before: int | None = None
+    cursor: str | None = None
     while True:
-        page = world.history(who, UNIT, limit=limit,
-                             **({"before_seq": before} if before else {}))  # fmt: skip
-        walked += page
-        if len(page) < limit:
+        answer = world.get(who, f"/entities/{UNIT}/history", limit=limit,
+                           **({"cursor": cursor} if cursor else {}))  # fmt: skip
+        page = answer.json()
+        walked += page["items"]
+        if page["next"] is None:
+            assert "link" not in answer.headers
             break
-        before = page[-1]["seq"]
+        assert answer.headers["link"].endswith(f'cursor={page["next"]}>; rel="next"')
+        before = world.history(who, UNIT, limit=limit, before_seq=page["items"][-1]["seq"])
+        cursor = page["next"]
+        assert world.history(who, UNIT, limit=limit, cursor=cursor) == before
     assert walked == whole and len(whole) >= 3
 
 

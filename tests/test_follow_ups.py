@@ -82,7 +82,7 @@ def test_a_gap_taken_up_is_listed_audited_and_taken_up_once(
     again = take_up(client, gap, due)
     assert again.status_code == 409 and follow_up["id"] in again.json()["detail"]
 
-    events = client.get("/audit", params={"action": "follow_up.add"}).json()
+    events = client.get("/audit", params={"action": "follow_up.add"}).json()["items"]
     assert [(e["target"], e["actor"]) for e in events] == [(follow_up["id"], "fu-admin")]
 
 
@@ -180,7 +180,7 @@ def test_a_follow_up_closes_itself_when_its_gap_goes_and_overdue_ones_are_listed
 
     overdue = client.get("/follow-ups", params={"overdue": "true"}).json()
     assert [i["id"] for i in overdue["items"]] == [staying["id"]]
-    events = client.get("/audit", params={"action": "follow_up.close"}).json()
+    events = client.get("/audit", params={"action": "follow_up.close"}).json()["items"]
     assert [(e["actor"], e["targets"]) for e in events] == [("system:follow-ups", [closing["id"]])]
 
 

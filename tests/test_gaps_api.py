@@ -42,7 +42,7 @@ def test_every_gap_kind_occurs_in_the_demo(client: TestClient) -> None:
     counts = client.get("/gaps/counts", params={"as_of": AS_OF}).json()
     assert set(counts) == {rule.code for rule in RULES}
     assert all(n >= 1 for n in counts.values()), counts
-    rules = client.get("/gaps").json()
+    rules = client.get("/gaps").json()["items"]
     assert [r["code"] for r in rules] == [rule.code for rule in RULES]
 
 

@@ -242,7 +242,7 @@ def _gap_lists(client: TestClient, key: str, area: str, day: str) -> dict[str, l
     """Each subject of the gap lists of ``area`` on ``day`` (every rule that is on, every
     page), with the codes of the rules it fails, in catalogue order."""
     headers = {"X-API-Key": key}
-    rules = client.get("/gaps", headers=headers).json()
+    rules = client.get("/gaps", headers=headers).json()["items"]
     subjects: dict[str, list[str]] = {}
     for rule in rules:
         skip, total = 0, 1

@@ -65,7 +65,8 @@ def test_each_answered_problem_names_a_type_the_service_explains_without_a_key(
         assert explained.json()["code"] == code
         assert explained.json()["status"] == answer.status_code
     listed = client.get("/problems").json()
-    assert {each["code"] for each in listed} == set(PROBLEM_TYPES)
+    assert {each["code"] for each in listed["items"]} == set(PROBLEM_TYPES)
+    assert (listed["total"], listed["next"]) == (len(PROBLEM_TYPES), None)
     unknown = client.get("/problems/no-such-kind")
     assert unknown.status_code == 404 and unknown.json()["code"] == "not-found"
 

@@ -180,7 +180,7 @@ def test_the_api_answers_by_the_deployments_rules_file(
     with TestClient(app, headers=admin_headers) as client:
         catalogue = client.get("/gaps")
         assert catalogue.status_code == 200, catalogue.text
-        codes = {rule["code"] for rule in catalogue.json()}
+        codes = {rule["code"] for rule in catalogue.json()["items"]}
         assert "TEAM_PARK_NO_OFFICER" not in codes and "ORG_PARK_UNCOVERED" in codes
         counts = client.get("/gaps/counts")
         assert counts.status_code == 200 and "TEAM_PARK_NO_OFFICER" not in counts.text

@@ -124,7 +124,7 @@ def test_two_terms_are_stored_named_and_answered_as_of(client: TestClient, db: D
     assert clash.status_code == 409 and clash.json()["term_since"] == "2020-01-01"
     assert "重叠" in clash.json()["detail"]
 
-    terms = client.get(one + "/terms").json()
+    terms = client.get(one + "/terms").json()["items"]
     assert [(t["since"], t["until"]) for t in terms] == [("2020-01-01", "2021-06-30"),
                                                           ("2025-01-01", None)]  # fmt: skip
     assert client.get(one).json()["since"] == "2025-01-01"  # the newest
@@ -152,7 +152,7 @@ def test_two_terms_are_stored_named_and_answered_as_of(client: TestClient, db: D
     ok = client.patch(one, params={"since": "2020-01-01"}, json={"until": "2021-03-31"})
     assert ok.status_code == 200 and ok.json()["until"] == "2021-03-31"
     assert client.delete(one, params={"since": "2020-01-01"}).status_code == 204
-    assert [t["since"] for t in client.get(one + "/terms").json()] == ["2025-01-01"]
+    assert [t["since"] for t in client.get(one + "/terms").json()["items"]] == ["2025-01-01"]
     assert client.get(one, params={"since": "not-a-date"}).status_code == 422
 
 

@@ -13,12 +13,14 @@ from fastapi import APIRouter, Body, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph_service.api.locations import CREATED, located
 from graph_service.api.security import PrincipalDep
 from graph_service.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from graph_service.auth.principal import Role
 from graph_service.db.accounts import add_account, list_accounts, revoke_account, set_password
 from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.errors import InvalidInput
+from graph_service.schemas.paging import page_of
 
 router = APIRouter(tags=["accounts · 账号"])
 EXAMPLES: dict[str, Any] = {"reset": {
@@ -96,25 +98,27 @@ def _account(row: dict[str, Any]) -> Account:
 
 
 @router.get("/accounts", summary="Every account (admins) / 账号列表",
+            response_model=page_of(Account),
             responses={403: {"description": "Not an admin"}})  # fmt: skip
-async def get_accounts(reads: ReadsDep, principal: PrincipalDep) -> list[Account]:
+async def get_accounts(reads: ReadsDep, principal: PrincipalDep) -> Any:
     """Every account, revoked ones too: role, areas, the API key's last characters, whether
     it has a password. Never a key or a password hash. Admins only.
 
     全部账号（含已吊销的）：角色、负责区域、密钥尾号、是否已设置密码。仅管理员可查看。"""
     principal.require_admin()
-    return [_account(row) for row in await reads.call(list_accounts)]
+    accounts = [_account(row) for row in await reads.call(list_accounts)]
+    return {"items": accounts, "total": len(accounts), "next": None}
 
 
 @router.post(
     "/accounts", status_code=status.HTTP_201_CREATED, summary="Add an account (admins) / 新建账号",
-    responses={403: {"description": "Not an admin"}, 404: {"description": "Unknown area"},
-               409: {"description": "The name is taken"},
+    responses={**CREATED, 403: {"description": "Not an admin"},
+               404: {"description": "Unknown area"}, 409: {"description": "The name is taken"},
                422: {"description": "A bad name, or areas that do not fit the role"}},
 )  # fmt: skip
 async def create_account(
     body: Annotated[AccountIn, Body(openapi_examples=NEW_ACCOUNT)],
-    db: DatabaseDep, principal: PrincipalDep, response: Response,
+    db: DatabaseDep, principal: PrincipalDep, request: Request, response: Response,
 ) -> AccountMade:  # fmt: skip
     """Add an account; the answer carries its API key, shown this once. An admin has no
     areas; every other role needs at least one. Set a password (``PUT
@@ -125,7 +129,7 @@ async def create_account(
     key = await run_in_threadpool(add_account, db, principal, body.name, body.role, body.areas)
     made = next(row for row in await run_in_threadpool(list_accounts, db)
                 if row["name"] == body.name)  # fmt: skip
-    response.headers["Location"] = f"/accounts/{body.name}"
+    located(request, response, "accounts", body.name)
     return AccountMade(**_account(made).model_dump(), api_key=key)
 
 

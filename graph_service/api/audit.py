@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from graph_service.api import openapi_examples as ex
+from graph_service.api.paging import LINK_HEADER, Cursor, cursor_key, link_next
 from graph_service.api.security import PrincipalDep
 from graph_service.db import audit as trail
 from graph_service.db.history import entity_history_plan
 from graph_service.deps import ReadsDep
+from graph_service.domain.paging import encode_cursor
+from graph_service.errors import InvalidInput
 from graph_service.limits import MAX_PAGE
+from graph_service.schemas.paging import page_of
 
 # the largest integer Cypher holds: a larger one cannot even be sent to Neo4j
 SEQ_MAX = 2**63 - 1
@@ -22,8 +26,28 @@ SEQ_MAX = 2**63 - 1
 router = APIRouter(tags=["audit · 审计"])
 
 BeforeSeq = Annotated[int | None, Query(
-    ge=1, le=SEQ_MAX, description="Page: events below this seq / 翻页：序号小于此值的事件"
+    ge=1, le=SEQ_MAX,
+    description="Events below this seq (kept for older clients: page with cursor) / 序号小于此值"
+                "的事件（旧接口，请用 cursor）",
 )]  # fmt: skip
+PAGED: dict[int | str, dict[str, Any]] = {200: {"description": "OK", "headers": LINK_HEADER}}
+
+
+def _below(cursor: str | None, before_seq: int | None) -> int | None:
+    """The seq a page of the trail starts below: the cursor's (the last seq of the page
+    before), else ``before_seq``."""
+    seq = cursor_key("audit", cursor)
+    if seq is None:
+        return before_seq
+    if isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= SEQ_MAX:
+        return seq
+    raise InvalidInput("翻页游标 cursor 无效 / cursor is not valid",
+                       errors=[{"field": "cursor", "message": "not a cursor of this list"}])
+
+
+def _next(events: list[dict[str, Any]], limit: int) -> str | None:
+    """The cursor after a page read with one event more than ``limit``."""
+    return encode_cursor("audit", int(events[limit - 1]["seq"])) if len(events) > limit else None
 
 
 class AuditEvent(BaseModel):
@@ -43,10 +67,14 @@ class AuditEvent(BaseModel):
     hash: str = Field(description="SHA-256 over the previous hash and this event / 哈希链")
 
 
-@router.get("/audit", summary="The audit trail, newest first (admins) / 审计日志")
+@router.get("/audit", summary="The audit trail, newest first (admins) / 审计日志",
+            response_model=page_of(AuditEvent),
+            responses={**PAGED, 403: {"description": "Not an admin"}})  # fmt: skip
 async def list_audit(
     reads: ReadsDep,
     who: PrincipalDep,
+    request: Request,
+    response: Response,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=50, description="Prefix: node., import …")] = (
         None
@@ -55,21 +83,26 @@ async def list_audit(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     before_seq: BeforeSeq = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-) -> list[AuditEvent]:
+) -> Any:
     """Who changed what and when, through the API, imports and the CLI, newest first:
     before and after of each write (personal values masked), hash-chained so that an
     edited or deleted event is found by ``graph-service audit --verify``. Admins only
-    (403 otherwise). Page back with ``before_seq``.
+    (403 otherwise). Page back with ``cursor`` = the answer's ``next`` (a keyset on seq:
+    events written meanwhile do not shift the pages).
 
     通过 API、导入和命令行进行的每次写操作：操作人、时间、修改前后的值（个人信息隐去），按
     时间倒序；事件以哈希链相连，可用 graph-service audit --verify 发现篡改或删除。仅管理员
-    可查看（否则 403）；用 before_seq 向前翻页。"""
+    可查看（否则 403）；以应答中的 next 作为 cursor 向前翻页。"""
     who.require_admin()
     events = await reads.call(trail.list_events, actor=actor, action=action, target=target,
-                              since=since, until=until, after_seq=before_seq,
-                              limit=limit)  # fmt: skip
-    return [AuditEvent.model_validate(event) for event in events]
+                              since=since, until=until, after_seq=_below(cursor, before_seq),
+                              limit=limit + 1)  # fmt: skip
+    following = _next(events, limit)
+    link_next(request, response, following)
+    return {"items": [AuditEvent.model_validate(event) for event in events[:limit]],
+            "next": following}
 
 
 class EntityEvent(BaseModel):
@@ -97,17 +130,21 @@ class EntityEvent(BaseModel):
 @router.get(
     "/entities/{entity_id}/history", operation_id="get_entity_history",
     summary="An entity's history from the audit trail / 实体的变更记录",
-    response_model=list[EntityEvent],
-    responses={404: {"description": "No such id, or outside your areas / 编号不存在或不在区域内"}},
+    response_model=page_of(EntityEvent),
+    responses={**PAGED,
+               404: {"description": "No such id, or outside your areas / 编号不存在或不在区域内"}},
 )  # fmt: skip
 async def get_entity_history(
     reads: ReadsDep,
     who: PrincipalDep,
+    request: Request,
+    response: Response,
     entity_id: Annotated[str, Path(max_length=64, description="Entity id / 编号",
                                    openapi_examples=ex.id_example("和平社区", "A-HEPING"))],
     before_seq: BeforeSeq = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页条数")] = 100,
-) -> list[EntityEvent]:  # fmt: skip
+) -> Any:  # fmt: skip
     """Who changed this entity and when, newest first: the audit trail's events about the
     node (created, changed field by field as before and after, deleted) and about its
     relationships (it is an end: created, changed, ended or deleted). Anyone who may read
@@ -115,19 +152,23 @@ async def get_entity_history(
     or it lies outside your areas. For an account limited to areas, a relationship's event
     is shown only when both its ends lie in them (as the relationship's own read), and
     any other value naming an entity outside them is withheld (null, its place listed in
-    ``redacted``). Personal data is masked as in the trail. Page back with ``before_seq``
-    = the last ``seq`` of a page; a page shorter than ``limit`` is the last.
+    ``redacted``). Personal data is masked as in the trail. Page back with ``cursor`` = the
+    answer's ``next`` (null on the last page).
 
     查看实体的变更记录（按时间倒序）：来自审计日志中关于该节点（新建、逐字段修改前后、删除）及其
     关系（以其为一端的关系的新建、修改、删除）的事件。能查看该实体的账号即可查看其变更记录，规则
     相同：编号不存在或不在您负责的区域内时 404。区域账号只能看到两端都在其区域内的关系事件；
     其他涉及区域外对象的值以 null 隐去，并在 redacted 中列出位置。个人信息按审计日志的规则隐去。
-    用 before_seq（上一页最后一条的 seq）向前翻页；不足 limit 条即为最后一页。"""
+    以应答中的 next 作为 cursor 向前翻页（最后一页 next 为空）。"""
+    below = _below(cursor, before_seq)
     events = await reads.read_plan(
-        lambda: entity_history_plan(who, entity_id, before_seq=before_seq, limit=limit),
+        lambda: entity_history_plan(who, entity_id, before_seq=below, limit=limit + 1),
         "entity_history",
     )
-    return [EntityEvent.model_validate(event) for event in events]
+    following = _next(events, limit)
+    link_next(request, response, following)
+    return {"items": [EntityEvent.model_validate(event) for event in events[:limit]],
+            "next": following}
 
 
 class ChainCheck(BaseModel):

@@ -85,12 +85,14 @@ def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
         "list": RouteDoc(
             f"List {doc.many} / {zh}列表",
             f"{what}\n\n"
-            f"A page of {doc.many} in id order (`skip`, `limit` up to {MAX_PAGE:,}); "
-            f"`total` counts every match. {kind_filter} `name` filters by a part of the "
-            "Chinese or English name. Organizers and viewers see only what lies inside "
+            f"A page of {doc.many} in id order (`limit` up to {MAX_PAGE:,}); the next page "
+            "is asked with `cursor` = the answer's `next` (also in its `Link` header), and "
+            "costs the same at any depth. `total` counts every match on the first page (null "
+            f"on the pages after it, for an admin). {kind_filter} `name` filters by a part of "
+            "the Chinese or English name. Organizers and viewers see only what lies inside "
             "their areas.\n\n"
-            f"按编号排序分页列出{zh}（skip、limit，每页至多 {MAX_PAGE:,} 条），"
-            "total 为符合条件的总数；"
+            f"按编号排序分页列出{zh}（limit 每页至多 {MAX_PAGE:,} 条；下一页以应答中的 next 作为"
+            "cursor 请求，亦见 Link 应答头），total 为符合条件的总数（管理员第二页起为空）；"
             f"{kind_filter_zh}name 按名称（中文或英文）的一部分筛选。组织员和查看者只看到其"
             "负责区域内的数据。",
         ),
@@ -120,13 +122,13 @@ def node_docs(kind: NodeKind) -> dict[str, RouteDoc]:
         "delete": RouteDoc(
             f"Delete {doc.one} / 删除{zh}",
             f"{what}\n\n"
-            f"Deletes the {one}. If it still has relationships the request is refused unless "
-            "`cascade=true`, which deletes them with it; the answer lists what went "
-            f"(type, direction, count). {WRITE_VERSION[0]}\n\n"
+            f"Deletes the {one} (204, no body). If it still has relationships the request is "
+            "refused unless `cascade=true`, which deletes them with it (the audit trail "
+            f"records what went). {WRITE_VERSION[0]}\n\n"
             f"Errors: {not_found.format(one=one)}; 409 when it has relationships and `cascade` "
             "is not set (the answer lists them); 412 when `If-Match` names an old version.\n\n"
-            f"删除该{zh}。仍有关系时须指定 cascade=true 一并删除，应答列出删除的关系（类型、"
-            f"方向、条数）。{WRITE_VERSION[1]}\n\n"
+            f"删除该{zh}（204，无应答体）。仍有关系时须指定 cascade=true 一并删除（审计日志记录"
+            f"删除的关系）。{WRITE_VERSION[1]}\n\n"
             "错误：编号不存在 404；仍有关系且未指定 cascade 409（列出这些关系）；If-Match "
             "版本已过时 412。",
         ),
@@ -167,10 +169,11 @@ def rel_docs(rel: RelKind) -> dict[str, RouteDoc]:
         "list": RouteDoc(
             f"List {name} relationships / {spec.zh}关系列表",
             f"{what}\n\n"
-            f"A page of them (`skip`, `limit` up to {MAX_PAGE:,}), optionally only those from "
-            "`from_id` or to `to_id`; `total` counts every match. Organizers and viewers see "
-            "only those inside their areas.\n\n"
-            "分页列出该类关系，可按起点 from_id 或终点 to_id 筛选，total 为符合条件的总数；"
+            f"A page of them (`limit` up to {MAX_PAGE:,}; the next with `cursor` = `next`), "
+            "optionally only those from `from_id` or to `to_id`; `total` counts every match "
+            "on the first page. Organizers and viewers see only those inside their areas.\n\n"
+            "分页列出该类关系（下一页以 next 作为 cursor），可按起点 from_id 或终点 to_id 筛选，"
+            "total 为符合条件的总数（第一页）；"
             "组织员和查看者只看到其负责区域内的关系。",
         ),
         "get": RouteDoc(

@@ -11,14 +11,16 @@ validated by its own model and documented with its own schema.
 import datetime as dt
 import re
 from enum import Enum, StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response, status
-from pydantic import BaseModel, Field, create_model
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from graph_service.api import openapi_examples as ex
 from graph_service.api.crud_docs import node_docs, rel_docs
+from graph_service.api.locations import CREATED, located
 from graph_service.api.model_json import model_json
+from graph_service.api.paging import LINK_HEADER, Cursor, cursor_key, cursor_offset, link_next
 from graph_service.api.security import PrincipalDep
 from graph_service.auth.principal import Principal
 from graph_service.db import entities as repo
@@ -28,17 +30,23 @@ from graph_service.db.etags import if_none_match_holds
 from graph_service.deps import DatabaseDep, ReadsDep
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NodeIn
+from graph_service.domain.paging import encode_cursor, offset_cursor
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import InvalidInput
 from graph_service.limits import MAX_PAGE, MAX_SKIP
+from graph_service.schemas.paging import page_of
 
 router = APIRouter()
 
 REL_BY_KEY = {table.key: rel.value for rel, table in REL_TABLES.items()}
 LinkType = StrEnum("LinkType", {key: key for key in REL_BY_KEY})  # type: ignore[misc]
 
-T = TypeVar("T")
-Skip = Annotated[int, Query(ge=0, le=MAX_SKIP, description="Rows to skip / 跳过行数")]
+Skip = Annotated[int, Query(
+    ge=0, le=MAX_SKIP,
+    description="Rows to pass over after the cursor (kept for older clients: page with "
+                "cursor, which costs the same at any depth) / 在游标之后再跳过的行数（旧接口，"
+                "请用 cursor）",
+)]  # fmt: skip
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size / 每页行数")]
 CHANGES = "Fields to change (English field names) / 要修改的字段"
 ID = "Id / 编号"
@@ -112,30 +120,37 @@ def _not_modified(if_none_match: str | None, tag: str) -> Response | None:
     return None
 
 
-class Page(BaseModel, Generic[T]):
-    total: int = Field(description="Rows matching the filters / 符合条件的总数")
-    skip: int
-    limit: int
-    items: list[T]
+#: a list's 200: the page, and the Link header to the next
+PAGED: dict[int | str, dict[str, Any]] = {200: {"description": "OK", "headers": LINK_HEADER}}
 
 
-def _page_of(model: Any) -> Any:
-    """The page model of a kind, named for the OpenAPI as clients read it: ``UnitPage``
-    (a bare ``Page[UnitIn]`` is ``Page_UnitIn_`` there)."""
-    return create_model(model.__name__.removesuffix("In") + "Page", __base__=Page[model])
+def _node_after(list_name: str, cursor: str | None) -> str | None:
+    """The id a node list's cursor starts after."""
+    key = cursor_key(list_name, cursor)
+    if key is not None and not isinstance(key, str):
+        raise InvalidInput("翻页游标 cursor 无效 / cursor is not valid",
+                           errors=[{"field": "cursor", "message": "not a cursor of this list"}])
+    return key
+
+
+def _rel_after(list_name: str, cursor: str | None) -> repo.RelKey | None:
+    """The key (from id, to id, start) a relationship list's cursor starts after."""
+    key = cursor_key(list_name, cursor)
+    if key is None:
+        return None
+    try:
+        from_id, to_id, since = key
+        if isinstance(from_id, str) and isinstance(to_id, str):
+            return from_id, to_id, None if since is None else dt.date.fromisoformat(since)
+    except (TypeError, ValueError):
+        pass
+    raise InvalidInput("翻页游标 cursor 无效 / cursor is not valid",
+                       errors=[{"field": "cursor", "message": "not a cursor of this list"}])
 
 
 def _snake(name: str) -> str:
     """PartyOrg → party_org."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-class Deleted(BaseModel):
-    deleted: str
-    kind: str
-    relationships_deleted: list[dict[str, Any]] = Field(
-        description="What went with it: relationship type, direction, count / 一并删除的关系"
-    )
 
 
 class SearchHit(BaseModel):
@@ -164,16 +179,19 @@ def _node_routes(table: Table) -> None:
     tags: list[str | Enum] = [f"{table.key} · {table.zh}"]
     docs = node_docs(kind)
     noun = _snake(kind.value)  # the operations' names: create_unit, list_units …
-    page: Any = _page_of(model)
+    page: Any = page_of(model)
 
     @router.post(path, operation_id=f"create_{noun}",
                  status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
-                 responses={**READ_ONLY, 404: {"description": "No node with the id link_to"},
+                 responses={**CREATED, **READ_ONLY,
+                            404: {"description": "No node with the id link_to"},
                             409: {"description": "The id is already used"}})  # fmt: skip
     def create(
         db: DatabaseDep,
         who: PrincipalDep,
+        request: Request,
+        response: Response,
         body: Annotated[model, Body(openapi_examples=ex.node_create_body(kind))],
         link: Annotated[
             LinkType | None,
@@ -189,14 +207,20 @@ def _node_routes(table: Table) -> None:
                                errors=[{"field": "link_to" if link else "link",
                                         "message": "link and link_to go together"}])  # fmt: skip
         joined = (RelKind(REL_BY_KEY[link.value]), link_to) if link and link_to else None
-        return repo.create_node(db, who, body, joined)
+        created = repo.create_node(db, who, body, joined)
+        located(request, response, table.key, created.id)
+        return created
 
     @router.get(path, operation_id=f"list_{table.key}",
                 tags=tags, summary=docs["list"].summary,
-                description=docs["list"].description)  # fmt: skip
+                description=docs["list"].description, response_model=page,
+                responses=PAGED)  # fmt: skip
     async def list_(
         reads: ReadsDep,
         who: PrincipalDep,
+        request: Request,
+        response: Response,
+        cursor: Cursor = None,
         skip: Skip = 0,
         limit: Limit = 50,
         kind_filter: Annotated[
@@ -205,10 +229,14 @@ def _node_routes(table: Table) -> None:
         name: Annotated[
             str | None, Query(max_length=200, description="Part of the name / 名称的一部分")
         ] = None,
-    ) -> page:
-        total, items = await reads.call(repo.list_nodes, who, kind, subkind=kind_filter,
-                                        name=name, skip=skip, limit=limit)  # fmt: skip
-        return page(total=total, skip=skip, limit=limit, items=items)
+    ) -> Any:
+        total, items, last = await reads.call(
+            repo.list_nodes, who, kind, subkind=kind_filter, name=name,
+            after=_node_after(table.key, cursor), skip=skip, limit=limit,
+        )  # fmt: skip
+        following = None if last is None else encode_cursor(table.key, last)
+        link_next(request, response, following)
+        return page(items=items, total=total, next=following)
 
     @router.get(path + "/{node_id}", operation_id=f"get_{noun}",
                 tags=tags, summary=docs["get"].summary,
@@ -252,7 +280,7 @@ def _node_routes(table: Table) -> None:
 
     @router.delete(
         path + "/{node_id}", operation_id=f"delete_{noun}", tags=tags,
-        summary=docs["delete"].summary,
+        status_code=status.HTTP_204_NO_CONTENT, summary=docs["delete"].summary,
         description=docs["delete"].description,
         responses={**READ_ONLY, 404: {"description": "No such id"},
                    409: {"description": "It has relationships and cascade is not set"}, **STALE},
@@ -267,8 +295,9 @@ def _node_routes(table: Table) -> None:
             bool, Query(description="Also delete its relationships / 一并删除其关系")
         ] = False,
         if_match: IfMatch = None,
-    ) -> Deleted:
-        return Deleted.model_validate(repo.delete_node(db, who, kind, node_id, cascade, if_match))
+    ) -> Response:
+        repo.delete_node(db, who, kind, node_id, cascade, if_match)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _rel_routes(table: Table) -> None:
@@ -280,38 +309,59 @@ def _rel_routes(table: Table) -> None:
     tags: list[str | Enum] = [f"relationships · 关系 · {table.zh}"]
     docs = rel_docs(rel)
     noun = f"{rel.value.lower()}_relationship"  # create_assigned_to_relationship …
-    page: Any = _page_of(model)
+    page: Any = page_of(model)
+    terms_page: Any = page_of(model, model.__name__.removesuffix("In") + "TermPage")
     demo_from, demo_to = ex.rel_ends(rel)
     new_from, new_to = ex.rel_ends(rel, new=True)
 
     @router.post(path, operation_id=f"create_{noun}",
                  status_code=status.HTTP_201_CREATED, tags=tags,
                  summary=docs["create"].summary, description=docs["create"].description,
-                 responses={**READ_ONLY, 404: {"description": "No node with id from_id or to_id"},
+                 responses={**CREATED, **READ_ONLY,
+                            404: {"description": "No node with id from_id or to_id"},
                             409: {"description": "Overlaps a stored term of the two"}})  # fmt: skip
     def create(
         db: DatabaseDep,
         who: PrincipalDep,
+        request: Request,
+        response: Response,
         body: Annotated[model, Body(openapi_examples=ex.rel_create_body(rel))],
     ) -> model:
-        return repo.create_relationship(db, who, body)
+        created = repo.create_relationship(db, who, body)
+        # the term's own URL: since= names it among the pair's terms ('' when it has no start)
+        since = "" if created.since is None else created.since.isoformat()
+        located(request, response, "relationships", table.key, created.from_id, created.to_id,
+                since=since)  # fmt: skip
+        return created
 
     @router.get(path, operation_id=f"list_{noun}",
                 tags=tags, summary=docs["list"].summary,
-                description=docs["list"].description)  # fmt: skip
+                description=docs["list"].description, response_model=page,
+                responses=PAGED)  # fmt: skip
     async def list_(
         reads: ReadsDep,
         who: PrincipalDep,
+        request: Request,
+        response: Response,
+        cursor: Cursor = None,
         skip: Skip = 0,
         limit: Limit = 50,
         from_id: Annotated[
             str | None, Query(max_length=64, description="Start node / 起点")
         ] = None,
         to_id: Annotated[str | None, Query(max_length=64, description="End node / 终点")] = None,
-    ) -> page:
-        total, items = await reads.call(repo.list_relationships, who, rel, from_id=from_id,
-                                        to_id=to_id, skip=skip, limit=limit)  # fmt: skip
-        return page(total=total, skip=skip, limit=limit, items=items)
+    ) -> Any:
+        list_name = f"rel:{table.key}"
+        total, items, last = await reads.call(
+            repo.list_relationships, who, rel, from_id=from_id, to_id=to_id,
+            after=_rel_after(list_name, cursor), skip=skip, limit=limit,
+        )  # fmt: skip
+        following = None
+        if last is not None:
+            since = None if last[2] is None else last[2].isoformat()
+            following = encode_cursor(list_name, [last[0], last[1], since])
+        link_next(request, response, following)
+        return page(items=items, total=total, next=following)
 
     @router.get(one, operation_id=f"get_{noun}",
                 tags=tags, summary=docs["get"].summary,
@@ -333,15 +383,16 @@ def _rel_routes(table: Table) -> None:
 
     @router.get(one + "/terms", operation_id=f"list_{noun}_terms",
                 tags=tags, summary=docs["terms"].summary,
-                description=docs["terms"].description,
+                description=docs["terms"].description, response_model=terms_page,
                 responses={404: {"description": "No such relationship"}})  # fmt: skip
     async def terms(
         reads: ReadsDep,
         who: PrincipalDep,
         from_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_from)],
         to_id: Annotated[str, Path(max_length=64, description=ID, openapi_examples=demo_to)],
-    ) -> list[model]:
-        return await reads.call(repo.list_terms, who, rel, from_id, to_id)
+    ) -> Any:
+        found = await reads.call(repo.list_terms, who, rel, from_id, to_id)
+        return terms_page(items=found, total=len(found))
 
     @router.patch(one, operation_id=f"update_{noun}",
                   tags=tags, summary=docs["update"].summary,
@@ -419,22 +470,34 @@ def _any_entity(db: Database, who: Principal, entity_id: str) -> tuple[str, Node
     return ref.kind, node, tag
 
 
+SearchPage: Any = page_of(SearchHit, "SearchHitPage")
+
+
 @router.get("/search", tags=["entities · 实体"], summary="Search by name / 按名称搜索",
-            responses=ex.answer_response(ex.SEARCH))  # fmt: skip
+            response_model=SearchPage,
+            responses=_merged(ex.answer_response(ex.SEARCH), PAGED))  # fmt: skip
 async def search(
     reads: ReadsDep,
     who: PrincipalDep,
+    request: Request,
+    response: Response,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the name / 名称",
                             openapi_examples=ex.id_example("建新", "建新"))],
     limit: Limit = 20,
-) -> list[SearchHit]:  # fmt: skip
+    cursor: Cursor = None,
+) -> Any:  # fmt: skip
     """Full-text search over the Chinese and English names of every kind (CJK analyzer),
     best match first. Query syntax is searched for, not interpreted. No match is ``[]``,
     and so is a query of only spaces (no word to search for).
 
     按中文或英文名称全文检索所有类型的节点（中日韩分词），按相关度排序；查询中的特殊符号
-    按字面检索。无结果（或查询只有空白字符）时返回空列表。"""
-    return [SearchHit.model_validate(row) for row in await reads.call(repo.search, who, q, limit)]
+    按字面检索。无结果（或查询只有空白字符）时 items 为空列表。"""
+    skip = cursor_offset(cursor, 0)
+    rows = await reads.call(repo.search, who, q, limit + 1, skip)
+    following = offset_cursor(skip, limit, skip + len(rows))
+    link_next(request, response, following)
+    return SearchPage(items=[SearchHit.model_validate(row) for row in rows[:limit]], total=None,
+                      next=following)  # fmt: skip
 
 
 for _table in NODE_TABLES.values():

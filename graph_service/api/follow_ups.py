@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
+from graph_service.api.locations import CREATED, located
+from graph_service.api.paging import LINK_HEADER, Cursor, cursor_offset, link_next
 from graph_service.api.query_types import Today
 from graph_service.api.security import PrincipalDep
 from graph_service.db import follow_ups as repo
@@ -34,7 +36,7 @@ PATCH = {
 @router.post(
     "/follow-ups", status_code=status.HTTP_201_CREATED, response_model=FollowUp,
     summary="Take up a gap / 登记整改",
-    responses={403: {"description": "A read-only role"},
+    responses={**CREATED, 403: {"description": "A read-only role"},
                404: {"description": "Unknown rule, or area outside your areas"},
                409: {"description": "The gap is taken up already"},
                422: {"description": "The rule does not report the thing today, or the "
@@ -42,7 +44,7 @@ PATCH = {
 )  # fmt: skip
 async def take_up_gap(
     body: Annotated[FollowUpIn, Body(openapi_examples=TAKE_UP)],
-    db: DatabaseDep, who: PrincipalDep, today: Today, response: Response,
+    db: DatabaseDep, who: PrincipalDep, today: Today, request: Request, response: Response,
 ) -> FollowUp:  # fmt: skip
     """Take up a gap the rule reports today: who handles it (责任人), by when (整改期限) and
     notes. One follow-up of a gap is active at a time. Audited. It closes by itself when the
@@ -51,17 +53,17 @@ async def take_up_gap(
     登记一条今天仍存在的问题：责任人、整改期限与备注。同一问题同时只能有一条未销号的台账；
     问题消除后自动销号。操作记入审计日志。"""
     made = await run_in_threadpool(repo.take_up, db, who, body, today)
-    response.headers["Location"] = f"/follow-ups/{made.id}"
+    located(request, response, "follow-ups", made.id)
     return made
 
 
 @router.get("/follow-ups", response_model=FollowUpPage, summary="The follow-ups / 整改台账",
             responses={404: {"description": "Unknown rule, or area outside your areas"},
-                       200: {"description": "OK", "content": {
+                       200: {"description": "OK", "headers": LINK_HEADER, "content": {
                            "text/csv": {}, "application/vnd.openxmlformats-officedocument"
                            ".spreadsheetml.sheet": {}}}})  # fmt: skip
 async def list_follow_ups(
-    db: DatabaseDep, who: PrincipalDep, today: Today,
+    db: DatabaseDep, who: PrincipalDep, today: Today, request: Request, response: Response,
     area: Annotated[str | None, Query(max_length=64, description="Area id / 区域编号")] = None,
     status_: Annotated[list[FollowUpStatus] | None,
                        Query(alias="status", max_length=3, description="状态")] = None,
@@ -69,6 +71,7 @@ async def list_follow_ups(
     overdue: Annotated[bool, Query(description="Only those past due / 仅逾期")] = False,
     skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Cursor = None,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> Response | FollowUpPage:  # fmt: skip
     """The follow-ups in your areas (under ``area``): active ones first, then by due date.
@@ -79,6 +82,7 @@ async def list_follow_ups(
     您负责区域内的整改台账，未销号的在前、按期限排序。查询时先将问题已消除的台账自动销号
     （closed_now 为本次销号条数）。overdue=true 仅列逾期未销号的。format=csv/xlsx 导出文件。"""
     every = format != "json"
+    skip = cursor_offset(cursor, skip)
     page = await run_in_threadpool(
         lambda: repo.list_follow_ups(
             db, who, today, area=area, statuses=status_, rule=rule, overdue=overdue,
@@ -86,6 +90,7 @@ async def list_follow_ups(
         )
     )  # fmt: skip
     if not every:
+        link_next(request, response, page.next)
         return page
     from graph_service.reports import follow_up_table
 

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -18,6 +18,7 @@ from graph_service.api.answer_tags import (
     tagged,
     tagged_json,
 )
+from graph_service.api.paging import LINK_HEADER, Cursor, cursor_offset, link_next, next_in
 from graph_service.api.query_types import AsOf
 from graph_service.api.security import PrincipalDep
 from graph_service.db import gaps as repo
@@ -28,6 +29,9 @@ from graph_service.deps import ReadsDep
 from graph_service.domain.gaps import DECLARED
 from graph_service.limits import MAX_PAGE, MAX_SKIP
 from graph_service.schemas.gaps import CoverageSummary, GapPage, GapRuleOut
+from graph_service.schemas.paging import page_of
+
+GapRulePage: Any = page_of(GapRuleOut, "GapRulePage")
 
 router = APIRouter(tags=["gaps · 覆盖缺口"])
 
@@ -72,8 +76,8 @@ def _file(answer: Response, tag: str | None, if_none_match: str | None) -> Respo
     return not_modified(tag, if_none_match) or tagged(answer, tag)
 
 
-@router.get("/gaps", summary="The gap catalogue / 问题规则目录")
-def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
+@router.get("/gaps", summary="The gap catalogue / 问题规则目录", response_model=GapRulePage)
+def list_rules(reads: ReadsDep) -> Any:
     """Every coverage-gap rule that is on in this deployment (its rules file may turn some
     off): its code, category (organization, leadership, team,
     horizontal, vertical, schedule), what it is about, why it counts as a gap and what
@@ -82,7 +86,8 @@ def list_rules(reads: ReadsDep) -> list[GapRuleOut]:
 
     全部覆盖缺口规则：编号、类别（组织、班子、队伍、横向、纵向、时限）、对象类型、问题说明与
     整改建议（中英文）。编号用于 /gaps/{code} 与 /gaps/counts。"""
-    return [GapRuleOut.of(rule) for rule in reads.registry.rules.enabled]
+    rules = [GapRuleOut.of(rule) for rule in reads.registry.rules.enabled]
+    return GapRulePage(items=rules, total=len(rules))
 
 
 @router.get("/gaps/counts", summary="How many gaps of each kind / 各类问题数",
@@ -107,7 +112,7 @@ async def gap_counts(
     "/gaps/{code}",
     summary="One kind of gap, a page at a time, largest impact first / 某类问题清单",
     response_model=GapPage,
-    responses=documented({200: {"description": "OK",
+    responses=documented({200: {"description": "OK", "headers": LINK_HEADER,
                                 "content": {**ex.answer_response(ex.GAP_PAGE)[200]["content"],
                                             "text/csv": {}, "application/vnd.openxmlformats-"
                                             "officedocument.spreadsheetml.sheet": {}}},
@@ -116,6 +121,7 @@ async def gap_counts(
 async def gap_list(
     reads: ReadsDep,
     who: PrincipalDep,
+    request: Request,
     code: Annotated[
         GapCode,
         Path(description="Rule code, e.g. ORG_BUILDING_UNCOVERED / 规则编号",
@@ -128,8 +134,10 @@ async def gap_list(
         list[str] | None,
         Query(max_length=20, description="Subject kinds counted (REACH_UNIT_UNTIED …)"),
     ] = None,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP,
+                               description="Gaps to pass over (or cursor) / 跳过条数")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Cursor = None,
     format: Annotated[
         str,
         Query(pattern="^(json|csv|xlsx)$",
@@ -141,13 +149,16 @@ async def gap_list(
     """The things failing one rule, largest impact first, then id, a page at a time: each
     row names the thing (id, name, kind), where it is (area path), the rule it fails (in
     English and Chinese) and what would close it. ``kinds`` changes which unit kinds
-    REACH_UNIT_UNTIED counts. ``format=csv`` or ``xlsx`` sends every gap, in the same
-    order, as a file for a report or a work list. Errors: 404 when the rule code or the
-    area is unknown; 422 for xlsx when the gaps do not fit in one sheet.
+    REACH_UNIT_UNTIED counts. The next page is asked with ``cursor`` = the answer's
+    ``next`` (also its ``Link`` header; ``skip`` still works). ``format=csv`` or ``xlsx``
+    sends every gap, in the same order, as a file for a report or a work list. Errors: 404
+    when the rule code or the area is unknown; 422 for xlsx when the gaps do not fit in one
+    sheet.
 
-    某条规则下的全部问题对象，按影响从大到小、再按编号分页：每行给出对象（编号、名称、类型）、
-    所在区域路径、问题说明（中英文）与整改建议。format=csv 或 xlsx 时以文件返回全部问题（顺序
-    相同），可作报告或工作清单。错误：规则编号或区域不存在 404；xlsx 超过一张工作表的行数 422。"""
+    某条规则下的全部问题对象，按影响从大到小、再按编号分页（下一页以应答中的 next 作为
+    cursor 请求）：每行给出对象（编号、名称、类型）、所在区域路径、问题说明（中英文）与整改
+    建议。format=csv 或 xlsx 时以文件返回全部问题（顺序相同），可作报告或工作清单。错误：
+    规则编号或区域不存在 404；xlsx 超过一张工作表的行数 422。"""
     if format != "json":
         from graph_service.reports import gap_table
 
@@ -162,16 +173,21 @@ async def gap_list(
         return _file(_attachment(body, media, "gaps", page.rule.code, area or "all",
                                  page.as_of.isoformat(), format), tag, if_none_match)  # fmt: skip
     # through the result cache: a kept page is sent as the JSON it was kept as
-    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=as_of,
-                              area=area, kinds=kinds, skip=skip, limit=limit)  # fmt: skip
-    return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
+    read = repo.gap_page_read(reads.registry, who, str(code.value), as_of=as_of, area=area,
+                              kinds=kinds, skip=cursor_offset(cursor, skip),
+                              limit=limit)  # fmt: skip
+    body = await reads.read_kept_json(read)
+    answer = tagged_json(body, read.key, if_none_match)
+    if answer.status_code == 200:
+        link_next(request, answer, next_in(body))
+    return answer
 
 
 @router.get(
     "/areas/{area_id}/coverage",
     summary="Coverage summary of an area and its child areas / 区域覆盖率汇总",
     response_model=CoverageSummary,
-    responses=documented({200: {"description": "OK",
+    responses=documented({200: {"description": "OK", "headers": LINK_HEADER,
                                 "content": {**ex.answer_response(ex.COVERAGE)[200]["content"],
                                             "text/csv": {}, "application/vnd.openxmlformats-"
                                             "officedocument.spreadsheetml.sheet": {}}},

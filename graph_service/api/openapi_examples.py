@@ -36,6 +36,7 @@ from graph_service.domain.kind_specs import (
 )
 from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import NODE_MODELS, REL_MODELS
+from graph_service.domain.paging import encode_cursor
 from graph_service.domain.tables import NODE_TABLE_KEYS
 from graph_service.schemas.gaps import GapRuleOut
 
@@ -177,8 +178,8 @@ _UNCOVERED = _rule("ORG_BUILDING_UNCOVERED")
 GAP_PAGE = Answer(
     f"GET /gaps/ORG_BUILDING_UNCOVERED?area=A-ERQI&as_of={DEMO_AS_OF}",
     {
-        "rule": _UNCOVERED, "as_of": DEMO_AS_OF, "area": "A-ERQI", "total": 1, "skip": 0,
-        "limit": 50,
+        "rule": _UNCOVERED, "as_of": DEMO_AS_OF, "area": "A-ERQI", "total": 1, "next": None,
+        "skip": 0, "limit": 50,
         "items": [{
             "code": "ORG_BUILDING_UNCOVERED", "id": "B-HEPING", "name": "和平国际大厦",
             "kind": "Building", "subkind": "commercial", "area_path": _PATH_TO_HEPING,
@@ -228,14 +229,14 @@ COVERAGE = Answer(
 
 SEARCH = Answer(
     "GET /search?q=建新&limit=3",
-    [
+    {"items": [
         {"id": "A-JIANXIN", "name": "建新社区", "name_en": "Jianxin Community", "kind": "Area",
          "score": 0.9899415373802185},
         {"id": "B-JIANXIN-HOME", "name": "建新小区3号楼", "name_en": None, "kind": "Building",
          "score": 0.8791322708129883},
         {"id": "B-QUANJING", "name": "建新商务大厦", "name_en": None, "kind": "Building",
          "score": 0.8791322708129883},
-    ],
+    ], "total": None, "next": encode_cursor("offset", 3)},
 )  # fmt: skip
 
 ENTITY = Answer(

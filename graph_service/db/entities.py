@@ -375,39 +375,50 @@ def list_nodes(
     *,
     subkind: str | None,
     name: str | None,
-    skip: int,
+    after: str | None = None,
+    skip: int = 0,
     limit: int,
-) -> tuple[int, list[NodeIn]]:
+) -> tuple[int | None, list[NodeIn], str | None]:
+    """A keyset page of nodes of one kind by id: the first ``limit`` after the id ``after``
+    (None: from the start), past ``skip`` more. Answers the list's total (None on a page
+    after the first for an admin: counting again would scan the kind), the page, and the
+    id the next page starts after (None on the last page)."""
     label = {"label": kind}
-    params: dict[str, Any] = {"kind": subkind, "name": name, "scope": who.scope}
+    params: dict[str, Any] = {"kind": subkind, "name": name, "scope": who.scope,
+                              "after": after or "", "skip": skip, "limit": limit + 1}  # fmt: skip
 
-    def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+    def work(tx: ManagedTransaction) -> tuple[int | None, list[dict[str, Any]]]:
         if who.scope is None:
-            total = int(db.run_in(tx, "node_count", placeholders=label, **params)[0]["total"])
-            rows = db.run_in(tx, "node_list", placeholders=label, skip=skip, limit=limit,
-                             **params)  # fmt: skip
+            total = None
+            if after is None:
+                total = int(db.run_in(tx, "node_count", placeholders=label, kind=subkind,
+                                      name=name, scope=None)[0]["total"])  # fmt: skip
+            rows = db.run_in(tx, "node_list", placeholders=label, **params)
             return total, [row["item"] for row in rows]
-        row = db.run_in(tx, "node_list_scoped", label=kind.value, skip=skip, limit=limit,
-                        **params)[0]  # fmt: skip
+        row = db.run_in(tx, "node_list_scoped", label=kind.value, **params)[0]
         return int(row["total"]), list(row["items"])
 
     total, found = db.execute_read(work, "node_list")
+    more = len(found) > limit
     model = NODE_MODELS[kind]
     items = []
-    for found_item in found:
+    for found_item in found[:limit]:
         item = dict(found_item)
         lat, lon = item.pop("latitude", None), item.pop("longitude", None)
         items.append(_shown(who, model.model_validate(node_fields(item, lat, lon))))
-    return total, items
+    return total, items, str(found[limit - 1]["id"]) if more else None
 
 
-def search(db: Database, who: Principal, query: str, limit: int) -> list[dict[str, Any]]:
-    """Nodes whose names match the words of ``query``. A query without a word (only
-    spaces, tabs, ideographic spaces) matches nothing: Lucene cannot parse an empty query."""
+def search(
+    db: Database, who: Principal, query: str, limit: int, skip: int = 0
+) -> list[dict[str, Any]]:
+    """Nodes whose names match the words of ``query``, best first, past ``skip`` of them.
+    A query without a word (only spaces, tabs, ideographic spaces) matches nothing: Lucene
+    cannot parse an empty query."""
     escaped = lucene_escape(query)
     if not escaped:
         return []
-    return db.read("search", query=escaped, limit=limit, scope=who.scope)
+    return db.read("search", query=escaped, skip=skip, limit=limit, scope=who.scope)
 
 
 def lucene_escape(text: str) -> str:
@@ -665,6 +676,12 @@ def delete_relationship(
     db.execute_write(work, "rel_delete", _rel_fetch(who, rel, from_id, to_id))
 
 
+#: where a keyset page of relationships starts after: from id, to id, start date
+RelKey = tuple[str, str, dt.date | None]
+# the start the list queries sort a term without one as (coalesce(r.since, date({year: 1})))
+_NO_START = dt.date(1, 1, 1)
+
+
 def list_relationships(
     db: Database,
     who: Principal,
@@ -672,20 +689,36 @@ def list_relationships(
     *,
     from_id: str | None,
     to_id: str | None,
-    skip: int,
+    after: RelKey | None = None,
+    skip: int = 0,
     limit: int,
-) -> tuple[int, list[RelIn]]:
+) -> tuple[int | None, list[RelIn], RelKey | None]:
+    """A keyset page of relationships of one type, by the ends' ids and each pair's terms
+    by start date: the first ``limit`` after the key ``after`` (from id, to id, start date
+    or None; None: from the start), past ``skip`` more. Answers the total (None after the
+    first page for an admin), the page and the key of its last item when there is more."""
     ph = {"rel": rel}
-    params: dict[str, Any] = {"from_id": from_id, "to_id": to_id, "scope": who.scope}
+    after_from, after_to, after_since = after or (None, None, None)
+    params: dict[str, Any] = {
+        "from_id": from_id, "to_id": to_id, "scope": who.scope, "after_from": after_from,
+        "after_to": after_to, "after_since": after_since or _NO_START, "skip": skip,
+        "limit": limit + 1,
+    }  # fmt: skip
 
-    def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+    def work(tx: ManagedTransaction) -> tuple[int | None, list[dict[str, Any]]]:
         if who.scope is None:
-            total = int(db.run_in(tx, "rel_count", placeholders=ph, **params)[0]["total"])
-            rows = db.run_in(tx, "rel_list", placeholders=ph, skip=skip, limit=limit, **params)
+            total = None
+            if after is None:
+                total = int(db.run_in(tx, "rel_count", placeholders=ph, from_id=from_id,
+                                      to_id=to_id, scope=None)[0]["total"])  # fmt: skip
+            rows = db.run_in(tx, "rel_list", placeholders=ph, **params)
             return total, [row["item"] for row in rows]
-        row = db.run_in(tx, "rel_list_scoped", rel=rel.value, skip=skip, limit=limit,
-                        **params)[0]  # fmt: skip
+        row = db.run_in(tx, "rel_list_scoped", rel=rel.value, **params)[0]
         return int(row["total"]), list(row["items"])
 
     total, found = db.execute_read(work, "rel_list")
-    return total, [REL_MODELS[rel].model_validate(rel_fields(item)) for item in found]
+    items = [REL_MODELS[rel].model_validate(rel_fields(item)) for item in found[:limit]]
+    if len(found) <= limit:
+        return total, items, None
+    last = items[-1]
+    return total, items, (last.from_id, last.to_id, last.since)

@@ -24,6 +24,7 @@ from graph_service.db.gaps import every_gap_read
 from graph_service.db.records import native
 from graph_service.domain.follow_ups import ClosedReason, FollowUpStatus
 from graph_service.domain.gaps import RULES_BY_CODE
+from graph_service.domain.paging import offset_cursor
 from graph_service.errors import Conflict, InvalidInput, NotFound
 from graph_service.schemas.follow_ups import (
     FollowUp,
@@ -206,5 +207,6 @@ def list_follow_ups(
         "follow_up_list", scope=who.scope, area=area, rule=rule, overdue=overdue, today=today,
         statuses=[s.value for s in statuses] if statuses else None, skip=skip, limit=limit,
     )[0]  # fmt: skip
-    return FollowUpPage(total=int(row["total"]), skip=skip, limit=limit, closed_now=closed_now,
-                        items=[_out(item, today) for item in row["items"]])  # fmt: skip
+    items, total = [_out(item, today) for item in row["items"]], int(row["total"])
+    return FollowUpPage(total=total, skip=skip, limit=limit, closed_now=closed_now, items=items,
+                        next=offset_cursor(skip, len(items), total))  # fmt: skip

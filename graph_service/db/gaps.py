@@ -54,7 +54,7 @@ from graph_service.db.scope import scoped_area_plan, visible_ids_plan
 from graph_service.domain.gaps import RULES as RULES  # the default catalogue (tests import it here)
 from graph_service.domain.gaps import RULES_BY_CODE, GapRule, Rate, RuleSettings
 from graph_service.domain.kinds import CommitteeKind
-from graph_service.domain.paging import MAX_PAGE, MAX_SKIP
+from graph_service.domain.paging import MAX_PAGE, MAX_SKIP, offset_cursor
 from graph_service.errors import InvalidInput, NotFound
 from graph_service.schemas.gaps import (
     AreaCoverage,
@@ -301,13 +301,16 @@ def _gaps_read(
                 periods=rule_periods,
             )  # fmt: skip
             total = int((yield counted)[0]["total"])
+        items = [_item(rule, row) for row in rows]
         return GapPage(
             rule=GapRuleOut.of(rule), as_of=as_of, area=asked, total=total, skip=skip,
-            limit=max(total, 1) if limit is None else limit,
-            items=[_item(rule, row) for row in rows],
+            limit=max(total, 1) if limit is None else limit, items=items,
+            next=offset_cursor(skip, len(items), total),
         )  # fmt: skip
 
-    key = ("gaps", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
+    # "gaps/2": pages carry next since the list envelope; a shared store may still hold
+    # pages kept by a process of the version before, at the same data version
+    key = ("gaps/2", rule.code, _who(who), as_of, area, _frozen(rule_kinds), _frozen(rule_periods),
            skip, limit, rules.key())  # fmt: skip
     return KeptRead(key, plan, f"gaps:{rule.code}")
 

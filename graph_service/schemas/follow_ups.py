@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.domain.follow_ups import MAX_HANDLER, MAX_NOTES, ClosedReason, FollowUpStatus
+from graph_service.schemas.paging import Page
 
 
 class FollowUpIn(BaseModel):
@@ -60,12 +61,13 @@ class FollowUp(BaseModel):
     closed_by: str | None = None
 
 
-class FollowUpPage(BaseModel):
-    total: int
+class FollowUpPage(Page[FollowUp]):
+    """A page of follow-ups: the list envelope, and what this request closed."""
+
+    total: int = Field(description="Follow-ups in all pages / 总数")
     skip: int
     limit: int
     closed_now: int = Field(
         description="Follow-ups this request found closed by their rule and closed / "
                     "本次自动销号的条数",
     )  # fmt: skip
-    items: list[FollowUp]

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph_service.domain.gaps import GapRule
+from graph_service.schemas.paging import Page
 
 
 class GapRuleOut(BaseModel):
@@ -82,18 +83,18 @@ class GapItem(BaseModel):
     fix_zh: str = Field(description="整改建议（中文）")
 
 
-class GapPage(BaseModel):
-    """One page of one rule's gaps, sorted by impact (largest first), then id."""
+class GapPage(Page[GapItem]):
+    """One page of one rule's gaps, sorted by impact (largest first), then id: the list
+    envelope (items, total, next) and the rule, date and area it answers for."""
 
+    total: int = Field(description="Gaps in all pages / 总数")
     rule: GapRuleOut
     as_of: dt.date = Field(description="The date the rule was evaluated on / 统计日期")
     area: str | None = Field(
         default=None, description="Area id the list is limited to; null = everywhere / 区域"
     )
-    total: int = Field(description="Gaps in all pages / 总数")
-    skip: int = Field(description="Gaps skipped before this page / 跳过条数")
+    skip: int = Field(description="Gaps passed over before this page / 跳过条数")
     limit: int = Field(description="Largest page size / 每页条数")
-    items: list[GapItem]
 
 
 class CoverageRate(BaseModel):
