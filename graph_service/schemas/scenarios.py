@@ -83,9 +83,11 @@ class WeakPoint(BaseModel):
 
     entity: EntityRef
     opens: int = Field(description="How many gaps its loss would open / 缺失后新增问题数")
-    closes: int = Field(description="How many gaps would close with it: its own (it is their "
-                                    "subject or related node) and those closed through a tie "
-                                    "a rule declares / 随之消除的问题数（其自身的及经关联消除的）")  # fmt: skip
+    closes: int = Field(
+        description="How many gaps would close with it: its own (it is their subject or "
+        "related node) and those closed through a tie a rule declares / "
+        "随之消除的问题数（其自身的及经关联消除的）"
+    )
     gaps: list[GapItem]
 
 
@@ -117,10 +119,11 @@ class Bridge(BaseModel):
 class WeakPoints(BaseModel):
     area: AreaRef
     as_of: dt.date
-    candidates: int = Field(description="Persons and units that support something in the "
-                                        "area; of them, only those whose loss can open a gap "
-                                        "(the rules' declarations) are weighed by what-ifs / "
-                                        "参与分析的人员和单位数（仅缺失后可能新增问题者经推演）")  # fmt: skip
+    candidates: int = Field(
+        description="Persons and units that support something in the area; of them, only "
+        "those whose loss can open a gap (the rules' declarations) are weighed by what-ifs / "
+        "参与分析的人员和单位数（仅缺失后可能新增问题者经推演）"
+    )
     ranked: list[WeakPoint] = Field(description="Most gaps opened first / 按新增问题数排序")
     redundancy: list[Redundancy] = Field(description="Fewest supporters first")
     articulation_points: list[CutPoint]
