@@ -18,6 +18,7 @@ import typer
 from graph_service.auth.principal import Principal
 from graph_service.cli_config import cli_settings, local_server
 from graph_service.cli_follow_ups import follow_ups_app
+from graph_service.cli_imports import imports_app
 from graph_service.cli_places import plan_stations_command
 from graph_service.cli_planning import changes as changes_command
 from graph_service.cli_planning import plan_app
@@ -40,6 +41,7 @@ db_app = typer.Typer(help="The managed local Neo4j server / 本地托管的 Neo4
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(follow_ups_app, name="follow-ups")
+app.add_typer(imports_app, name="imports")
 app.command("audit")(audit_command)
 app.command("what-if")(what_if_command)
 app.command("weak-points")(weak_points_command)

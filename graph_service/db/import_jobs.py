@@ -51,9 +51,14 @@ def get(db: Database, job_id: str) -> dict[str, Any] | None:
     return _first(db.read("import_job_get", id=job_id))
 
 
-def listed(db: Database, account: str | None, limit: int) -> list[dict[str, Any]]:
-    """The newest ``limit`` jobs of ``account`` (None: everyone's), without reports."""
-    return [_job(row) for row in db.read("import_job_list", account=account, limit=limit)]
+def listed(
+    db: Database, account: str | None, skip: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the jobs of ``account`` (None: everyone's), newest first, without
+    reports, and how many there are."""
+    rows = db.read("import_job_list", account=account, skip=skip, limit=limit)
+    total = int(db.read("import_job_count", account=account)[0]["total"])
+    return [_job(row) for row in rows], total
 
 
 def claim(db: Database, job_id: str) -> dict[str, Any] | None:

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from graph_service.schemas.paging import page_of
+
 
 class ProblemOut(BaseModel):
     file: str
@@ -64,7 +66,7 @@ class ImportJobError(BaseModel):
     """Why a job failed or was interrupted, as a problem's members (RFC 9457)."""
 
     status: int
-    code: str = Field(description="The kind of error; explained at /problems/{code}")
+    code: str = Field(description="The kind of error: a problem's code, or import-interrupted")
     title: str
     detail: str
 
@@ -106,8 +108,5 @@ class ImportJobOut(BaseModel):
     )
 
 
-class ImportJobList(BaseModel):
-    """The newest import jobs the caller may see (its own; an admin's: everyone's), newest
-    first, at most 100, without their reports / 导入任务列表"""
-
-    items: list[ImportJobOut]
+#: a page of import jobs (the one list envelope: items, total, next)
+ImportJobPage = page_of(ImportJobOut)

@@ -74,8 +74,6 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0
 #: how long a stopping API process waits for its running job to reach its next row or batch
 STOP_WAIT_SECONDS = 20.0
-#: the newest jobs a list shows
-LIST_LIMIT = 100
 _FILES = "files"
 #: the statuses of a job whose files are kept
 _KEEPS_FILES = frozenset({"queued", "running", "interrupted"})
@@ -226,9 +224,12 @@ class ImportJobs:
             job = repo.end(self.db, job_id, "interrupted", error=_INTERRUPTED) or job
         return job
 
-    def listed(self, who: Principal) -> list[dict[str, Any]]:
-        """The newest jobs ``who`` may see: its own, or everyone's for an admin."""
-        return repo.listed(self.db, None if who.is_admin else who.name, LIST_LIMIT)
+    def listed(
+        self, who: Principal, skip: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the jobs ``who`` may see (its own, or everyone's for an admin), newest
+        first, and how many there are."""
+        return repo.listed(self.db, None if who.is_admin else who.name, skip, limit)
 
     # ---- running --------------------------------------------------------------------------
     def _submit(self, job_id: str) -> None:
