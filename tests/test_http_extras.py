@@ -11,8 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from graph_service.api import gzip_once
 from graph_service.config import Settings
+from graph_service.db.database import Database
 from graph_service.main import create_app
+from graph_service.services.demo import load_demo
 
 DASHBOARD = "https://dash.example.org"
 
@@ -32,6 +35,38 @@ def test_large_answers_are_compressed_for_clients_that_accept_it(settings: Setti
         assert gzip.decompress(body) == plain.content and len(body) < len(plain.content) / 4
         small = client.get("/health", headers={"Accept-Encoding": "gzip"})
         assert "content-encoding" not in small.headers  # under 1 KiB: not worth it
+
+
+def test_a_big_kept_answer_is_compressed_once_and_sent_the_same_each_time(
+    settings: Settings, db: Database, admin_headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The map's places (a kept answer) at a threshold the demo's answer passes: gzip of
+    the very JSON sent plain, the same wire bytes from the kept compression the second
+    time, Vary naming Accept-Encoding, and the tag and its 304 as without gzip."""
+    load_demo(db)
+    monkeypatch.setattr(gzip_once, "MIN_BYTES", 512)
+    url = "/map/places?area=A-ERQI&as_of=2026-06-30"
+    with TestClient(create_app(settings)) as client:
+        plain = client.get(url, headers=admin_headers | {"Accept-Encoding": "identity"})
+        assert plain.status_code == 200 and len(plain.content) >= 512
+        assert "content-encoding" not in plain.headers
+        assert "Accept-Encoding" in plain.headers["vary"]
+        wires = []
+        for _ in range(2):
+            request = client.build_request("GET", url, headers=admin_headers | {
+                "Accept-Encoding": "gzip, deflate"})  # fmt: skip
+            answer = client.send(request, stream=True)
+            assert answer.headers["content-encoding"] == "gzip"
+            assert answer.headers["etag"] == plain.headers["etag"]
+            wire = b"".join(answer.iter_raw())
+            assert int(answer.headers["content-length"]) == len(wire)
+            wires.append(wire)
+        assert gzip.decompress(wires[0]) == plain.content
+        assert wires[0] == wires[1] == gzip_once.gzipped(plain.content)
+        unchanged = client.get(url, headers=admin_headers | {
+            "Accept-Encoding": "gzip", "If-None-Match": plain.headers["etag"]})  # fmt: skip
+        assert unchanged.status_code == 304 and unchanged.content == b""
 
 
 def preflight(client: TestClient, origin: str) -> Any:

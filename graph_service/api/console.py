@@ -23,6 +23,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from graph_service.api.gzip_once import accepts_gzip
 from graph_service.db.etags import if_none_match_holds
 
 DIST = Path(__file__).resolve().parents[2] / "console" / "dist"
@@ -52,26 +53,6 @@ code{{background:#f2f2f2;padding:.1em .3em}}</style></head><body>
 <p>API 文档 · API documentation: <a href="/docs">/docs</a></p>
 </body></html>
 """
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` field admits gzip (not at ``q=0``).
-
-    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("")
-    (True, False, False)
-    >>> accepts_gzip("*"), accepts_gzip("identity, *;q=0.5")
-    (True, True)
-    """
-    for coding in accept_encoding.lower().split(","):
-        name, _, params = coding.strip().partition(";")
-        if name.strip() not in ("gzip", "*"):
-            continue
-        weight = params.strip()
-        try:
-            return float(weight.removeprefix("q=")) > 0 if weight.startswith("q=") else True
-        except ValueError:
-            return False
-    return False
 
 
 def asset(file: Path, request: Request) -> FileResponse:

@@ -12,11 +12,14 @@ from __future__ import annotations
 from fastapi import Response
 from pydantic import BaseModel
 
+from graph_service.api.gzip_once import KeptJSON
+
 
 def model_json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
 def json_response(body: bytes) -> Response:
-    """A model already serialized (a kept answer, see ``AsyncReads.read_kept_json``)."""
-    return Response(body, media_type="application/json")
+    """A model already serialized (a kept answer, see ``AsyncReads.read_kept_json``); a big
+    one is compressed once (:mod:`graph_service.api.gzip_once`)."""
+    return KeptJSON(body)
