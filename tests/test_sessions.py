@@ -252,6 +252,15 @@ def test_an_admin_session_lists_the_top_areas(client: TestClient) -> None:
     assert body["role"] == "admin"
     # the whole graph: the one area that is part of no other, the district
     assert body["areas"] == [{"id": "D", "name": "示例区"}]
+    # kept until the graph changes: a new top area shows at once, and goes with its delete
+    csrf = {"X-CSRF-Token": body["csrf_token"]}
+    made = client.post("/areas", json={"id": "A-TOP-2", "name": "另一个区", "level": "district"},
+                       headers=csrf)  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert client.get("/session").json()["areas"] == [
+        {"id": "A-TOP-2", "name": "另一个区"}, {"id": "D", "name": "示例区"}]  # fmt: skip
+    assert client.delete("/areas/A-TOP-2", headers=csrf).status_code == 204
+    assert client.get("/session").json()["areas"] == [{"id": "D", "name": "示例区"}]
 
 
 def test_revoking_or_setting_the_password_ends_the_sessions(
