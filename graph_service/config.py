@@ -72,6 +72,24 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1 << 20, description="Largest JSON request body.")
     max_upload_bytes: int = Field(default=200 << 20, description="Largest upload to /imports.")
+    import_job_bytes: int = Field(
+        default=10 << 20, ge=0,
+        description="An upload to POST /imports of at least this many bytes (its files "
+                    "together) is imported as a job: 202 at once, then GET /imports/jobs/{id} "
+                    "for its progress and report. Smaller ones are answered with the report, "
+                    "unless the client sends `Prefer: respond-async`.",
+    )  # fmt: skip
+    import_jobs_dir: Path | None = Field(
+        default=None,
+        description="Where import jobs keep their uploaded files until they end (kept across "
+                    "restarts, so an interrupted job can be resumed); default "
+                    "DATA_DIR/import-jobs.",
+    )  # fmt: skip
+    import_job_keep_hours: float = Field(
+        default=168.0, gt=0,
+        description="How long a job that ended (succeeded, failed) or was interrupted is kept, "
+                    "with an interrupted job's files, after its last change.",
+    )  # fmt: skip
     cors_origins: str = Field(
         default="", max_length=2000,
         description="Origins (https://host[:port], separated by commas) whose pages may call "
@@ -80,8 +98,8 @@ class Settings(BaseSettings):
     )  # fmt: skip
     result_cache_entries: int = Field(
         default=256, ge=0,
-        description="Gap pages, gap counts and coverage summaries kept until the graph changes "
-                    "(0: compute every time).",
+        description="Answers kept until the graph changes: gap pages, gap counts, coverage "
+                    "summaries, networks and the map's places (0: compute every time).",
     )  # fmt: skip
     result_cache_seconds: float = Field(
         default=300.0, ge=0,

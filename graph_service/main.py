@@ -63,6 +63,7 @@ from graph_service.db.warmup import warm_in_background
 from graph_service.errors import DatabaseUnavailable
 from graph_service.limits import BodySizeLimit
 from graph_service.problems import install_problem_handlers
+from graph_service.services.import_jobs import ImportJobs
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reads = AsyncReads(database, settings.shared_read_slots)
         app.state.keys = KeyCache(settings.auth_cache_seconds)
         app.state.planning = None
+        # large uploads imported after their request (services/import_jobs.py)
+        jobs = ImportJobs(database, settings.import_jobs_dir or settings.data_dir / "import-jobs",
+                          settings.import_job_keep_hours)  # fmt: skip
+        app.state.import_jobs = jobs
 
         def plan_ahead() -> None:
             if settings.plan_ahead:
@@ -116,16 +121,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 server = f"{settings.neo4j_uri} {settings.neo4j_database}"
                 app.state.planning = warm_in_background(database, server)
 
+        def recover_jobs() -> None:
+            """Mark the jobs a killed process of this machine left interrupted; a failure
+            here is logged, and neither stops the service nor its planning."""
+            try:
+                jobs.recover()
+            except Exception:
+                log.exception("could not look for interrupted import jobs")
+
         def came_back() -> None:
             """Neo4j is back after an outage (or after being away at start-up): the
-            schema as at start-up, and the plans a restarted server has forgotten."""
+            schema as at start-up, the import jobs a killed process left, and the plans a
+            restarted server has forgotten."""
             database.ensure_schema()
             plan_ahead()
+            recover_jobs()
 
         availability.on_back.append(came_back)
         try:
             driver.verify_connectivity()
             database.ensure_schema()
+            recover_jobs()
         except DatabaseUnavailable as exc:
             log.warning("Neo4j not ready at start-up; serving 503 until it is: %s", exc)
             availability.saw_away(exc)
@@ -137,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await asyncio.to_thread(jobs.close)  # a running job stops and reads interrupted
             await asyncio.to_thread(availability.close)
             if app.state.planning is not None:
                 app.state.planning.stop.set()

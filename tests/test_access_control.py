@@ -178,7 +178,7 @@ def _node_rows() -> list[Row]:
                 write_expect(200)),
             Row("DELETE", base + "/{node_id}",
                 lambda s, b=base, k=key: [Call("DELETE", f"{b}/NEW-{k}-{s}?cascade=true")],
-                write_expect(200)),
+                write_expect(204)),
         ]  # fmt: skip
     return rows
 
@@ -272,6 +272,14 @@ def _other_rows() -> list[Row]:
             lambda s: [Call("GET", f"/exports?format={f}&area=S-{s}") for f in ("json", "csv")],
             read_expect),
         Row("POST", "/imports", _import_calls, _import_expect),
+        # import jobs are seen by their account and admins only: nobody's job is this one
+        Row("GET", "/imports/jobs", lambda s: [Call("GET", "/imports/jobs")], list_expect),
+        Row("GET", "/imports/jobs/{job_id}",
+            lambda s: [Call("GET", f"/imports/jobs/{s.lower() * 32}")],
+            lambda role, side: {404}),
+        Row("POST", "/imports/jobs/{job_id}/resume",
+            lambda s: [Call("POST", f"/imports/jobs/{s.lower() * 32}/resume")],
+            lambda role, side: {404}),
         Row("GET", "/audit", lambda s: [Call("GET", "/audit")],
             lambda role, side: {200} if role is Role.ADMIN else {403}),
         Row("PUT", "/accounts/{name}/password",

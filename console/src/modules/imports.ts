@@ -55,6 +55,12 @@ export function postImport(request: ImportRequest): { done: Promise<ImportAnswer
       const blob = xhr.response as Blob
       const type = xhr.getResponseHeader('Content-Type') ?? ''
       const answer: ImportAnswer = { status: xhr.status }
+      const location = xhr.getResponseHeader('Location')
+      if (xhr.status === 202 && location) {
+        // a large upload is a job (IMPORT_JOB_BYTES): the server imports it after this answer
+        awaitJob(location).then(resolve, reject)
+        return
+      }
       if (type.startsWith('application/vnd.openxmlformats')) {
         answer.workbook = blob
       } else if (type.includes('json')) {
@@ -76,6 +82,27 @@ export function postImport(request: ImportRequest): { done: Promise<ImportAnswer
     xhr.send(body)
   })
   return { done, abort: () => xhr.abort() }
+}
+
+type ImportJob = Schemas['ImportJobOut']
+
+/** A job's answer as the synchronous import's: asked for every second until it ends; a
+ * report (succeeded: 200, failed on the files' problems: 422) or the problem that stopped it. */
+async function awaitJob(location: string): Promise<ImportAnswer> {
+  // this origin's path: behind a proxy ending TLS the server may name its URL with http://
+  const path = new URL(location, window.location.href).pathname
+  for (;;) {
+    const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    const json: unknown = await response.json().catch(() => null)
+    if (!response.ok) return { status: response.status, problem: json }
+    const job = json as ImportJob
+    if (job.status === 'succeeded' && job.report) return { status: 200, report: job.report }
+    if (job.status === 'failed' && job.report) return { status: 422, report: job.report }
+    if (job.status !== 'queued' && job.status !== 'running') {
+      return { status: job.error?.status ?? 500, problem: job.error }
+    }
+    await new Promise((done) => setTimeout(done, 1000))
+  }
 }
 
 /** A relationship type (PART_OF, all capitals) rather than a node label (Area, PartyOrg). */
