@@ -184,8 +184,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=origins, allow_credentials=False,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["X-API-Key", "Authorization", "Content-Type", "If-Match",
-                           "If-None-Match", "Accept-Language"],
-            expose_headers=["ETag", "Location", "Retry-After", "Content-Disposition"],
+                           "If-None-Match", "Accept-Language", "Prefer"],
+            expose_headers=["ETag", "Location", "Retry-After", "Content-Disposition", "Link",
+                            "Preference-Applied"],
         )  # fmt: skip
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes,
