@@ -90,7 +90,26 @@ def interact(page: Page) -> dict[str, float]:
     return out
 
 
-def measure(base: str, district: str, runs: int) -> None:
+def print_waterfall(page: Page) -> None:
+    """The last visit's milestones and requests, in milliseconds from navigation: where the
+    time before the points are drawn goes."""
+    now = page.evaluate("performance.now()")
+    timing = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {response: n.responseEnd, dom: n.domContentLoadedEventEnd}; })()"
+    )
+    entries = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => ({name: e.name.split('?')[0]"
+        ".replace(location.origin, ''), start: e.startTime, end: e.responseEnd,"
+        " bytes: e.transferSize}))"
+    )
+    print(f"  document {timing['response']:7.0f}  DOM ready {timing['dom']:7.0f}"
+          f"  drawn by {now:7.0f}")  # fmt: skip
+    for e in sorted(entries, key=lambda e: e["start"]):
+        print(f"  {e['start']:7.0f} → {e['end']:7.0f}  {e['bytes']:>9}  {e['name']}")
+
+
+def measure(base: str, district: str, runs: int, trace: bool = False) -> None:
     with sync_playwright() as playwright:
         context = console_context(playwright, base)
         page = context.new_page()
@@ -124,6 +143,8 @@ def measure(base: str, district: str, runs: int) -> None:
         warm = [visit()[0] for _ in range(runs)]
         p50 = statistics.median(warm)
         print(f"district {district}: {points} points on the map; answer {fetched}")
+        if trace:
+            print_waterfall(page)
         print(f"{'map drawn':24} cold {cold:6.2f} s  warm p50 {p50:6.2f} s  max {max(warm):6.2f} s"
               f"  target {TARGET_S:.1f} s  ratio {p50 / TARGET_S:5.2f}")  # fmt: skip
         for what, value in interact(page).items():
@@ -140,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="district")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5, help="warm visits")
+    parser.add_argument("--trace", action="store_true",
+                        help="print the last warm visit's requests and milestones (ms)")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="2g")
     args = parser.parse_args(argv)
@@ -157,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         ).records[0]["id"]  # fmt: skip
         cache = str(region.work / "result-cache.sqlite")
         with running_api(region, QUERY_TIMEOUT_SECONDS="300", RESULT_CACHE_FILE=cache) as base:
-            measure(base, district, args.runs)
+            measure(base, district, args.runs, args.trace)
     return 0
 
 

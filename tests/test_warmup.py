@@ -20,11 +20,15 @@ from graph_service.db.database import Database
 from graph_service.db.gaps import RULES, count_gaps, coverage_summary, list_gaps
 from graph_service.db.plans import PlanningSteps, Step
 from graph_service.db.registry import QueryRegistry
+from graph_service.db.scenarios import weak_points_steps
 from graph_service.db.support import candidates, portfolio, supporters
 from graph_service.db.warmup import default_steps, lock_file, warm_plans
 from graph_service.domain.models import ID_PATTERN
 from graph_service.main import create_app
+from graph_service.schemas.scenarios import AddChange, EndChange, RemoveChange
 from graph_service.services.demo import load_demo
+from graph_service.services.scenarios import what_if
+from graph_service.services.weak_points import weak_points
 from loaders.demo import DEMO_AS_OF
 
 ADMIN = Principal.cli()
@@ -65,7 +69,9 @@ def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypa
     load_demo(db)
     steps = default_steps(db.registry, DEMO_AS_OF)
     planned = {signature(s.name, s.params, s.placeholders) for s in steps.run + steps.explain}
-    names = {s[0] for s in planned}
+    # those of weak points are sent by it (below); "supporters" by both
+    weak = {s.name for s in weak_points_steps(db.registry, DEMO_AS_OF)} - {"supporters"}
+    names = {s[0] for s in planned} - weak
     sent: list[Any] = []
     run_in = db.run_in
 
@@ -100,20 +106,79 @@ def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypa
     assert not missing, f"sent but not planned ahead: {missing}"
 
 
+def test_a_what_ifs_and_weak_points_statements_are_planned_ahead(
+    db: Database, monkeypatch: Any
+) -> None:
+    load_demo(db)
+    steps = default_steps(db.registry, DEMO_AS_OF)
+    changed = {signature(s.name, s.params, s.placeholders) for s in steps.changed}
+    sent: list[Any] = []
+    run_in = db.run_in
+
+    def recording(tx: Any, name: str, /, placeholders: Any = None, **params: Any) -> Any:
+        sent.append(signature(name, params, placeholders))
+        return run_in(tx, name, placeholders, **params)
+
+    monkeypatch.setattr(db, "run_in", recording)
+    rows, _, _ = db.driver.execute_query(
+        "MATCH (p:Person)-[:ASSIGNED_TO]->(t:Building) WHERE p.id <> 'PS-WANG-LIXIN' "
+        "RETURN p.id AS p, t.id AS t ORDER BY p, t LIMIT 1"
+    )
+    officer, target = rows[0]["p"], rows[0]["t"]
+    others, _, _ = db.driver.execute_query(
+        "MATCH (p:Person) WHERE NOT p.id IN ['PS-WANG-LIXIN', $officer] "
+        "RETURN p.id AS p ORDER BY p LIMIT 1", officer=officer,
+    )  # fmt: skip
+    what_if(db, ADMIN, "A-ERQI", DEMO_AS_OF, [
+        RemoveChange(op="leave", id="PS-WANG-LIXIN"),
+        EndChange(op="end", type="ASSIGNED_TO", from_id=officer, to_id=target),
+        AddChange(op="add", type="ASSIGNED_TO", from_id=others[0]["p"], to_id=target,
+                  props={"role": "liaison"}),
+    ])  # fmt: skip
+    first = next(i for i, s in enumerate(sent) if s[0] in {"nodes_remove", "node_delete"})
+    missing = sorted({s for s in sent[first:] if s not in changed}, key=str)
+    assert not missing, f"sent after a change but not planned ahead as changed: {missing}"
+    # weak points: its reads before its what-ifs as run, the what-ifs' as changed
+    sent.clear()
+    found = weak_points(db, ADMIN, "A-ERQI", DEMO_AS_OF)
+    assert found.ranked  # the demo has people whose loss opens gaps
+    run = {signature(s.name, s.params, s.placeholders) for s in steps.run}
+    first = next(i for i, s in enumerate(sent) if s[0] == "nodes_remove")
+    missing = sorted({s for s in sent[:first] if s not in run}
+                     | {s for s in sent[first:] if s not in changed}, key=str)  # fmt: skip
+    assert not missing, f"weak points sent but not planned ahead: {missing}"
+
+
+def test_planning_ahead_as_changed_writes_nothing(db: Database) -> None:
+    load_demo(db)
+    before = db.driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+    version = db.driver.execute_query(
+        "MATCH (m:GraphServiceMeta) RETURN m.data_version AS v").records[0]["v"]
+    steps = default_steps(db.registry, DEMO_AS_OF)
+    warmed = warm_plans(db, PlanningSteps([], [], steps.changed))
+    assert (warmed.planned, warmed.failed) == (len(steps.changed), 0)
+    assert db.driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"] == before
+    assert db.driver.execute_query(
+        "MATCH (m:GraphServiceMeta) RETURN m.data_version AS v").records[0]["v"] == version
+
+
 def test_every_step_fits_its_query_and_names_nothing_that_exists(registry: QueryRegistry) -> None:
     steps = default_steps(registry, dt.date(2026, 6, 30))
     assert len(steps.explain) == 2 * len(RULES)  # the lists and counts of everywhere
     for each in steps.run + steps.explain:
         query = registry[each.name]  # a query of requests: a step is one of them
         assert set(each.params) == (query.requests or query.params), each.name
-        assert not registry[each.name].placeholders, each.name
+        query.render(**(each.placeholders or {}))  # every placeholder given
     # the steps that are run name ids no entity can have (an id starts with a letter, a
     # digit or a character), so they find nothing and cost next to nothing on any graph;
     # the others are planned only
-    for each in steps.run:
-        ids = [each.params[key] for key in ("id", "area") if key in each.params]
+    for each in [*steps.run, *steps.changed]:
+        ids = [each.params[key] for key in ("id", "area", "from_id", "to_id") if key in each.params]
         ids += [x for key in ("ids", "areas") for x in each.params.get(key, [])]
         assert ids and not any(ID_PATTERN.match(x) for x in ids), each
+    for each in steps.changed:
+        assert set(each.params) == registry[each.name].params, each.name
+        registry[each.name].render(**(each.placeholders or {}))  # every placeholder given
     for each in steps.explain:
         assert each.params.get("area") is None, each
 

@@ -36,6 +36,8 @@ class Step:
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
     placeholders: Mapping[str, Enum] | None = None
+    # planning ahead a query of requests: how many to send at once (default 1 and 2)
+    batches: tuple[int, ...] = ()
 
 
 # Neo4j 5.26 plans a query again for each size class of a list or string parameter
@@ -56,6 +58,9 @@ class PlanningSteps(NamedTuple):
 
     run: list[Step]  # name nothing that exists: they find nothing, at once
     explain: list[Step]  # would read everywhere: only planned (EXPLAIN)
+    # as ``run``, but run after a change in a transaction then rolled back: what a what-if
+    # sends (Neo4j plans a query again for a transaction that has changed the graph)
+    changed: Sequence[Step] = ()
 
 
 Plan = Generator[Step, list[Record], T]

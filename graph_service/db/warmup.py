@@ -31,13 +31,17 @@ from pathlib import Path
 
 from neo4j import ManagedTransaction
 
-from graph_service.db import gaps, support
+from graph_service.db import gaps, scenarios, support
 from graph_service.db.database import Database
 from graph_service.db.plans import PlanningSteps, Step
 from graph_service.db.registry import QueryRegistry
 from graph_service.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
+
+# how a step is planned: run in a read transaction, EXPLAINed, or run after a change in a
+# transaction then rolled back
+RUN, EXPLAIN, CHANGED = "run", "explain", "changed"
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,12 @@ class Warmed:
 
 
 def default_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
-    """The gap lists and counts, the coverage summary, who supports X and portfolios."""
-    parts = [gaps.planning_steps(registry, as_of), support.planning_steps(as_of)]
-    return PlanningSteps([s for p in parts for s in p.run], [s for p in parts for s in p.explain])
+    """The gap lists and counts, the coverage summary, who supports X and portfolios, and
+    what a what-if runs in its changed transaction."""
+    parts = [gaps.planning_steps(registry, as_of), support.planning_steps(as_of),
+             scenarios.planning_steps(registry, as_of)]  # fmt: skip
+    return PlanningSteps([s for p in parts for s in p.run], [s for p in parts for s in p.explain],
+                         [s for p in parts for s in p.changed])  # fmt: skip
 
 
 def _batch_sizes(db: Database, each: Step) -> tuple[int, ...]:
@@ -61,38 +68,47 @@ def _batch_sizes(db: Database, each: Step) -> tuple[int, ...]:
     for one and for 2-10 (the API's shared transactions send up to 16: 11-16 is planned
     when first met)."""
     known = each.name in db.registry  # an unknown one fails below, as a step that fails
-    return (1, 2) if known and db.registry[each.name].requests else (0,)
+    if not (known and db.registry[each.name].requests):
+        return (0,)
+    return each.batches or (1, 2)
 
 
 def warm_plans(
     db: Database, steps: PlanningSteps | None = None, stop: threading.Event | None = None
 ) -> Warmed:
     """Run, or EXPLAIN, each step (default: :func:`default_steps`) in a read transaction
-    of its own, until ``stop`` is set. A step that fails is logged and skipped: planning
-    ahead only saves time, and the real read reports its own errors.
+    of its own — the ``changed`` ones after a change, in a write transaction rolled back
+    (:func:`graph_service.db.scenarios.rolled_back`) — until ``stop`` is set. A step that
+    fails is logged and skipped: planning ahead only saves time, and the real read reports
+    its own errors.
 
     A query run once is planned in full; EXPLAIN leaves about an eighth of the planning
     to its first run (measured: 0.1 s of 0.8 s)."""
     started = time.monotonic()
     if steps is None:
         steps = default_steps(db.registry, dt.date.today())
-    todo = [(each, prefix, copies)
-            for prefix, part in (("", steps.run), ("EXPLAIN ", steps.explain))
+    todo = [(each, how, copies)
+            for how, part in ((RUN, steps.run), (EXPLAIN, steps.explain), (CHANGED, steps.changed))
             for each in part for copies in _batch_sizes(db, each)]  # fmt: skip
     planned = failed = 0
-    for each, prefix, copies in todo:
+    for each, how, copies in todo:
         if stop is not None and stop.is_set():
             break
 
-        def plan(tx: ManagedTransaction, each: Step = each, prefix: str = prefix,
+        def plan(tx: ManagedTransaction, each: Step = each, how: str = how,
                  copies: int = copies) -> None:  # fmt: skip
             query = db.registry[each.name]
             text = query.render(**each.placeholders) if each.placeholders else query.text
             params = {"requests": [dict(each.params)] * copies} if copies else dict(each.params)
-            tx.run(prefix + text, params).consume()
+            if how == CHANGED:
+                tx.run(db.registry["scenario_planning_change"].text).consume()
+            tx.run(("EXPLAIN " if how == EXPLAIN else "") + text, params).consume()
 
         try:
-            db.execute_read(plan, "warmup")
+            if how == CHANGED:
+                scenarios.rolled_back(db, plan, "warmup")
+            else:
+                db.execute_read(plan, "warmup")
         except DatabaseUnavailable as exc:  # gone: the reads will say so themselves
             log.info("planning ahead stopped: %s", exc)
             failed += len(todo) - planned - failed
