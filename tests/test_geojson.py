@@ -240,6 +240,16 @@ def test_the_map_answer_says_of_each_place_what_the_geojson_says(
         refused = client.get("/map/places", params=query, headers={"X-API-Key": other})
         assert refused.status_code == 404, refused.text
         assert client.get("/map/places", params=query | {"crs": "x"}).status_code == 422
+    # with no system named, the points come in the basemap's (MAP_TILE_CRS)
+    gaode = settings.model_copy(update={"map_tile_crs": "gcj02"})
+    with TestClient(create_app(gaode), headers=admin_headers) as client:
+        default = client.get("/map/places", params=query).json()
+        named = client.get("/map/places", params=query | {"crs": "gcj02"}).json()
+        plain = client.get("/map/places", params=query | {"crs": "wgs84"}).json()
+    assert default["coord_system"] == "gcj02" and default == named
+    assert plain["coord_system"] == "wgs84"
+    assert [(p["lat"], p["lon"]) for p in default["places"]] != [
+        (p["lat"], p["lon"]) for p in plain["places"]]
 
 
 def test_bad_arguments_are_refused_before_anything_is_written(db: Database, tmp_path: Path) -> None:

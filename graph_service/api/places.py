@@ -38,8 +38,11 @@ async def get_map_places(
     reads: ReadsDep, who: PrincipalDep,
     area: Annotated[str, Query(max_length=64, description="Area id: its subtree / 区域编号")],
     as_of: AsOf,
-    crs: Annotated[Crs, Query(description="The coordinates' system: wgs84 (default), gcj02 "
-                                          "(高德/腾讯) or bd09 (百度) / 坐标系")] = Crs.WGS84,
+    request: Request,
+    crs: Annotated[Crs | None, Query(
+        description="The coordinates' system: wgs84, gcj02 (高德/腾讯) or bd09 (百度); by "
+                    "default the basemap's (MAP_TILE_CRS, itself wgs84 by default) / 坐标系，"
+                    "默认与底图一致")] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:  # fmt: skip
     """What the console's map draws: every building, park, unit, station and service post
@@ -52,7 +55,8 @@ async def get_map_places(
     地图点位：区域内带坐标的楼宇、园区、单位、阵地和服务岗位，附其在 as_of 当日的问题代码和覆盖
     状态，以及区域边界。图数据未变时复用已算结果（ETag，304）。错误：区域不存在或不在您负责的
     范围内 404。"""
-    read = map_places_read(reads.registry, who, area=area, as_of=as_of, crs=CoordSystem(crs.value))
+    system = CoordSystem(crs.value if crs else request.app.state.settings.map_tile_crs)
+    read = map_places_read(reads.registry, who, area=area, as_of=as_of, crs=system)
     return tagged_json(await reads.read_kept_json(read), read.key, if_none_match)
 
 
