@@ -65,13 +65,8 @@ def signature(name: str, params: Mapping[str, Any], placeholders: Mapping[str, E
     )
 
 
-def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypatch: Any) -> None:
-    load_demo(db)
-    steps = default_steps(db.registry, DEMO_AS_OF)
-    planned = {signature(s.name, s.params, s.placeholders) for s in steps.run + steps.explain}
-    # those of weak points are sent by it (below); "supporters" by both
-    weak = {s.name for s in weak_points_steps(db.registry, DEMO_AS_OF)} - {"supporters"}
-    names = {s[0] for s in planned} - weak
+def recorded(db: Database, monkeypatch: Any) -> list[Any]:
+    """The signatures of the queries ``db`` runs from now on, in order (a list it fills)."""
     sent: list[Any] = []
     run_in = db.run_in
 
@@ -80,6 +75,17 @@ def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypa
         return run_in(tx, name, placeholders, **params)
 
     monkeypatch.setattr(db, "run_in", recording)
+    return sent
+
+
+def test_the_steps_planned_ahead_are_those_the_reads_send(db: Database, monkeypatch: Any) -> None:
+    load_demo(db)
+    steps = default_steps(db.registry, DEMO_AS_OF)
+    planned = {signature(s.name, s.params, s.placeholders) for s in steps.run + steps.explain}
+    # those of weak points are sent by it (below); "supporters" by both
+    weak = {s.name for s in weak_points_steps(db.registry, DEMO_AS_OF)} - {"supporters"}
+    names = {s[0] for s in planned} - weak
+    sent = recorded(db, monkeypatch)
     parent, _, _ = db.driver.execute_query(
         "MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area) RETURN a.id AS id, p.id AS up"
     )
@@ -112,14 +118,7 @@ def test_a_what_ifs_and_weak_points_statements_are_planned_ahead(
     load_demo(db)
     steps = default_steps(db.registry, DEMO_AS_OF)
     changed = {signature(s.name, s.params, s.placeholders) for s in steps.changed}
-    sent: list[Any] = []
-    run_in = db.run_in
-
-    def recording(tx: Any, name: str, /, placeholders: Any = None, **params: Any) -> Any:
-        sent.append(signature(name, params, placeholders))
-        return run_in(tx, name, placeholders, **params)
-
-    monkeypatch.setattr(db, "run_in", recording)
+    sent = recorded(db, monkeypatch)
     rows, _, _ = db.driver.execute_query(
         "MATCH (p:Person)-[:ASSIGNED_TO]->(t:Building) WHERE p.id <> 'PS-WANG-LIXIN' "
         "RETURN p.id AS p, t.id AS t ORDER BY p, t LIMIT 1"
