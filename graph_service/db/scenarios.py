@@ -75,16 +75,25 @@ def rolled_back(db: Database, work: Callable[[ManagedTransaction], T], label: st
     raise AssertionError("a what-if transaction ended without its answer")  # pragma: no cover
 
 
+#: Lists as long as each size class Neo4j plans apart (see ``ID_LENGTHS``): 1, 2-10, 11-100
+#: and more. Weak points sends thousands of ids at once.
+ID_LIST_SIZES = (1, 2, 11, 101)
+
+
+#: The relationships a what-if most often ends or adds: an officer's assignment.
+PLANNED_RELS = (RelKind.ASSIGNED_TO,)
+
+
 def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
     """What a what-if sends inside its changed transaction, to plan ahead there (``changed``):
     the gap lists, counts and summary of an area, and the writes of a leave, a removal and
-    an assignment added or ended, with ids that name nothing. Measured on the city: a
-    what-if's first run after a start took 9.3 s with only the reads' plans made, 1 s after."""
+    an assignment added or ended, with ids that name nothing; and (``run``) the reads of
+    weak points."""
     writes: list[Step] = []
     for length in ID_LENGTHS:
         nothing = no_id(length)
         writes += [step("entity_exists", id=nothing), step("org_area_sources", id=nothing)]
-        writes += [step(name, ids=[nothing] * size) for size in LIST_SIZES
+        writes += [step(name, ids=[nothing] * size) for size in ID_LIST_SIZES
                    for name in ("nodes_remove", "org_areas_refresh")]  # fmt: skip
         writes += [step("node_delete", placeholders={"label": kind}, id=nothing)
                    for kind in (NodeKind.PERSON, NodeKind.UNIT)]
@@ -102,17 +111,10 @@ def planning_steps(registry: QueryRegistry, as_of: dt.date) -> PlanningSteps:
                          [], gaps.planning_steps(registry, as_of).run + writes)  # fmt: skip
 
 
-#: Lists as long as each size class Neo4j plans apart (see ``ID_LENGTHS``): 1, 2-10, 11-100
-#: and more. Weak points sends thousands of ids at once.
-LIST_SIZES = (1, 2, 11, 101)
-
-
 def weak_points_steps(registry: QueryRegistry, as_of: dt.date) -> list[Step]:
     """The reads of weak points (:mod:`graph_service.services.weak_points`) with lists of
     each size class, their ids naming nothing: the support network's targets and their
-    supporters, and what the rules' loss declarations ask of the candidates — a first
-    weak points after a start took 6.6 s on the city with only the what-if planned, 3.7 s
-    after that."""
+    supporters, and what the rules' loss declarations ask of the candidates."""
     keepers = {k for r in registry.rules.enabled if r.loss for k in r.loss.kept_by}
     ties = {t for r in registry.rules.enabled if r.loss for t in r.loss.ties}
     branch_kinds = list(registry.rules.kinds.get("TEAM_BRANCH_NO_OFFICER", ()))
@@ -121,8 +123,8 @@ def weak_points_steps(registry: QueryRegistry, as_of: dt.date) -> list[Step]:
         nothing = no_id(length)
         out.append(step("support_targets", area=nothing, branch_kinds=branch_kinds))
         out.append(Step("supporters", {"id": nothing, "as_of": as_of, "skip": 0, "limit": ALL},
-                        batches=LIST_SIZES))  # fmt: skip
-        for size in LIST_SIZES:
+                        batches=ID_LIST_SIZES))  # fmt: skip
+        for size in ID_LIST_SIZES:
             ids = [nothing] * size
             out.append(step("loss_org_dependents", ids=ids, area=nothing))
             out += [step("loss_kept" if k.at is KeptAt.SUBJECT else "loss_kept_for_unit",
@@ -132,10 +134,6 @@ def weak_points_steps(registry: QueryRegistry, as_of: dt.date) -> list[Step]:
                          placeholders={"rel": t.rel}, ids=ids)
                     for t in sorted(ties, key=repr)]  # fmt: skip
     return out
-
-
-#: The relationships a what-if most often ends or adds: an officer's assignment.
-PLANNED_RELS = (RelKind.ASSIGNED_TO,)
 
 
 def entity_kind(db: Database, tx: ManagedTransaction, entity_id: str) -> NodeKind | None:
