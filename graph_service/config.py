@@ -127,9 +127,9 @@ class Settings(BaseSettings):
     )  # fmt: skip
     plan_ahead: bool = Field(
         default=True,
-        description="At start-up, have Neo4j plan the gap, count and summary queries in the "
-                    "background, so the first of each after a restart does not wait for it "
-                    "(see graph_service/db/warmup.py).",
+        description="At start-up, have Neo4j plan the gap, count, summary, what-if and weak "
+                    "points queries in the background, so the first of each after a restart "
+                    "does not wait for it (see graph_service/db/warmup.py).",
     )  # fmt: skip
     station_radius_m: float = Field(
         default=1000.0, gt=0, le=50_000,
