@@ -5,6 +5,7 @@ middle of writing — interrupted after the restart, then resumed to the uninter
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -226,11 +227,9 @@ class Api:
         deadline = time.monotonic() + 60
         while True:
             assert self.process.poll() is None, "the API process exited"
-            try:
+            with contextlib.suppress(httpx.TransportError):  # not listening yet
                 if httpx.get(f"{self.url}/ready", timeout=2).status_code == 200:
                     return
-            except httpx.TransportError:
-                pass
             assert time.monotonic() < deadline, "the API did not answer in 60 s"
             time.sleep(0.2)
 
