@@ -12,6 +12,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from graph_service.neo4j_server.manager import LocalNeo4j, Neo4jServerError, free_port
+from loaders.demo import DEMO_BUNDLE
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -87,7 +88,30 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
         before = (tmp_path / "before.json").read_bytes()
         assert len(before) > 10_000
         assert (tmp_path / "after.json").read_bytes() == before
-        # the JVM running now (the backup and the restore restarted the server)
+
+        # a first load into the emptied database (neo4j-admin database import): the same
+        # graph as the transactional import gave, the accounts and the audit trail kept
+        assert cli("users", "add", "keeper", "--role", "admin", env=env).returncode == 0
+        with GraphDatabase.driver(
+            lines["NEO4J_URI"], auth=(lines["NEO4J_USER"], lines["NEO4J_PASSWORD"])
+        ) as driver:
+            driver.execute_query("MATCH (n:Entity) DETACH DELETE n")
+        first = cli("load", str(DEMO_BUNDLE), "--first-load", env=env)
+        assert first.returncode == 0, first.stderr
+        assert "neo4j-admin database import" in first.stderr  # its steps' times
+        loaded = cli("export", str(tmp_path / "first.json"), "--format", "json", env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        assert (tmp_path / "first.json").read_bytes() == before
+        assert "keeper" in cli("users", "list", env=env).stdout
+        verified = cli("audit", "--verify", env=env)
+        assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout
+        trail = cli("audit", "--format", "json", env=env).stdout
+        assert '"import.finish"' in trail and "first_load" in trail
+        # the graph is there now: a second first load is refused before the server stops
+        again = cli("load", str(DEMO_BUNDLE), "--first-load", env=env)
+        assert again.returncode != 0 and "数据库中已有数据" in again.stderr, again.stderr
+
+        # the JVM running now (the backup, the restore and the first load restarted it)
         pid = LocalNeo4j(data / "neo4j", data).pid()
         assert pid is not None
     finally:

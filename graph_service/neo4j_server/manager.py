@@ -25,7 +25,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,6 +173,25 @@ class LocalNeo4j:
         self.extra_settings = dict(extra_settings or {})  # neo4j.conf lines, over the above
         self._process: subprocess.Popen[bytes] | None = None
 
+    @classmethod
+    def attached(cls, home: Path, cache_dir: Path) -> LocalNeo4j:
+        """The server of an existing ``home`` as it is configured: its neo4j.conf read
+        back, so that starting it again (which writes the file anew) changes nothing, its
+        memory settings among it, whoever started it first."""
+        conf = home / "conf" / "neo4j.conf"
+        if not conf.is_file():
+            raise Neo4jServerError(f"{home}: no managed Neo4j here (no conf/neo4j.conf) / "
+                                   "该目录下没有托管的 Neo4j")  # fmt: skip
+        settings = dict(line.split("=", 1) for line in conf.read_text().splitlines()
+                        if "=" in line and not line.startswith("#"))  # fmt: skip
+        return cls(
+            home, cache_dir,
+            heap=settings.get("server.memory.heap.max_size", "1g"),
+            pagecache=settings.get("server.memory.pagecache.size", "512m"),
+            transaction_timeout=settings.get("db.transaction.timeout", "60s"),
+            extra_settings=settings,
+        )  # fmt: skip
+
     # ---- paths -------------------------------------------------------------------
     @property
     def lib_dir(self) -> Path:
@@ -314,6 +333,41 @@ class LocalNeo4j:
             (Path(folder) / f"{database}.dump").symlink_to(file.resolve())
             self._admin("database", "load", f"--from-path={folder}",
                         "--overwrite-destination=true", database)  # fmt: skip
+
+    def import_full(
+        self,
+        nodes: Sequence[tuple[str, Sequence[Path]]],
+        relationships: Sequence[tuple[str, Sequence[Path]]],
+        database: str = "neo4j",
+        heap: str = "1g",
+    ) -> str:
+        """Replace ``database`` with the graph in CSV files (``neo4j-admin database import
+        full``, server stopped): ``nodes`` as (labels joined by ``:``, [header, body …]),
+        ``relationships`` as (type, [header, body …]). Cells may span lines; a
+        relationship whose end is missing, or a node id given twice, fails the whole
+        import, as does anything else wrong. Returns neo4j-admin's report."""
+        if self.is_running():
+            raise Neo4jServerError("stop the server first / 请先停止数据库")
+        self.provision()
+        self.configure()
+        args = [f"--nodes={labels}={','.join(str(f) for f in files)}" for labels, files in nodes]
+        args += [f"--relationships={kind}={','.join(str(f) for f in files)}"
+                 for kind, files in relationships]  # fmt: skip
+        env = os.environ | {"NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
+        cmd = [
+            java_executable(), f"-Xmx{heap}", "-cp", f"{self.lib_dir}/*", ADMIN_CLASS,
+            "database", "import", "full", database, "--overwrite-destination=true",
+            "--multiline-fields=true", "--skip-bad-relationships=false",
+            "--skip-duplicate-nodes=false", "--bad-tolerance=0",
+            f"--report-file={self.home / 'logs' / 'import.report'}", *args,
+        ]  # fmt: skip
+        result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        if result.returncode != 0:
+            raise Neo4jServerError(
+                f"neo4j-admin database import failed ({result.returncode}): "
+                f"{(result.stderr or result.stdout)[-3000:]}"
+            )
+        return result.stdout
 
     # ---- lifecycle ---------------------------------------------------------------
     def pid(self) -> int | None:

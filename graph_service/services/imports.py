@@ -57,6 +57,7 @@ from graph_service.db import audit
 from graph_service.db import boundaries as stored_boundaries
 from graph_service.db import imports as repo
 from graph_service.db.database import Database
+from graph_service.db.first_load import entities_stored
 from graph_service.db.scope import visible_ids
 from graph_service.domain import terms
 from graph_service.domain.boundaries import Outside
@@ -64,6 +65,7 @@ from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import AreaBoundaryIn, AreaIn, NodeIn, RelIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
+from graph_service.services.first_load import NOT_EMPTY, CsvGraph, OfflineServer, load_offline
 from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import BOUNDARY_SUFFIX, read_boundaries, read_tables
@@ -356,8 +358,10 @@ class Importer:
         progress: Progress | None = None,
         now: dt.datetime | None = None,
         who: Principal | None = None,
+        first_load: OfflineServer | None = None,
     ) -> None:
         self.db = db
+        self.first_load = first_load  # the managed server, for a first load (first_load.py)
         self.who = who or Principal.cli()
         self.tx: ManagedTransaction | None = None  # set while an atomic (scoped) import writes
         self.created: frozenset[str] = frozenset()  # ids new to the graph (a scoped import)
@@ -1010,6 +1014,12 @@ class Importer:
 
     def run(self) -> ImportReport:
         self.who.require_write()
+        if self.first_load is not None:
+            if self.who.scope is not None:
+                raise Forbidden("a first load replaces the whole database: only an admin's "
+                                "/ 首次导入会替换整个数据库，仅限管理员")  # fmt: skip
+            if entities_stored(self.db):
+                raise Conflict(NOT_EMPTY)
         for source in self.sources:
             self.report.digests[source.name] = _digest(source.path)
         with import_folder() as folder, ExitStack() as stack:
@@ -1030,7 +1040,9 @@ class Importer:
             if self.report.dry_run:
                 self._count_dry_run(spool)
                 return self.report
-            if self.who.scope is None:
+            if self.first_load is not None:
+                self._write_first_load(spool, folder, self.first_load)
+            elif self.who.scope is None:
                 self._write_in_batches(spool)
             else:
                 self._write_atomically(spool)
@@ -1057,6 +1069,37 @@ class Importer:
         self.report.written = True
         audit.record_alone(self.db, self.who, audit.Change(
             "import.finish", details=self._audit_details()
+        ))  # fmt: skip
+
+    def _write_first_load(self, spool: _Spool, folder: Path, server: OfflineServer) -> None:
+        """Into an empty managed server: the rows :meth:`_write` would write, as CSV files
+        for neo4j-admin (services/first_load.py); every row is created. The trail records
+        the start before the server stops and the report once it runs again."""
+        graph = CsvGraph(folder / "csv", self.imported_at)
+        graph.folder.mkdir()
+        try:
+            for kind in NodeKind:
+                for batch in spool.batches(kind.value):
+                    if kind is NodeKind.AREA and self.stray_boundaries:
+                        batch = [self._kept_boundary(item) for item in batch]
+                    graph.add_nodes(kind, batch)
+                    self.report.count(kind.value, "created", len(batch))
+                    self.progress(len(batch))
+            assert not self._boundary_rows(), "an empty database has no stored area"
+            for rel, _, items in self._rel_batches(spool):
+                graph.add_relationships(rel, items)
+                self.report.count(rel.value, "created", len(items))
+                self.progress(len(items))
+        finally:
+            graph.close()
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.start", details={"files": self.report.files, "digests": self.report.digests,
+                                     "first_load": True},
+        ))  # fmt: skip
+        load_offline(self.db, server, graph, folder)
+        self.report.written = True
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.finish", details=self._audit_details() | {"first_load": True}
         ))  # fmt: skip
 
     def _write_atomically(self, spool: _Spool) -> None:
@@ -1160,6 +1203,7 @@ def import_files(
     progress: Progress | None = None,
     who: Principal | None = None,
     error_report: Path | None = None,
+    first_load: OfflineServer | None = None,
 ) -> ImportReport:
     """Validate every input, then (unless a problem was found, or with ``partial``) upsert,
     as ``who`` (default: the operator at the command line, unscoped).
@@ -1167,9 +1211,13 @@ def import_files(
     With ``error_report``, an import that found problems also writes the error workbook
     there (:mod:`loaders.error_workbook`: the inputs' rows with their reasons, bad cells
     marked); one without problems writes none and removes an earlier file at that path, so
-    a stale workbook is never taken for this import's."""
+    a stale workbook is never taken for this import's.
+
+    With ``first_load`` (the managed server of an empty database), the validated rows are
+    written by Neo4j's offline importer instead (:mod:`graph_service.services.first_load`)."""
     sources = [Source.of(item) for item in inputs]
-    importer = Importer(db, sources, dry_run=dry_run, partial=partial, progress=progress, who=who)
+    importer = Importer(db, sources, dry_run=dry_run, partial=partial, progress=progress, who=who,
+                        first_load=first_load)  # fmt: skip
     report = importer.run()
     if error_report is not None:
         write_error_report(report, sources, error_report)
