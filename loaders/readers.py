@@ -414,9 +414,18 @@ def _build_row(number: int, cells: Sequence[object], layout: _Layout, where: _Wh
     (``'=1+1``) against CSV injection; it comes off here, so the round trip is exact."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
+    headers, fields = layout.headers, layout.fields
     for index, cell in enumerate(cells):
-        if isinstance(cell, str) and cell.startswith("'"):
-            cell = unneutralise(cell)
+        if type(cell) is str:
+            if cell.startswith("'"):
+                cell = unneutralise(cell)
+            text = cell.strip()
+            if not text:
+                continue  # an empty cell: the field's default applies
+            if index < len(headers) and headers[index] and len(text) <= MAX_CELL_CHARS and \
+                    (field := fields[index]) is not None:  # fmt: skip
+                values[field] = text  # the common case, as _put_cell keeps it
+                continue
         column, field = layout.column(index)
         if field is None and cell is not None and is_reference_header(column):
             continue  # a name an export wrote beside an id, for reading only

@@ -38,6 +38,15 @@ class BilingualEnum(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> Self:
+        found = _PARSED.get((cls, value))
+        if found is None:
+            found = cls._parse(value)
+            if len(_PARSED) < MAX_PARSED:  # spellings that parsed, kept: a file repeats them
+                _PARSED[(cls, value)] = found
+        return found  # type: ignore[return-value]
+
+    @classmethod
+    def _parse(cls, value: str) -> Self:
         text = value.strip()
         for member in cls:
             if text.lower() == member.value or text == member.zh:
@@ -69,6 +78,9 @@ class BilingualEnum(StrEnum):
 _ZH_NAMES: dict[type[BilingualEnum], dict[str, str]] = {}
 # other Chinese terms organizers write for a member (中共党员 for 正式党员 …), by enum
 _ALIASES: dict[type[BilingualEnum], dict[str, str]] = {}
+#: what parse made of each spelling it was given (a bound: the spellings are few)
+_PARSED: dict[tuple[type[BilingualEnum], str], BilingualEnum] = {}
+MAX_PARSED = 4_096
 
 
 def _zh(enum: type[BilingualEnum], names: dict[str, str]) -> None:

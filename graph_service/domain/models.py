@@ -112,6 +112,11 @@ def _no_blank(value: Any) -> Any:
 
 
 def _parse_date(value: Any) -> Any:
+    if type(value) is str and len(value) == 10 and ISO_DATE.fullmatch(value):
+        try:  # the common case first: YYYY-MM-DD as written
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2026-02-30: said below, as any other
+            pass
     value = _no_blank(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         # pydantic would read a number as seconds since 1970: 0 as 1970-01-01
@@ -135,21 +140,29 @@ def _parse_date(value: Any) -> Any:
     return value
 
 
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "示例", "√"})
+_FALSE = frozenset({"false", "no", "n", "0", "否"})
+
+
 def _parse_bool(value: Any) -> Any:
+    if value is None or value is False or value is True:
+        return bool(value)
     value = _blank_to_none(value)
     if value is None:
         return False
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in {"true", "yes", "y", "1", "是", "示例", "√"}:
+        if text in _TRUE:
             return True
-        if text in {"false", "no", "n", "0", "否"}:
+        if text in _FALSE:
             return False
         raise ValueError(f"'{value}' is not yes/no (是/否)")
     return value
 
 
 def _check_id(value: Any) -> Any:
+    if type(value) is str and ID_PATTERN.match(value):
+        return value  # the common case: an id as written (the readers strip cells)
     value = _strip(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value)) if float(value).is_integer() else str(value)
@@ -254,12 +267,12 @@ class Record(BaseModel):
 
     def graph_properties(self) -> dict[str, Any]:
         """Properties as stored in Neo4j (enums as their English value, None left out)."""
-        out: dict[str, Any] = {}
-        for key, value in self.model_dump(exclude=self._not_properties).items():
-            if value is None:
-                continue
-            out[key] = value.value if isinstance(value, BilingualEnum) else value
-        return out
+        # the fields as validated (flat: no model inside a model), without model_dump's
+        # serializer, and an enum's value read directly (Enum.value is a slow descriptor)
+        excluded = self._not_properties
+        return {key: value._value_ if isinstance(value, BilingualEnum) else value
+                for key, value in self.__dict__.items()
+                if value is not None and key not in excluded}  # fmt: skip
 
     _not_properties: ClassVar[set[str]] = set()
 

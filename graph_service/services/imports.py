@@ -779,6 +779,8 @@ class Importer:
         )])  # fmt: skip
 
     def _rejected_row(self, rel: RelKind, item: dict[str, Any]) -> bool:
+        if not self.bad_rows:
+            return False
         return (rel.value, item["src_file"], item["src_row"]) in self.bad_rows
 
     def _rel_problem(
@@ -967,11 +969,15 @@ class Importer:
 
     def _by_id(self, rel: RelKind, item: dict[str, Any]) -> dict[str, Any]:
         """The row with an end given by its unique name given by its id instead."""
+        if not self.aliases:
+            return item
         ends = {side: self.aliases.get((rel.value, side, item[side]), item[side])
                 for side in ("from_id", "to_id")}  # fmt: skip
-        return item | ends if self.aliases else item
+        return item | ends
 
     def _rejected_ref(self, rel: RelKind, item: dict[str, Any]) -> bool:
+        if not self.bad_refs:
+            return False
         return (rel.value, item["from_id"]) in self.bad_refs or (
             rel.value,
             item["to_id"],
