@@ -60,7 +60,17 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
             other.start()
 
         # backup, wipe, restore: the same export
-        assert cli("demo", env=env).returncode == 0
+        # the demo region, and a unit whose cells a CSV writer must quote: a note spanning
+        # lines, quotes, commas (the first load below writes them through neo4j-admin)
+        extra = tmp_path / "units.csv"
+        extra.write_text(
+            "编号 id,名称 name,备注 note,地址 address,单位类型 kind,纬度 latitude,经度 longitude\n"
+            'U-QUOTED,"引号""单位"", 逗号","第一行\n第二行, ""引""",'
+            '"经十路 1 号",enterprise,36.65,117.12\n',
+            encoding="utf-8",
+        )  # fmt: skip
+        loaded = cli("load", str(DEMO_BUNDLE), str(extra), env=env)
+        assert loaded.returncode == 0, loaded.stderr
         exported = cli("export", str(tmp_path / "before.json"), "--format", "json", env=env)
         assert exported.returncode == 0, exported.stderr
         backup = tmp_path / "backups" / "erqi.dump"
@@ -96,12 +106,13 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
             lines["NEO4J_URI"], auth=(lines["NEO4J_USER"], lines["NEO4J_PASSWORD"])
         ) as driver:
             driver.execute_query("MATCH (n:Entity) DETACH DELETE n")
-        first = cli("load", str(DEMO_BUNDLE), "--first-load", env=env)
+        first = cli("load", str(DEMO_BUNDLE), str(extra), "--first-load", env=env)
         assert first.returncode == 0, first.stderr
         assert "neo4j-admin database import" in first.stderr  # its steps' times
         loaded = cli("export", str(tmp_path / "first.json"), "--format", "json", env=env)
         assert loaded.returncode == 0, loaded.stderr
         assert (tmp_path / "first.json").read_bytes() == before
+        assert "第一行\\n第二行" in before.decode()  # the note kept its line break
         assert "keeper" in cli("users", "list", env=env).stdout
         verified = cli("audit", "--verify", env=env)
         assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout

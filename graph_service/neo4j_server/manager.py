@@ -340,10 +340,13 @@ class LocalNeo4j:
         relationships: Sequence[tuple[str, Sequence[Path]]],
         database: str = "neo4j",
         heap: str = "1g",
+        *,
+        multiline: bool = True,
     ) -> str:
         """Replace ``database`` with the graph in CSV files (``neo4j-admin database import
         full``, server stopped): ``nodes`` as (labels joined by ``:``, [header, body …]),
-        ``relationships`` as (type, [header, body …]). Cells may span lines; a
+        ``relationships`` as (type, [header, body …]). Cells may span lines unless
+        ``multiline`` is off (neo4j-admin then reads the files in parallel); a
         relationship whose end is missing, or a node id given twice, fails the whole
         import, as does anything else wrong. Returns neo4j-admin's report."""
         if self.is_running():
@@ -357,7 +360,7 @@ class LocalNeo4j:
         cmd = [
             java_executable(), f"-Xmx{heap}", "-cp", f"{self.lib_dir}/*", ADMIN_CLASS,
             "database", "import", "full", database, "--overwrite-destination=true",
-            "--multiline-fields=true", "--skip-bad-relationships=false",
+            f"--multiline-fields={str(multiline).lower()}", "--skip-bad-relationships=false",
             "--skip-duplicate-nodes=false", "--bad-tolerance=0",
             f"--report-file={self.home / 'logs' / 'import.report'}", *args,
         ]  # fmt: skip

@@ -67,12 +67,18 @@ class OfflineServer(Protocol):
 
     def import_full(
         self, nodes: Sequence[tuple[str, Sequence[Path]]],
-        relationships: Sequence[tuple[str, Sequence[Path]]],
+        relationships: Sequence[tuple[str, Sequence[Path]]], *, multiline: bool = True,
     ) -> str: ...  # fmt: skip
 
 
+_TYPE_NAMES = dict(_TYPES)
+
+
 def _type_name(key: str, value: object) -> str:
-    for kind, name in _TYPES:
+    name = _TYPE_NAMES.get(type(value))
+    if name is not None:
+        return name
+    for kind, name in _TYPES:  # a subclass (an enum made a str, say)
         if isinstance(value, kind):
             return name
     raise TypeError(f"property {key}: no neo4j-admin type for {type(value).__name__}")
@@ -83,8 +89,8 @@ def _cell(value: object) -> str:
     not taken for no value), no value as an empty cell."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
+    if type(value) is str or isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"' if '"' in value else '"' + value + '"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):  # and datetime: ISO 8601, with its offset
@@ -119,6 +125,9 @@ class CsvGraph:
     )
     nodes_written: int = 0
     relationships_written: int = 0
+    #: whether a cell spans lines: neo4j-admin then reads the files in one thread, not in
+    #: parallel (--multiline-fields)
+    multiline: bool = False
 
     def _group(self, name: str, is_node: bool, columns: tuple[tuple[str, str], ...]) -> _Group:
         key = (name, is_node, columns)
@@ -139,13 +148,16 @@ class CsvGraph:
 
     @staticmethod
     def _columns(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
-        types: dict[str, str] = {}
+        types: dict[str, type] = {}
         for row in rows:
             for key, value in row["props"].items():
-                name = _type_name(key, value)
-                if types.setdefault(key, name) != name:
-                    raise TypeError(f"property {key}: both {types[key]} and {name} values")
-        return tuple(sorted(types.items()))
+                kind = type(value)
+                if types.setdefault(key, kind) is not kind:
+                    raise TypeError(f"property {key}: both {types[key].__name__} and "
+                                    f"{kind.__name__} values")  # fmt: skip
+        return tuple(sorted((key, _type_name(key, next(row["props"][key] for row in rows
+                                                      if key in row["props"])))
+                            for key in types))  # fmt: skip
 
     def add_nodes(self, kind: NodeKind, rows: Sequence[dict[str, Any]]) -> None:
         """Rows as the importer spools them: ``{props, location, src_file, src_row}``."""
@@ -158,7 +170,10 @@ class CsvGraph:
             cells = [_cell(props["id"]), *(_cell(props.get(k)) for k in keys),
                      _location(row["location"]), _cell(row["src_file"]),
                      _cell(row["src_row"]), at]  # fmt: skip
-            handle.write(",".join(cells) + "\n")
+            line = ",".join(cells)
+            if not self.multiline and ("\n" in line or "\r" in line):
+                self.multiline = True
+            handle.write(line + "\n")
         self.nodes_written += len(rows)
 
     def add_relationships(self, rel: RelKind, rows: Sequence[dict[str, Any]]) -> None:
@@ -172,7 +187,10 @@ class CsvGraph:
             cells = [_cell(row["from_id"]), _cell(row["to_id"]),
                      *(_cell(props.get(k)) for k in keys), _cell(row["src_file"]),
                      _cell(row["src_row"]), at]  # fmt: skip
-            handle.write(",".join(cells) + "\n")
+            line = ",".join(cells)
+            if not self.multiline and ("\n" in line or "\r" in line):
+                self.multiline = True
+            handle.write(line + "\n")
         self.relationships_written += len(rows)
 
     def close(self) -> None:
@@ -218,7 +236,7 @@ def load_offline(db: Database, server: OfflineServer, graph: CsvGraph, work: Pat
     backup = server.dump(work / "before-first-load.dump")
     clock.lap("stop and dump")
     try:
-        server.import_full(nodes, rels)
+        server.import_full(nodes, rels, multiline=graph.multiline)
         clock.lap("neo4j-admin database import")
         server.start()
         clock.lap("start")
