@@ -7,12 +7,26 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
+from pydantic import SecretStr
 
+from graph_service.cli_db import open_database
+from graph_service.config import Settings
+from graph_service.db.first_load import entities_stored
 from graph_service.neo4j_server.manager import LocalNeo4j, Neo4jServerError, free_port
+from graph_service.services.imports import import_files
 from loaders.demo import DEMO_BUNDLE
+
+
+class _FailingAfterImport(LocalNeo4j):
+    """The managed server, whose neo4j-admin import fails once it has replaced the store."""
+
+    def import_full(self, *args: Any, **kwargs: Any) -> str:
+        super().import_full(*args, **kwargs)
+        raise Neo4jServerError("neo4j-admin failed after the store was replaced (a test)")
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -35,6 +49,7 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
     started = cli("db", "start", "--port", port, env=env)
     assert started.returncode == 0, started.stderr
     pid = None
+    failing: LocalNeo4j | None = None
     try:
         lines = dict(line.split("=", 1) for line in cli("db", "env", env=env).stdout.splitlines())
         assert lines["NEO4J_URI"] == f"bolt://127.0.0.1:{port}"
@@ -106,6 +121,18 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
             lines["NEO4J_URI"], auth=(lines["NEO4J_USER"], lines["NEO4J_PASSWORD"])
         ) as driver:
             driver.execute_query("MATCH (n:Entity) DETACH DELETE n")
+        # neo4j-admin failing once the store is replaced: the dump taken first is loaded back
+        settings = Settings(neo4j_uri=lines["NEO4J_URI"], neo4j_user=lines["NEO4J_USER"],
+                            neo4j_password=SecretStr(lines["NEO4J_PASSWORD"]))  # fmt: skip
+        failing = _FailingAfterImport.attached(data / "neo4j", data)
+        with open_database(settings) as db:
+            with pytest.raises(Neo4jServerError, match="after the store was replaced"):
+                import_files(db, [DEMO_BUNDLE, extra], first_load=failing)
+            assert not entities_stored(db)
+        assert "keeper" in cli("users", "list", env=env).stdout
+        verified = cli("audit", "--verify", env=env)
+        assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout
+
         first = cli("load", str(DEMO_BUNDLE), str(extra), "--first-load", env=env)
         assert first.returncode == 0, first.stderr
         assert "neo4j-admin database import" in first.stderr  # its steps' times
@@ -127,6 +154,8 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
         assert pid is not None
     finally:
         stopped = cli("db", "stop", env=env)
+        if failing is not None:  # it started the server again: its child, to be reaped
+            failing.stop()
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     stat = Path(f"/proc/{pid}/stat")
     # gone, or a zombie waiting for a container's init to reap it: not running either way

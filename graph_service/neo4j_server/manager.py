@@ -448,6 +448,9 @@ class LocalNeo4j:
         """Stop the server and wait for its JVM to exit. True if one was running."""
         pid = self.pid()
         if pid is None:
+            # stopped by another process (graph-service db stop): reap it if it was ours
+            if self._process is not None and self._process.poll() is not None:
+                self._process = None
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
