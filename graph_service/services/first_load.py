@@ -167,13 +167,9 @@ class CsvGraph:
         at = _cell(self.imported_at)
         for row in rows:
             props = row["props"]
-            cells = [_cell(props["id"]), *(_cell(props.get(k)) for k in keys),
-                     _location(row["location"]), _cell(row["src_file"]),
-                     _cell(row["src_row"]), at]  # fmt: skip
-            line = ",".join(cells)
-            if not self.multiline and ("\n" in line or "\r" in line):
-                self.multiline = True
-            handle.write(line + "\n")
+            self._write(handle, [_cell(props["id"]), *(_cell(props.get(k)) for k in keys),
+                                 _location(row["location"]), _cell(row["src_file"]),
+                                 _cell(row["src_row"]), at])  # fmt: skip
         self.nodes_written += len(rows)
 
     def add_relationships(self, rel: RelKind, rows: Sequence[dict[str, Any]]) -> None:
@@ -184,14 +180,16 @@ class CsvGraph:
         at = _cell(self.imported_at)
         for row in rows:
             props = row["props"]
-            cells = [_cell(row["from_id"]), _cell(row["to_id"]),
-                     *(_cell(props.get(k)) for k in keys), _cell(row["src_file"]),
-                     _cell(row["src_row"]), at]  # fmt: skip
-            line = ",".join(cells)
-            if not self.multiline and ("\n" in line or "\r" in line):
-                self.multiline = True
-            handle.write(line + "\n")
+            self._write(handle, [_cell(row["from_id"]), _cell(row["to_id"]),
+                                 *(_cell(props.get(k)) for k in keys), _cell(row["src_file"]),
+                                 _cell(row["src_row"]), at])  # fmt: skip
         self.relationships_written += len(rows)
+
+    def _write(self, handle: IO[str], cells: list[str]) -> None:
+        line = ",".join(cells)
+        if not self.multiline and ("\n" in line or "\r" in line):
+            self.multiline = True
+        handle.write(line + "\n")
 
     def close(self) -> None:
         for group in self.groups.values():
