@@ -74,14 +74,14 @@ class OfflineServer(Protocol):
 _TYPE_NAMES = dict(_TYPES)
 
 
-def _type_name(key: str, value: object) -> str:
-    name = _TYPE_NAMES.get(type(value))
+def _type_name(key: str, kind: type) -> str:
+    name = _TYPE_NAMES.get(kind)
     if name is not None:
         return name
-    for kind, name in _TYPES:  # a subclass (an enum made a str, say)
-        if isinstance(value, kind):
+    for python, name in _TYPES:  # a subclass (an enum made a str, say)
+        if issubclass(kind, python):
             return name
-    raise TypeError(f"property {key}: no neo4j-admin type for {type(value).__name__}")
+    raise TypeError(f"property {key}: no neo4j-admin type for {kind.__name__}")
 
 
 def _cell(value: object) -> str:
@@ -123,8 +123,6 @@ class CsvGraph:
     groups: dict[tuple[str, bool, tuple[tuple[str, str], ...]], _Group] = field(
         default_factory=dict
     )
-    nodes_written: int = 0
-    relationships_written: int = 0
     #: whether a cell spans lines: neo4j-admin then reads the files in one thread, not in
     #: parallel (--multiline-fields)
     multiline: bool = False
@@ -155,9 +153,7 @@ class CsvGraph:
                 if types.setdefault(key, kind) is not kind:
                     raise TypeError(f"property {key}: both {types[key].__name__} and "
                                     f"{kind.__name__} values")  # fmt: skip
-        return tuple(sorted((key, _type_name(key, next(row["props"][key] for row in rows
-                                                      if key in row["props"])))
-                            for key in types))  # fmt: skip
+        return tuple(sorted((key, _type_name(key, kind)) for key, kind in types.items()))
 
     def add_nodes(self, kind: NodeKind, rows: Sequence[dict[str, Any]]) -> None:
         """Rows as the importer spools them: ``{props, location, src_file, src_row}``."""
@@ -170,7 +166,6 @@ class CsvGraph:
             self._write(handle, [_cell(props["id"]), *(_cell(props.get(k)) for k in keys),
                                  _location(row["location"]), _cell(row["src_file"]),
                                  _cell(row["src_row"]), at])  # fmt: skip
-        self.nodes_written += len(rows)
 
     def add_relationships(self, rel: RelKind, rows: Sequence[dict[str, Any]]) -> None:
         """Rows as the importer writes them: ``{from_id, to_id, props, src_file, src_row}``."""
@@ -183,7 +178,6 @@ class CsvGraph:
             self._write(handle, [_cell(row["from_id"]), _cell(row["to_id"]),
                                  *(_cell(props.get(k)) for k in keys), _cell(row["src_file"]),
                                  _cell(row["src_row"]), at])  # fmt: skip
-        self.relationships_written += len(rows)
 
     def _write(self, handle: IO[str], cells: list[str]) -> None:
         line = ",".join(cells)
