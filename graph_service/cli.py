@@ -330,9 +330,10 @@ def load(
     if server is not None:  # its steps' times, on stderr: the server stops for a while
         import logging
 
-        steps = logging.getLogger("graph_service.services.first_load")
-        steps.setLevel(logging.INFO)
-        steps.addHandler(logging.StreamHandler())
+        for name in ("graph_service.services.imports", "graph_service.services.first_load"):
+            steps = logging.getLogger(name)
+            steps.setLevel(logging.INFO)
+            steps.addHandler(logging.StreamHandler())
     try:
         with _stopped_by_signals(), open_database(settings) as db, \
                 progress_bar() as advance:  # fmt: skip

@@ -136,6 +136,7 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
         first = cli("load", str(DEMO_BUNDLE), str(extra), "--first-load", env=env)
         assert first.returncode == 0, first.stderr
         assert "neo4j-admin database import" in first.stderr  # its steps' times
+        assert "CSV files written beside validation" in first.stderr  # csv_beside.py
         loaded = cli("export", str(tmp_path / "first.json"), "--format", "json", env=env)
         assert loaded.returncode == 0, loaded.stderr
         assert (tmp_path / "first.json").read_bytes() == before

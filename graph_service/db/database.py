@@ -422,14 +422,18 @@ class Database:
     def apply_schema(self) -> str:
         """Apply every schema statement (idempotent), store every party organization's
         area again (:mod:`graph_service.db.org_areas`), then record the version."""
+        statements = [s for query in self.registry.schema() for s in query.statements()]
+        # An index fills in the background; a constraint's index fills before CREATE
+        # returns. Indexes first, so that they fill while the constraints and the areas
+        # are made.
+        statements.sort(key=lambda statement: "CONSTRAINT" in statement.split(None, 2)[1])
         with self._reaching(), self.driver.session(database=self.database) as session:
-            for query in self.registry.schema():
-                for statement in query.statements():
-                    # Schema commands cannot run in a managed transaction with data
-                    # writes; each is an auto-commit query of its own.
-                    session.run(statement).consume()
+            for statement in statements:
+                # Schema commands cannot run in a managed transaction with data
+                # writes; each is an auto-commit query of its own.
+                session.run(statement).consume()
+            org_areas.store_all(self)
             session.run("CALL db.awaitIndexes(300)").consume()
-        org_areas.store_all(self)
         version = self.expected_schema_version
         self.write("schema_version_set", version=version)
         return version

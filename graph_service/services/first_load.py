@@ -189,15 +189,25 @@ class CsvGraph:
         for group in self.groups.values():
             group.handle.close()
 
-    def inputs(self) -> tuple[list[tuple[str, list[Path]]], list[tuple[str, list[Path]]]]:
-        """neo4j-admin's ``--nodes`` and ``--relationships``: (labels or type, [header, body])."""
+    def files(self) -> CsvFiles:
+        """What neo4j-admin reads: ``--nodes`` and ``--relationships``, (labels or type,
+        [header, body])."""
         nodes, rels = [], []
         for (name, is_node, _), group in self.groups.items():
             if is_node:
                 nodes.append((f"Entity:{name}", [group.header, group.body]))
             else:
                 rels.append((name, [group.header, group.body]))
-        return nodes, rels
+        return CsvFiles(nodes, rels, self.multiline)
+
+
+@dataclass(frozen=True)
+class CsvFiles:
+    """A graph's CSV files (:class:`CsvGraph`, written and closed), as neo4j-admin takes them."""
+
+    nodes: list[tuple[str, list[Path]]]
+    relationships: list[tuple[str, list[Path]]]
+    multiline: bool  # whether a cell spans lines
 
 
 class _Clock:
@@ -216,19 +226,18 @@ class _Clock:
         return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.laps)
 
 
-def load_offline(db: Database, server: OfflineServer, graph: CsvGraph, work: Path) -> None:
-    """Replace the database with ``graph`` (written and closed) through neo4j-admin, keeping
+def load_offline(db: Database, server: OfflineServer, files: CsvFiles, work: Path) -> None:
+    """Replace the database with the graph in ``files`` through neo4j-admin, keeping
     the service's own records; on any failure, the database as it was."""
     aside = repo.set_aside(db)
     if repo.entities_stored(db):  # written since the import began
         raise Conflict(NOT_EMPTY)
-    nodes, rels = graph.inputs()
     clock = _Clock()
     server.stop()
     backup = server.dump(work / "before-first-load.dump")
     clock.lap("stop and dump")
     try:
-        server.import_full(nodes, rels, multiline=graph.multiline)
+        server.import_full(files.nodes, files.relationships, multiline=files.multiline)
         clock.lap("neo4j-admin database import")
         server.start()
         clock.lap("start")

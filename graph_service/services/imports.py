@@ -42,7 +42,7 @@ import struct
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,7 +66,14 @@ from graph_service.domain.kinds import NodeKind, RelKind
 from graph_service.domain.models import AreaBoundaryIn, AreaIn, NodeIn, RelIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
-from graph_service.services.first_load import NOT_EMPTY, CsvGraph, OfflineServer, load_offline
+from graph_service.services.csv_beside import CsvBeside
+from graph_service.services.first_load import (
+    NOT_EMPTY,
+    CsvFiles,
+    CsvGraph,
+    OfflineServer,
+    load_offline,
+)
 from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import BOUNDARY_SUFFIX, read_boundaries, read_tables
@@ -119,6 +126,8 @@ class _Spool:
     files: dict[str, IO[bytes]] = field(default_factory=dict)
     buffers: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
     sealer: AESGCM = field(default_factory=lambda: AESGCM(AESGCM.generate_key(bit_length=256)))
+    #: also given each batch as it is sealed (a first load's CSV process, csv_beside.py)
+    tee: Callable[[str, bytes], None] | None = None
 
     def add(self, key: str, item: Any) -> None:
         buffer = self.buffers[key]
@@ -133,6 +142,8 @@ class _Spool:
             self.files[key] = (self.folder / f"{key}.spool").open("wb")
         nonce = os.urandom(_NONCE)
         plain = pickle.dumps(self.buffers[key], protocol=pickle.HIGHEST_PROTOCOL)
+        if self.tee is not None:
+            self.tee(key, plain)
         sealed = self.sealer.encrypt(nonce, plain, key.encode())  # bound to its table
         self.files[key].write(_FRAME.pack(len(sealed)) + nonce + sealed)
         self.buffers[key] = []
@@ -740,6 +751,9 @@ class Importer:
     def _live_items(self, rel: RelKind, spool: _Spool) -> Iterator[list[dict[str, Any]]]:
         """The spooled rows of a type not rejected so far, ends given by id."""
         for batch in spool.batches(rel.value):
+            if not (self.aliases or self.bad_refs or self.bad_rows):
+                yield batch  # nothing to leave out or rename
+                continue
             yield [self._by_id(rel, item) for item in batch
                    if not self._rejected_ref(rel, item) and not self._rejected_row(rel, item)]
 
@@ -751,6 +765,9 @@ class Importer:
             for item in items:
                 packed = self._pack(item)
                 mine = periods.setdefault(hash((item["from_id"], item["to_id"])), [])
+                if not mine:  # most pairs have one row: nothing to compare
+                    mine.append(packed)
+                    continue
                 clash = next((other for other in mine if terms.overlaps(_unpack_period(other),
                                                                         _unpack_period(packed))),
                              None)  # fmt: skip
@@ -1062,11 +1079,16 @@ class Importer:
                                 "/ 首次导入会替换整个数据库，仅限管理员")  # fmt: skip
             if entities_stored(self.db):
                 raise Conflict(NOT_EMPTY)
+        started = time.perf_counter()
         for source in self.sources:
             self.report.digests[source.name] = _digest(source.path)
         with import_folder() as folder, ExitStack() as stack, self.frozen:
             spool = _Spool(folder)
             stack.callback(spool.close)
+            beside: CsvBeside | None = None
+            if self.first_load is not None and not self.report.dry_run:
+                beside = stack.enter_context(CsvBeside(folder / "csv", self.imported_at))
+                spool.tee = beside.send
             self.progress.start("validate", estimate_rows(s.path for s in self.sources))
             self._read_boundaries()
             self._validate_nodes(spool)
@@ -1075,6 +1097,8 @@ class Importer:
             spool.close()
             self._check_terms(spool)
             self._check_parents(spool)
+            log.info("validated %s rows in %.1f s", f"{self.progress.done:,}",
+                     time.perf_counter() - started)  # fmt: skip
             if self.report.problems and not self.report.partial:
                 return self.report
             written = len(self.kinds) + self.rel_rows + len(self.boundary_updates)
@@ -1083,7 +1107,8 @@ class Importer:
                 self._count_dry_run(spool)
                 return self.report
             if self.first_load is not None:
-                self._write_first_load(spool, folder, self.first_load)
+                assert beside is not None
+                self._write_first_load(spool, folder, self.first_load, beside)
             elif self.who.scope is None:
                 self._write_in_batches(spool)
             else:
@@ -1113,36 +1138,58 @@ class Importer:
             "import.finish", details=self._audit_details()
         ))  # fmt: skip
 
-    def _write_first_load(self, spool: _Spool, folder: Path, server: OfflineServer) -> None:
+    def _write_first_load(
+        self, spool: _Spool, folder: Path, server: OfflineServer, beside: CsvBeside
+    ) -> None:
         """Into an empty managed server: the rows :meth:`_write` would write, as CSV files
-        for neo4j-admin (services/first_load.py); every row is created. The trail records
-        the start before the server stops and the report once it runs again."""
-        graph = CsvGraph(folder / "csv", self.imported_at)
+        for neo4j-admin (services/first_load.py); every row is created. The files written
+        beside validation (csv_beside.py) are those unless a row spooled was refused
+        afterwards, or an end given by name, or a boundary refused; else they are written
+        again from the spool. The trail records the start before the server stops and the
+        report once it runs again."""
+        written: tuple[CsvFiles, dict[str, int]] | None = None
+        if not (self.bad_refs or self.bad_rows or self.aliases or self.stray_boundaries):
+            written = beside.finish()
+        beside.close()
+        log.info("first load: CSV files %s", "written beside validation" if written else
+                 "written again from the spool")  # fmt: skip
+        if written is None:
+            shutil.rmtree(folder / "csv", ignore_errors=True)
+            written = self._csv_files(spool, folder / "csv")
+        files, counts = written
+        for kind in (*NodeKind, *RelKind):
+            if n := counts.get(kind.value):
+                self.report.count(kind.value, "created", n)
+        self.progress(sum(counts.values()))
+        assert not self._boundary_rows(), "an empty database has no stored area"
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.start", details={"files": self.report.files, "digests": self.report.digests,
+                                     "first_load": True},
+        ))  # fmt: skip
+        load_offline(self.db, server, files, folder)
+        self.report.written = True
+        audit.record_alone(self.db, self.who, audit.Change(
+            "import.finish", details=self._audit_details() | {"first_load": True}
+        ))  # fmt: skip
+
+    def _csv_files(self, spool: _Spool, folder: Path) -> tuple[CsvFiles, dict[str, int]]:
+        """The spooled rows not refused, as CSV files; the rows of each kind."""
+        graph = CsvGraph(folder, self.imported_at)
         graph.folder.mkdir()
+        counts: dict[str, int] = defaultdict(int)
         try:
             for kind in NodeKind:
                 for batch in spool.batches(kind.value):
                     if kind is NodeKind.AREA and self.stray_boundaries:
                         batch = [self._kept_boundary(item) for item in batch]
                     graph.add_nodes(kind, batch)
-                    self.report.count(kind.value, "created", len(batch))
-                    self.progress(len(batch))
-            assert not self._boundary_rows(), "an empty database has no stored area"
+                    counts[kind.value] += len(batch)
             for rel, items in self._live_batches(spool):  # no stored term to match
                 graph.add_relationships(rel, items)
-                self.report.count(rel.value, "created", len(items))
-                self.progress(len(items))
+                counts[rel.value] += len(items)
         finally:
             graph.close()
-        audit.record_alone(self.db, self.who, audit.Change(
-            "import.start", details={"files": self.report.files, "digests": self.report.digests,
-                                     "first_load": True},
-        ))  # fmt: skip
-        load_offline(self.db, server, graph, folder)
-        self.report.written = True
-        audit.record_alone(self.db, self.who, audit.Change(
-            "import.finish", details=self._audit_details() | {"first_load": True}
-        ))  # fmt: skip
+        return graph.files(), counts
 
     def _write_atomically(self, spool: _Spool) -> None:
         """Area-scoped: one transaction that refuses to touch anything outside the

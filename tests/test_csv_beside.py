@@ -1,0 +1,118 @@
+"""A first load's CSV files written by the second process are the files the importer would
+write itself, and a failing second process leaves the importer to write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph_service.domain.kinds import NodeKind, RelKind
+from graph_service.services.csv_beside import CsvBeside
+from graph_service.services.first_load import CsvFiles, CsvGraph
+
+AT = dt.datetime(2026, 12, 3, 8, 30, tzinfo=dt.UTC)
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+# one type per property, as the models give: a column's type is the same in every row
+VALUES = {
+    "name": text, "count": st.integers(-(2**40), 2**40), "share": st.floats(allow_nan=False),
+    "active": st.booleans(), "since": st.dates(), "note": text,
+}  # fmt: skip
+
+
+@st.composite
+def node_rows(draw: st.DrawFn, kind: NodeKind) -> list[dict[str, Any]]:
+    rows = []
+    for number in range(draw(st.integers(1, 30))):
+        keys = draw(st.sets(st.sampled_from(sorted(VALUES))))
+        props: dict[str, Any] = {"id": f"{kind.value}-{number}"}
+        props |= {key: draw(VALUES[key]) for key in sorted(keys)}  # no value: no key
+        location = draw(st.none() | st.fixed_dictionaries({
+            "latitude": st.floats(-90, 90), "longitude": st.floats(-180, 180),
+        }))  # fmt: skip
+        rows.append({"props": props, "location": location, "src_file": "单位.csv",
+                     "src_row": number + 2})  # fmt: skip
+    return rows
+
+
+@st.composite
+def rel_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [{"from_id": f"Unit-{n}", "to_id": f"Area-{n % 3}",
+             "props": draw(st.just({}) | st.fixed_dictionaries({"since": st.dates()})),
+             "src_file": "关系.csv", "src_row": n + 2}
+            for n in range(draw(st.integers(1, 30)))]  # fmt: skip
+
+
+def batches() -> st.SearchStrategy[list[tuple[str, list[dict[str, Any]]]]]:
+    node = st.sampled_from([NodeKind.AREA, NodeKind.UNIT, NodeKind.PERSON]).flatmap(
+        lambda kind: node_rows(kind).map(lambda rows: (kind.value, rows))
+    )
+    rel = rel_rows().map(lambda rows: (RelKind.LOCATED_IN.value, rows))
+    return st.lists(node, min_size=1, max_size=4).flatmap(
+        lambda nodes: st.lists(rel, max_size=2).map(lambda rels: nodes + rels)
+    )
+
+
+def written_directly(folder: Path, spooled: list[tuple[str, list[dict[str, Any]]]]) -> CsvFiles:
+    graph = CsvGraph(folder, AT)
+    folder.mkdir()
+    for key, rows in spooled:
+        if key in {kind.value for kind in NodeKind}:
+            graph.add_nodes(NodeKind(key), rows)
+        else:
+            graph.add_relationships(RelKind(key), rows)
+    graph.close()
+    return graph.files()
+
+
+def contents(files: CsvFiles, folder: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(name, [(str(path.relative_to(folder)), path.read_text(encoding="utf-8"))
+                    for path in paths])
+            for name, paths in [*files.nodes, *files.relationships]]  # fmt: skip
+
+
+@settings(max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spooled=batches())
+def test_the_second_process_writes_the_files_the_importer_would(
+    tmp_path_factory: Any, spooled: list[tuple[str, list[dict[str, Any]]]]
+) -> None:
+    work = tmp_path_factory.mktemp("csv")
+    expected = written_directly(work / "direct", spooled)
+    with CsvBeside(work / "beside", AT) as beside:
+        for key, rows in spooled:
+            beside.send(key, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        answer = beside.finish()
+    assert answer is not None
+    files, counts = answer
+    assert beside.process.poll() is not None
+    assert contents(files, work / "beside") == contents(expected, work / "direct")
+    assert files.multiline == expected.multiline
+    totals: dict[str, int] = {}
+    for key, rows in spooled:
+        totals[key] = totals.get(key, 0) + len(rows)
+    assert counts == totals
+
+
+def test_a_failing_second_process_leaves_the_writing_to_the_importer(tmp_path: Path) -> None:
+    rows = [{"props": {"id": "U1", "count": 1}, "location": None, "src_file": "a.csv",
+             "src_row": 2},
+            {"props": {"id": "U2", "count": "one"}, "location": None, "src_file": "a.csv",
+             "src_row": 3}]  # fmt: skip
+    with CsvBeside(tmp_path / "csv", AT) as beside:
+        beside.send(NodeKind.UNIT.value, pickle.dumps(rows))  # a column of two types
+        beside.send(NodeKind.UNIT.value, pickle.dumps(rows[:1]))  # the process may be gone
+        assert beside.finish() is None
+    assert beside.process.poll() is not None
+
+
+def test_an_import_ending_early_stops_the_second_process(tmp_path: Path) -> None:
+    with CsvBeside(tmp_path / "csv", AT) as beside:
+        beside.send(NodeKind.UNIT.value, pickle.dumps([]))
+        assert beside.process.poll() is None
+    assert beside.process.poll() is not None
+    beside.send(NodeKind.UNIT.value, pickle.dumps([]))  # after the end: ignored
