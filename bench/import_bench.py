@@ -15,17 +15,19 @@ peak memory ≤ 1 GiB, importer / bare UNWIND ≤ 1.5×.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from neo4j import GraphDatabase
 
@@ -34,26 +36,84 @@ from graph_service.db.database import Database, open_driver
 from graph_service.db.registry import QueryRegistry
 from graph_service.domain.kinds import RelKind
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES
-from graph_service.neo4j_server.manager import LocalNeo4j, free_port
+from graph_service.neo4j_server.manager import MAIN_CLASS, LocalNeo4j, free_port
 
 BATCH = 5_000
 
 
-def run_import(
-    env: dict[str, str], bundle: Path, report: Path, *options: str
-) -> tuple[float, int, dict[str, Any]]:
-    """Run `graph-service load` in a child; return seconds, its peak RSS (bytes), report."""
+class TreeMemory:
+    """The peak of a process's and its descendants' resident memory added together, sampled
+    from /proc every 0.2 s while it runs (ru_maxrss only gives the largest one process):
+    the importer, its CSV process and neo4j-admin, not the server it starts again."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        pids, todo = [], [pid]
+        while todo:
+            current = todo.pop()
+            pids.append(current)
+            for task in Path(f"/proc/{current}/task").glob("*/children"):
+                with contextlib.suppress(OSError):  # gone meanwhile
+                    todo += [int(child) for child in task.read_text().split()]
+        return pids
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def _server(pid: int) -> bool:
+        """The Neo4j server a first load starts again: the database's, not the import's."""
+        try:
+            return MAIN_CLASS.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.2):
+            pids = [pid for pid in self._tree(self.pid) if not self._server(pid)]
+            self.peak = max(self.peak, sum(self._rss(pid) for pid in pids))
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+class Run(NamedTuple):
+    seconds: float
+    rss: int  # the largest one process of the import's (ru_maxrss)
+    tree: int  # the import's processes together, at their peak (sampled)
+    report: dict[str, Any]
+
+
+def run_import(env: dict[str, str], bundle: Path, report: Path, *options: str) -> Run:
+    """Run `graph-service load` in a child; its seconds, peak memory and report."""
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "graph_service.cli", "load", str(bundle),
          "--report-json", str(report), *options],
         env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    memory = TreeMemory(child.pid)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
+    tree = memory.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import failed with status {status}")
-    return seconds, usage.ru_maxrss * 1024, json.loads(report.read_text())
+    return Run(seconds, usage.ru_maxrss * 1024, tree, json.loads(report.read_text()))
 
 
 def csv_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -114,13 +174,19 @@ def bare_unwind(driver: Any, database: str, bundle: Path) -> tuple[float, int, i
     return time.perf_counter() - started, nodes, rels
 
 
-def report_first(seconds: float, n_nodes: int, n_rels: int, rss: int, transactional: bool) -> None:
+def memory(run: Run) -> str:
+    return (f"{run.rss / 2**20:.0f} MiB the largest process, {run.tree / 2**20:.0f} MiB "
+            "the import's processes together")
+
+
+def report_first(run: Run, n_nodes: int, n_rels: int, transactional: bool) -> None:
     allowed = n_nodes / 25_000 + n_rels / 20_000
+    seconds = run.seconds
     print(
         f"first import:  {seconds:8.1f} s   {n_nodes / seconds:10,.0f} nodes/s  "
         f"{n_rels / seconds:10,.0f} rels/s   (each count over the whole run: validation + "
         f"writes; {'transactions' if transactional else '--first-load'}); peak memory "
-        f"{rss / 2**20:.0f} MiB"
+        f"{memory(run)}"
     )
     print(
         f"  against the goal: {n_nodes:,} nodes at 25k/s and {n_rels:,} relationships at "
@@ -171,13 +237,15 @@ def main(argv: list[str] | None = None) -> int:
 
         offline = () if args.transactional else ("--first-load", "--neo4j-home",
                                                  str(server.home))  # fmt: skip
-        first_s, first_rss, first = run_import(env, bundle, work / "first.json", *offline)
-        assert first["written"], first["problems"][:5]
+        first = run_import(env, bundle, work / "first.json", *offline)
+        assert first.report["written"], first.report["problems"][:5]
         if args.first_only:
-            report_first(first_s, n_nodes, n_rels, first_rss, args.transactional)
+            report_first(first, n_nodes, n_rels, args.transactional)
             return 0
-        again_s, again_rss, again = run_import(env, bundle, work / "again.json")
-        changed = again["totals"].get("created", 0) + again["totals"].get("updated", 0)
+        again = run_import(env, bundle, work / "again.json")
+        changed = again.report["totals"].get("created", 0) + again.report["totals"].get(
+            "updated", 0
+        )
 
         db.wipe()  # 10k nodes a transaction: hubs with many relationships need the headroom
         bare_s, bare_nodes, bare_rels = bare_unwind(
@@ -188,15 +256,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
 
-    report_first(first_s, n_nodes, n_rels, first_rss, args.transactional)
+    report_first(first, n_nodes, n_rels, args.transactional)
     print(
-        f"re-import:     {again_s:8.1f} s   changed {changed} rows   "
-        f"ratio to first {again_s / first_s:.2f}  (goal ≤ 1.5)"
+        f"re-import:     {again.seconds:8.1f} s   changed {changed} rows   "
+        f"ratio to first {again.seconds / first.seconds:.2f}  (goal ≤ 1.5)"
     )
-    print(f"peak memory:   {max(first_rss, again_rss) / 2**20:8.0f} MiB  (goal ≤ 1024)")
+    peak = max(first, again, key=lambda run: run.tree)
+    print(f"peak memory:   {memory(peak)}  (goal ≤ 1024 MiB)")
     print(
         f"bare UNWIND:   {bare_s:8.1f} s   ({bare_nodes:,} nodes, {bare_rels:,} rels)   "
-        f"importer / bare = {first_s / bare_s:.2f}  (goal ≤ 1.5)"
+        f"importer / bare = {first.seconds / bare_s:.2f}  (goal ≤ 1.5)"
     )
     return 0
 
