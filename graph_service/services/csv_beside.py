@@ -15,7 +15,6 @@ it does not hold, abandons these files and writes them again from the spool.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import pickle
 import struct
@@ -42,7 +41,9 @@ def _read(stream: IO[bytes], size: int) -> bytes:
     return data
 
 
-def serve(stream: IO[bytes], folder: Path, imported_at: dt.datetime) -> dict[str, object]:
+def serve(
+    stream: IO[bytes], folder: Path, imported_at: dt.datetime
+) -> tuple[CsvFiles, dict[str, int]]:
     """Batches in, CSV lines out, until an empty key; the files and the rows of each kind."""
     graph = CsvGraph(folder, imported_at)
     written: Counter[str] = Counter()
@@ -58,11 +59,7 @@ def serve(stream: IO[bytes], folder: Path, imported_at: dt.datetime) -> dict[str
             written[key] += len(rows)
     finally:
         graph.close()
-    files = graph.files()
-    return {"nodes": [(name, [str(p) for p in paths]) for name, paths in files.nodes],
-            "relationships": [(name, [str(p) for p in paths])
-                              for name, paths in files.relationships],
-            "multiline": files.multiline, "written": dict(written)}  # fmt: skip
+    return graph.files(), dict(written)
 
 
 class CsvBeside:
@@ -105,13 +102,8 @@ class CsvBeside:
                         err.decode(errors="replace")[-2000:])  # fmt: skip
             self.close()
             return None
-        answer = json.loads(out)
-        files = CsvFiles(
-            [(name, [Path(p) for p in paths]) for name, paths in answer["nodes"]],
-            [(name, [Path(p) for p in paths]) for name, paths in answer["relationships"]],
-            answer["multiline"],
-        )
-        return files, answer["written"]
+        files, written = pickle.loads(out)  # from the process this one started
+        return files, written
 
     def close(self) -> None:
         """Stop the process if it still runs (an import that ends early)."""
@@ -132,8 +124,7 @@ class CsvBeside:
 
 def main(argv: list[str]) -> int:
     folder, at = Path(argv[0]), dt.datetime.fromisoformat(argv[1])
-    answer = serve(sys.stdin.buffer, folder, at)
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
+    sys.stdout.buffer.write(pickle.dumps(serve(sys.stdin.buffer, folder, at)))
     return 0
 
 
