@@ -808,3 +808,40 @@ def test_csv_written_by_excel_with_bom_reads(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     result = read(path)
     assert result.problems == [] and result.rows["areas"][0].values["id"] == "A1"
+
+
+# a plain CSV row's quick read (_plain_csv_row) keeps what the full one (_build_row) keeps
+_CELL = st.one_of(
+    st.text(st.sampled_from(["a", "张", " ", "'", "=", "\t", "\n", "1", "-", '"']), max_size=8),
+    st.text(st.sampled_from(["x", " "]), min_size=MAX_CELL_CHARS - 3, max_size=MAX_CELL_CHARS + 3),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELL, min_size=0, max_size=6), reference=st.booleans(),
+       blank_header=st.booleans())  # fmt: skip
+def test_a_plain_csv_row_reads_as_the_full_reader_reads_it(
+    cells: list[str], reference: bool, blank_header: bool
+) -> None:
+    from loaders.readers import _build_row, _is_blank, _Layout, _plain_csv_row, _Where
+    from loaders.sheets import NAME_BESIDE
+
+    headers = ["编号 id", "名称 name", "备注 note"]
+    fields: list[str | None] = ["id", "name", "note"]
+    if reference:  # a name an export writes beside an id: read past
+        headers.append(next(iter(NAME_BESIDE.values())))
+        fields.append(None)
+    if blank_header:  # a column without a header: any value in it is a problem
+        headers.append("")
+        fields.append(None)
+    layout = _Layout(tuple(headers), tuple(fields))
+    quick = _plain_csv_row(cells, layout)
+    full = _build_row(7, cells, layout, _Where("units.csv"))
+    if quick is None:  # not a plain row: only the full read reads it
+        assert blank_header or len(cells) > len(headers) or any(
+            "'" in cell or len(cell.strip()) > MAX_CELL_CHARS for cell in cells
+        ) or len("".join(cells)) > MAX_CELL_CHARS
+        return
+    assert quick == full.values
+    assert full.problems == []
+    assert (quick == {}) == _is_blank(cells)
