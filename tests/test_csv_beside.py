@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,9 +26,9 @@ VALUES = {
 
 
 @st.composite
-def node_rows(draw: st.DrawFn, kind: NodeKind) -> list[dict[str, Any]]:
+def node_rows(draw: st.DrawFn, kind: NodeKind, first: int) -> list[dict[str, Any]]:
     rows = []
-    for number in range(draw(st.integers(1, 30))):
+    for number in range(first, first + draw(st.integers(1, 30))):
         keys = draw(st.sets(st.sampled_from(sorted(VALUES))))
         props: dict[str, Any] = {"id": f"{kind.value}-{number}"}
         props |= {key: draw(VALUES[key]) for key in sorted(keys)}  # no value: no key
@@ -40,21 +41,28 @@ def node_rows(draw: st.DrawFn, kind: NodeKind) -> list[dict[str, Any]]:
 
 
 @st.composite
-def rel_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
-    return [{"from_id": f"Unit-{n}", "to_id": f"Area-{n % 3}",
+def rel_rows(draw: st.DrawFn, ids: list[str]) -> list[dict[str, Any]]:
+    end = st.sampled_from(ids)
+    return [{"from_id": draw(end), "to_id": draw(end),
              "props": draw(st.just({}) | st.fixed_dictionaries({"since": st.dates()})),
              "src_file": "关系.csv", "src_row": n + 2}
             for n in range(draw(st.integers(1, 30)))]  # fmt: skip
 
 
-def batches() -> st.SearchStrategy[list[tuple[str, list[dict[str, Any]]]]]:
-    node = st.sampled_from([NodeKind.AREA, NodeKind.UNIT, NodeKind.PERSON]).flatmap(
-        lambda kind: node_rows(kind).map(lambda rows: (kind.value, rows))
-    )
-    rel = rel_rows().map(lambda rows: (RelKind.LOCATED_IN.value, rows))
-    return st.lists(node, min_size=1, max_size=4).flatmap(
-        lambda nodes: st.lists(rel, max_size=2).map(lambda rels: nodes + rels)
-    )
+@st.composite
+def batches(draw: st.DrawFn) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Node batches (ids unique across them), then relationship batches between them: the
+    order the importer sends them in."""
+    spooled: list[tuple[str, list[dict[str, Any]]]] = []
+    ids: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from([NodeKind.AREA, NodeKind.UNIT, NodeKind.PERSON]))
+        rows = draw(node_rows(kind, len(ids)))
+        ids += [row["props"]["id"] for row in rows]
+        spooled.append((kind.value, rows))
+    for _ in range(draw(st.integers(0, 2))):
+        spooled.append((RelKind.LOCATED_IN.value, draw(rel_rows(ids))))
+    return spooled
 
 
 def written_directly(folder: Path, spooled: list[tuple[str, list[dict[str, Any]]]]) -> CsvFiles:
@@ -108,6 +116,43 @@ def test_a_failing_second_process_leaves_the_writing_to_the_importer(tmp_path: P
         beside.send(NodeKind.UNIT.value, pickle.dumps(rows[:1]))  # the process may be gone
         assert beside.finish() is None
     assert beside.process.poll() is not None
+
+
+def test_nodes_are_numbered_in_order_and_relationships_refer_to_the_numbers(
+    tmp_path: Path,
+) -> None:
+    graph = CsvGraph(tmp_path / "csv", AT)
+    graph.folder.mkdir()
+    graph.add_nodes(NodeKind.UNIT, [
+        {"props": {"id": node_id}, "location": None, "src_file": "a.csv", "src_row": row}
+        for row, node_id in enumerate(["U9", "U1"], start=2)
+    ])  # fmt: skip
+    graph.add_relationships(RelKind.LOCATED_IN, [
+        {"from_id": "U1", "to_id": "U9", "props": {}, "src_file": "b.csv", "src_row": 2},
+    ])  # fmt: skip
+    graph.close()
+    files = graph.files()
+    (_, (node_header, node_body)), = files.nodes
+    (_, (rel_header, rel_body)), = files.relationships
+    assert node_header.read_text().startswith(":ID,id:string,")
+    assert [line.split(",")[:2] for line in node_body.read_text().splitlines()] == [
+        ["0", '"U9"'], ["1", '"U1"']]
+    assert rel_header.read_text().startswith(":START_ID,:END_ID,")
+    assert rel_body.read_text().split(",")[:2] == ["1", "0"]
+
+
+def test_a_node_given_twice_or_an_end_not_written_before_is_refused(tmp_path: Path) -> None:
+    graph = CsvGraph(tmp_path / "csv", AT)
+    graph.folder.mkdir()
+    node = {"props": {"id": "U1"}, "location": None, "src_file": "a.csv", "src_row": 2}
+    graph.add_nodes(NodeKind.UNIT, [node])
+    with pytest.raises(ValueError, match="U1 is given twice"):
+        graph.add_nodes(NodeKind.UNIT, [node])
+    with pytest.raises(ValueError, match="U2 is not a node written before it"):
+        graph.add_relationships(RelKind.LOCATED_IN, [
+            {"from_id": "U1", "to_id": "U2", "props": {}, "src_file": "b.csv", "src_row": 2},
+        ])  # fmt: skip
+    graph.close()
 
 
 def test_an_import_ending_early_stops_the_second_process(tmp_path: Path) -> None:

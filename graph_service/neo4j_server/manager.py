@@ -346,8 +346,9 @@ class LocalNeo4j:
         """Replace ``database`` with the graph in CSV files (``neo4j-admin database import
         full``, server stopped): ``nodes`` as (labels joined by ``:``, [header, body …]),
         ``relationships`` as (type, [header, body …]). Cells may span lines unless
-        ``multiline`` is off (neo4j-admin then reads the files in parallel); a
-        relationship whose end is missing, or a node id given twice, fails the whole
+        ``multiline`` is off (neo4j-admin then reads the files in parallel). Nodes are
+        numbered 0, 1 … in their ``:ID`` column, relationships' ends given by those numbers
+        (``--id-type=actual``); a relationship whose end is missing fails the whole
         import, as does anything else wrong. Returns neo4j-admin's report."""
         if self.is_running():
             raise Neo4jServerError("stop the server first / 请先停止数据库")
@@ -361,7 +362,7 @@ class LocalNeo4j:
             java_executable(), f"-Xmx{heap}", "-cp", f"{self.lib_dir}/*", ADMIN_CLASS,
             "database", "import", "full", database, "--overwrite-destination=true",
             f"--multiline-fields={str(multiline).lower()}", "--skip-bad-relationships=false",
-            "--skip-duplicate-nodes=false", "--bad-tolerance=0",
+            "--skip-duplicate-nodes=false", "--bad-tolerance=0", "--id-type=actual",
             f"--report-file={self.home / 'logs' / 'import.report'}", *args,
         ]  # fmt: skip
         result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)

@@ -40,8 +40,10 @@ _TYPES: tuple[tuple[type, str], ...] = (
     (bool, "boolean"), (int, "long"), (float, "double"), (dt.datetime, "datetime"),
     (dt.date, "date"), (str, "string"),
 )  # fmt: skip
-_NODE_ID = "id:ID(Entity)"
-_ENDS = (":START_ID(Entity)", ":END_ID(Entity)")
+#: a node's number (neo4j-admin's --id-type=actual: the store's own id, no id map to
+#: build and look every relationship's ends up in) and its id; a relationship's ends' numbers
+_NODE_ID = (":ID", "id:string")
+_ENDS = (":START_ID", ":END_ID")
 _LOCATION = "location:point{crs:WGS-84}"
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,8 @@ class CsvGraph:
     #: whether a cell spans lines: neo4j-admin then reads the files in one thread, not in
     #: parallel (--multiline-fields)
     multiline: bool = False
+    #: each node's number, in the order written: every node before any relationship
+    numbers: dict[str, int] = field(default_factory=dict)
 
     def _group(self, name: str, is_node: bool, columns: tuple[tuple[str, str], ...]) -> _Group:
         key = (name, is_node, columns)
@@ -133,7 +137,7 @@ class CsvGraph:
         if group is None:
             stem = self.folder / f"{'n' if is_node else 'r'}{len(self.groups)}-{name}"
             header = stem.with_suffix(".header.csv")
-            head = [_NODE_ID] if is_node else list(_ENDS)
+            head = list(_NODE_ID if is_node else _ENDS)
             head += [f"{k}:{t}" for k, t in columns if k != "id"]
             if is_node:
                 head.append(_LOCATION)
@@ -161,9 +165,14 @@ class CsvGraph:
         keys = [k for k, _ in columns if k != "id"]
         handle = self._group(kind.value, True, columns).handle
         at = _cell(self.imported_at)
+        numbers = self.numbers
         for row in rows:
             props = row["props"]
-            self._write(handle, [_cell(props["id"]), *(_cell(props.get(k)) for k in keys),
+            number = len(numbers)
+            if numbers.setdefault(props["id"], number) != number:
+                raise ValueError(f"node {props['id']} is given twice")
+            self._write(handle, [str(number), _cell(props["id"]),
+                                 *(_cell(props.get(k)) for k in keys),
                                  _location(row["location"]), _cell(row["src_file"]),
                                  _cell(row["src_row"]), at])  # fmt: skip
 
@@ -175,9 +184,15 @@ class CsvGraph:
         at = _cell(self.imported_at)
         for row in rows:
             props = row["props"]
-            self._write(handle, [_cell(row["from_id"]), _cell(row["to_id"]),
+            self._write(handle, [self._number(row["from_id"]), self._number(row["to_id"]),
                                  *(_cell(props.get(k)) for k in keys), _cell(row["src_file"]),
                                  _cell(row["src_row"]), at])  # fmt: skip
+
+    def _number(self, node_id: str) -> str:
+        number = self.numbers.get(node_id)
+        if number is None:
+            raise ValueError(f"a relationship's end {node_id} is not a node written before it")
+        return str(number)
 
     def _write(self, handle: IO[str], cells: list[str]) -> None:
         line = ",".join(cells)

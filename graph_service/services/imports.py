@@ -148,9 +148,13 @@ class _Spool:
         self.files[key].write(_FRAME.pack(len(sealed)) + nonce + sealed)
         self.buffers[key] = []
 
-    def close(self) -> None:
+    def flush(self) -> None:
+        """Seal every table's rows so far (the tee then has them all)."""
         for key in list(self.buffers):
             self._flush(key)
+
+    def close(self) -> None:
+        self.flush()
         for handle in self.files.values():
             handle.close()
 
@@ -662,9 +666,15 @@ class Importer:
             props["boundary"] = self.stored_boundary[area_id]
         return item | {"props": props}
 
+    @property
+    def _nothing_stored(self) -> bool:
+        """A first load: no entity was stored when it began, and none may be when it writes
+        (:func:`load_offline` checks again), so no stored entity can answer a lookup."""
+        return self.first_load is not None
+
     def _check_kinds_in_db(self, pending: list[tuple[str, NodeKind, _Where]]) -> None:
         """An id already stored as another kind is a problem (ids are unique across kinds)."""
-        if not pending:
+        if not pending or self._nothing_stored:
             return
         found = repo.existing_kinds(self.db, (node_id for node_id, _, _ in pending))
         for node_id, kind, where in pending:
@@ -876,7 +886,7 @@ class Importer:
         ))  # fmt: skip
 
     def _resolve_in_db(self, unresolved: dict[str, list[tuple[Table, _Where, str]]]) -> None:
-        ids = list(unresolved)
+        ids = [] if self._nothing_stored else list(unresolved)
         for start in range(0, len(ids), LOOKUP_BATCH):
             self.db_kinds.update(repo.existing_kinds(self.db, ids[start : start + LOOKUP_BATCH]))
         stored = repo.entities_named(
@@ -1092,6 +1102,7 @@ class Importer:
             self.progress.start("validate", estimate_rows(s.path for s in self.sources))
             self._read_boundaries()
             self._validate_nodes(spool)
+            spool.flush()  # every node to the CSV process before any relationship
             self._resolve_features()
             self._validate_relationships(spool)
             spool.close()
