@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.services.csv_beside import CsvBeside
+from graph_service.services.csv_beside import QUEUED, CsvBeside
 from graph_service.services.first_load import CsvFiles, CsvGraph
 
 AT = dt.datetime(2026, 12, 3, 8, 30, tzinfo=dt.UTC)
@@ -161,3 +161,19 @@ def test_an_import_ending_early_stops_the_second_process(tmp_path: Path) -> None
         assert beside.process.poll() is None
     assert beside.process.poll() is not None
     beside.send(NodeKind.UNIT.value, pickle.dumps([]))  # after the end: ignored
+
+
+def test_batches_sent_after_the_process_died_never_hold_up_the_importer(
+    tmp_path: Path,
+) -> None:
+    bad = [{"props": {"id": f"U{n}", "count": 1 if n else "one"}, "location": None,
+            "src_file": "a.csv", "src_row": n + 2} for n in range(2)]  # fmt: skip
+    big = pickle.dumps([{"props": {"id": f"V{n}", "note": "x" * 200}, "location": None,
+                         "src_file": "a.csv", "src_row": n} for n in range(2_000)])  # fmt: skip
+    with CsvBeside(tmp_path / "csv", AT) as beside:
+        beside.send(NodeKind.UNIT.value, pickle.dumps(bad))  # the process fails on this one
+        for _ in range(QUEUED * 4):  # more than the queue and the pipe hold together
+            beside.send(NodeKind.UNIT.value, big)
+        assert beside.finish() is None
+        assert beside.failed
+    assert not beside.writer.is_alive()

@@ -4,7 +4,8 @@ Validation holds one core; writing the validated rows as neo4j-admin's CSV files
 (:class:`~graph_service.services.first_load.CsvGraph`) is a second pass over every row that
 the other core can do meanwhile. Each batch the import spools is also sent here, pickled,
 through a pipe (never to disk); this module, run as a process of its own, turns it into CSV
-lines as it comes.
+lines as it comes. A thread of the importer writes to the pipe, so that validation goes on
+while the process is still busy with the batch before (a pipe holds far less than a batch).
 
 What it writes is what the importer would write afterwards only if no row spooled was
 refused later: no relationship end unknown, no term overlapping, no end given by name, no
@@ -17,9 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import pickle
+import queue
 import struct
 import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +35,9 @@ log = logging.getLogger(__name__)
 _NODES = {kind.value: kind for kind in NodeKind}
 _RELS = {rel.value: rel for rel in RelKind}
 _SIZE = struct.Struct(">I")  # each frame: the table's key, then the pickled batch
+#: batches waiting for the pipe: the importer waits beyond that many (memory stays bounded)
+QUEUED = 8
+_END = b""
 
 
 def _read(stream: IO[bytes], size: int) -> bytes:
@@ -63,9 +69,9 @@ def serve(
 
 
 class CsvBeside:
-    """The second process and the pipe to it. ``send`` a spooled batch; ``finish`` for the
-    files and the rows of each kind, or None if the process failed (the importer then
-    writes them itself)."""
+    """The second process, the pipe to it and the thread that writes to the pipe. ``send``
+    a spooled batch; ``finish`` for the files and the rows of each kind, or None if the
+    process failed (the importer then writes them itself)."""
 
     def __init__(self, folder: Path, imported_at: dt.datetime) -> None:
         self.process = subprocess.Popen(
@@ -73,30 +79,50 @@ class CsvBeside:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         self.failed = False
+        self.reaped = False  # its pipes closed, its exit status read
+        self.queue: queue.Queue[tuple[bytes, bytes] | None] = queue.Queue(QUEUED)
+        self.writer = threading.Thread(target=self._write, name="csv-beside", daemon=True)
+        self.writer.start()
 
-    def _frame(self, data: bytes) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(_SIZE.pack(len(data)) + data)
+    def _write(self) -> None:
+        """The thread: each queued batch into the pipe, until None (or the process died)."""
+        stdin = self.process.stdin
+        assert stdin is not None
+        while (item := self.queue.get()) is not None:
+            if self.failed:
+                continue  # drain, so that no sender waits for room
+            key, plain = item
+            try:
+                stdin.write(_SIZE.pack(len(key)) + key)
+                if key:  # an empty key is the last frame
+                    stdin.write(_SIZE.pack(len(plain)))
+                    stdin.write(plain)
+            except (OSError, ValueError) as error:  # the process died, its pipe closed
+                log.warning("first load: the CSV process stopped (%s); writing afterwards",
+                            error)  # fmt: skip
+                self.failed = True
 
     def send(self, key: str, plain: bytes) -> None:
-        if self.failed:
-            return
-        try:
-            self._frame(key.encode())
-            self._frame(plain)
-        except OSError as error:  # the process died: nothing more to send
-            log.warning("first load: the CSV process stopped (%s); writing afterwards", error)
-            self.failed = True
+        if not self.failed:
+            self.queue.put((key.encode(), plain))
+
+    def _stop_writer(self) -> None:
+        if self.writer.is_alive():
+            self.queue.put(None)
+            self.writer.join()
 
     def finish(self) -> tuple[CsvFiles, dict[str, int]] | None:
+        if not self.failed:
+            self.queue.put((_END, _END))
+        self._stop_writer()
         if self.failed:
             self.close()
             return None
         try:
-            self._frame(b"")
             out, err = self.process.communicate()
         except OSError as error:
             out, err = b"", str(error).encode()
+        self.reaped = True
         if self.process.returncode != 0:
             log.warning("first load: the CSV process failed; writing afterwards: %s",
                         err.decode(errors="replace")[-2000:])  # fmt: skip
@@ -108,9 +134,12 @@ class CsvBeside:
     def close(self) -> None:
         """Stop the process if it still runs (an import that ends early)."""
         self.failed = True
-        if self.process.returncode is None:
-            self.process.kill()
+        if self.process.poll() is None:
+            self.process.kill()  # a write the thread waits on fails at once
+        self._stop_writer()
+        if not self.reaped:
             self.process.communicate()
+            self.reaped = True
 
     def __enter__(self) -> CsvBeside:
         return self

@@ -318,6 +318,8 @@ _DATE_BITS, _FILE_BITS, _ROW_BITS = 22, 16, 32  # date.max's ordinal needs 22 bi
 _ROW_MASK, _FILE_MASK = (1 << _ROW_BITS) - 1, (1 << _FILE_BITS) - 1
 _WHERE_MASK = (1 << (_FILE_BITS + _ROW_BITS)) - 1
 _NO_END = (1 << _DATE_BITS) - 1
+#: the packed terms of one pair: one int for the one row most pairs have
+_Terms = int | list[int]
 
 
 def _pack(since: dt.date | None, until: dt.date | None, file: int, row: int) -> int:
@@ -748,7 +750,7 @@ class Importer:
         for rel in RelKind:
             table = REL_TABLES[rel]
             periods = self._input_terms(rel, table, spool)
-            if periods and repo.relationships_exist(self.db, rel):
+            if periods and not self._nothing_stored and repo.relationships_exist(self.db, rel):
                 self._match_stored(rel, table, spool, periods)
 
     def _live_batches(self, spool: _Spool) -> Iterator[tuple[RelKind, list[dict[str, Any]]]]:
@@ -767,35 +769,43 @@ class Importer:
             yield [self._by_id(rel, item) for item in batch
                    if not self._rejected_ref(rel, item) and not self._rejected_row(rel, item)]
 
-    def _input_terms(self, rel: RelKind, table: Table, spool: _Spool) -> dict[int, list[int]]:
+    def _input_terms(self, rel: RelKind, table: Table, spool: _Spool) -> dict[int, _Terms]:
         """The terms the input gives each pair (packed, see :func:`_pack`), keyed by the
         pair's hash; a row overlapping an earlier row of its pair is a problem."""
-        periods: dict[int, list[int]] = {}
+        periods: dict[int, _Terms] = {}
+        numbers = self.file_numbers
         for items in self._live_items(rel, spool):
             for item in items:
-                packed = self._pack(item)
-                mine = periods.setdefault(hash((item["from_id"], item["to_id"])), [])
-                if not mine:  # most pairs have one row: nothing to compare
-                    mine.append(packed)
+                props = item["props"]
+                file = numbers.get(item["src_file"])
+                if file is None:
+                    file = numbers[item["src_file"]] = len(numbers)
+                packed = _pack(props.get("since"), props.get("until"), file, item["src_row"])
+                key = hash((item["from_id"], item["to_id"]))
+                mine = periods.get(key)
+                if mine is None:  # most pairs have one row: one int, nothing to compare
+                    periods[key] = packed
                     continue
+                if isinstance(mine, int):
+                    mine = periods[key] = [mine]
                 clash = next((other for other in mine if terms.overlaps(_unpack_period(other),
                                                                         _unpack_period(packed))),
                              None)  # fmt: skip
                 if clash is None:
                     mine.append(packed)
                     continue
-                file, row = self._unpack_where(clash)
+                clash_file, clash_row = self._unpack_where(clash)
                 en, zh = terms.label(_unpack_period(clash))
                 self._reject_row(rel, table, item, (
-                    f"its dates overlap the term {en} of the same relationship in {file} row "
-                    f"{row}; terms of one pair must not overlap",
-                    f"与 {file} 第 {row} 行同一关系的任期（{zh}）日期重叠，同一对象间的同类关系"
-                    "各任期不得重叠",
+                    f"its dates overlap the term {en} of the same relationship in {clash_file} "
+                    f"row {clash_row}; terms of one pair must not overlap",
+                    f"与 {clash_file} 第 {clash_row} 行同一关系的任期（{zh}）日期重叠，"
+                    "同一对象间的同类关系各任期不得重叠",
                 ))  # fmt: skip
         return periods
 
     def _match_stored(
-        self, rel: RelKind, table: Table, spool: _Spool, periods: dict[int, list[int]]
+        self, rel: RelKind, table: Table, spool: _Spool, periods: dict[int, _Terms]
     ) -> None:
         for items in self._live_items(rel, spool):
             pairs = {(item["from_id"], item["to_id"]) for item in items}
@@ -806,7 +816,8 @@ class Importer:
                 if pair not in stored:
                     continue
                 if pair not in outcomes:
-                    rows = periods[hash(pair)]
+                    given = periods[hash(pair)]
+                    rows = [given] if isinstance(given, int) else given
                     matched = terms.match_rows(stored[pair], [_unpack_period(r) for r in rows])
                     outcomes[pair] = {r & _WHERE_MASK: o for r, o in zip(rows, matched,
                                                                          strict=True)}  # fmt: skip
