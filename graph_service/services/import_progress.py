@@ -7,11 +7,19 @@ rows validated) or, in a dry run, ``"preview"`` (the same batches compared with 
 nothing written). ``done`` counts from 0 at the start of each phase; a scoped import's
 retried transaction starts its writing again from 0.
 
+Validation counts one row at a time, and a callback per row (a terminal's bar redrawn
+millions of times) would cost as much as checking the rows: rows counted one at a time
+(:meth:`PhaseCounter.row`) are told every ``STEP`` rows and once more when the next phase
+starts; rows counted by the batch, at every batch.
+
 >>> seen = []
 >>> counter = PhaseCounter(lambda *event: seen.append(event))
->>> counter.start("validate", 3); counter(1); counter(2)
->>> seen
-[('validate', 0, 3), ('validate', 1, 3), ('validate', 3, 3)]
+>>> counter.start("validate", 2_500)
+>>> for _ in range(2_500): counter.row()
+>>> counter.start("write", 2_500); counter(2_000); counter(500)
+>>> seen  # doctest: +NORMALIZE_WHITESPACE
+[('validate', 0, 2500), ('validate', 1000, 2500), ('validate', 2000, 2500),
+ ('validate', 2500, 2500), ('write', 0, 2500), ('write', 2000, 2500), ('write', 2500, 2500)]
 """
 
 from __future__ import annotations
@@ -30,19 +38,32 @@ _PARSED_MAX_BYTES = 20 * 2**20
 class PhaseCounter:
     """Counts the rows of the current phase and reports each step to ``progress``."""
 
+    STEP = 1_000
+
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.phase, self.done = "validate", 0
+        self.phase, self.done, self.told = "validate", 0, 0
         self.total: int | None = None
 
     def start(self, phase: str, total: int | None) -> None:
-        self.phase, self.done, self.total = phase, 0, total
+        if self.progress and self.done != self.told:  # the last count of the phase before
+            self.progress(self.phase, self.done, self.total)
+        self.phase, self.done, self.told, self.total = phase, 0, 0, total
         if self.progress:
             self.progress(phase, 0, total)
 
     def __call__(self, rows: int) -> None:
+        """A batch of ``rows`` done."""
         self.done += rows
         if self.progress:
+            self.told = self.done
+            self.progress(self.phase, self.done, self.total)
+
+    def row(self) -> None:
+        """One row done."""
+        self.done += 1
+        if self.progress and self.done - self.told >= self.STEP:
+            self.told = self.done
             self.progress(self.phase, self.done, self.total)
 
 

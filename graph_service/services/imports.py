@@ -466,17 +466,20 @@ class Importer:
     # ---- phase 1: nodes -------------------------------------------------------------------
     def _validate_nodes(self, spool: _Spool) -> None:
         pending: list[tuple[str, NodeKind, _Where]] = []
+        row_done, tick, add = self.progress.row, self.frozen.tick, spool.add
         for raw in self._tables(want_nodes=True):
             kind = raw.table.kind
             assert isinstance(kind, NodeKind)
+            validate = raw.table.model.__pydantic_validator__.validate_python  # model_validate
+            examples = self._examples(raw.table)
             for row in raw.rows:
-                self.progress(1)
-                self.frozen.tick()
+                row_done()
+                tick()
                 where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
                 problems = list(row.problems)
                 model: NodeIn | None = None
                 try:
-                    model = raw.table.model.model_validate(row.values)  # type: ignore[assignment]
+                    model = validate(row.values)
                 except ValidationError as error:
                     problems += _problems_of(error, raw, row)
                 node_id = model.id if model else str(row.values.get("id", ""))
@@ -507,12 +510,12 @@ class Importer:
                 self.names[model.name].append((node_id, kind))
                 if model.name_en:
                     self.names[model.name_en].append((node_id, kind))
-                if node_id in self._examples(raw.table):
+                if examples and node_id in examples:
                     self._warn_example(raw, row, "编号 id", node_id)
                 props = model.graph_properties()
                 if isinstance(model, AreaIn):
                     self._take_boundary(model, props, raw.table, where)
-                spool.add(kind.value, {
+                add(kind.value, {
                     "props": props, "location": model.location(),
                     "src_file": raw.file, "src_row": row.number,
                 })  # fmt: skip
@@ -614,7 +617,7 @@ class Importer:
         if not self.boundaries and not rows:
             return
         ids = sorted(set(self.boundaries) | {i for pair in rows for i in pair})
-        found = stored_boundaries.around(self.db, ids, today)
+        found = {} if self._nothing_stored else stored_boundaries.around(self.db, ids, today)
         pairs = list(rows)
         for area_id, stored in found.items():
             self.stored_boundary[area_id] = stored.boundary
@@ -696,50 +699,67 @@ class Importer:
 
     # ---- phase 2: relationships -----------------------------------------------------------
     def _validate_relationships(self, spool: _Spool) -> None:
+        # Millions of rows: what does not change within a table is looked up once, and a
+        # row whose two ends are valid nodes of allowed kinds (nearly every row) is not
+        # checked end by end (_check_ends).
         unresolved: dict[str, list[tuple[Table, _Where, str]]] = defaultdict(list)
+        kinds, add, row_done, tick = self.kinds, spool.add, self.progress.row, self.frozen.tick
         for raw in self._tables(want_nodes=False):
             rel = raw.table.kind
             assert isinstance(rel, RelKind)
+            key, sources, targets = rel.value, rel.spec.sources, rel.spec.targets
+            validate = raw.table.model.__pydantic_validator__.validate_python  # model_validate
+            examples = self._examples(raw.table)
             for row in raw.rows:
-                self.progress(1)
-                self.frozen.tick()
+                row_done()
+                tick()
                 problems = list(row.problems)
                 model: RelIn | None = None
                 try:
-                    model = raw.table.model.model_validate(row.values)  # type: ignore[assignment]
+                    model = validate(row.values)
                 except ValidationError as error:
                     problems += _problems_of(error, raw, row)
-                where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
-                if model is not None:
-                    for column, end_id, allowed in (
-                        ("起点编号 from_id", model.from_id, rel.spec.sources),
-                        ("终点编号 to_id", model.to_id, rel.spec.targets),
-                    ):
-                        kind = self.kinds.get(end_id)
-                        if kind is None:
-                            if end_id in self.rejected_ids:
-                                problems.append(self._rel_problem(
-                                    raw, row, column, end_id,
-                                    "refers to a row that was rejected", "引用的行未通过校验",
-                                ))  # fmt: skip
-                            else:
-                                unresolved[end_id].append((raw.table, where, column))
-                        elif kind not in allowed:
-                            problems.append(self._wrong_kind(raw, row, column, end_id, kind,
-                                                             allowed))  # fmt: skip
+                if model is not None and (kinds.get(model.from_id) not in sources
+                                          or kinds.get(model.to_id) not in targets):
+                    self._check_ends(raw, row, model, problems, unresolved)
                 if problems:
                     self._reject(raw.table, problems)
                     continue
                 assert model is not None
                 self.rel_rows += 1
-                if (model.from_id, model.to_id) in self._examples(raw.table):
+                if examples and (model.from_id, model.to_id) in examples:
                     self._warn_example(raw, row, "起点编号 from_id", model.from_id)
-                spool.add(rel.value, {
+                add(key, {
                     "from_id": model.from_id, "to_id": model.to_id,
                     "props": model.graph_properties(),
                     "src_file": raw.file, "src_row": row.number, "src_sheet": raw.sheet,
                 })  # fmt: skip
         self._resolve_in_db(unresolved)
+
+    def _check_ends(
+        self, raw: RawTable, row: RawRow, model: RelIn, problems: list[Problem],
+        unresolved: dict[str, list[tuple[Table, _Where, str]]],
+    ) -> None:  # fmt: skip
+        """A row's ends that are not valid nodes of the input of an allowed kind: a problem
+        (a rejected row, a wrong kind), or left to look up (stored, or given by name)."""
+        rel = raw.table.kind
+        assert isinstance(rel, RelKind)
+        where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
+        for column, end_id, allowed in (
+            ("起点编号 from_id", model.from_id, rel.spec.sources),
+            ("终点编号 to_id", model.to_id, rel.spec.targets),
+        ):
+            kind = self.kinds.get(end_id)
+            if kind is None:
+                if end_id in self.rejected_ids:
+                    problems.append(self._rel_problem(
+                        raw, row, column, end_id,
+                        "refers to a row that was rejected", "引用的行未通过校验",
+                    ))  # fmt: skip
+                else:
+                    unresolved[end_id].append((raw.table, where, column))
+            elif kind not in allowed:
+                problems.append(self._wrong_kind(raw, row, column, end_id, kind, allowed))
 
     # ---- phase 2b: terms ------------------------------------------------------------------
     def _check_terms(self, spool: _Spool) -> None:
