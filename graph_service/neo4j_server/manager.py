@@ -36,11 +36,13 @@ POM = Path(__file__).with_name("pom.xml")
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
-# What the official launcher (bin/neo4j) adds for Java 17.
+# What the official launcher (bin/neo4j) adds for Java 17, but -XX:+AlwaysPreTouch: on a
+# virtual machine whose memory the host backs only when first touched, touching the whole
+# heap before the server starts took from 1.5 s to half a minute (docs/performance.md);
+# without it, heap pages are touched as they are first used.
 JVM_FLAGS = [
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
     "-XX:+UnlockExperimentalVMOptions",
     "-XX:+TrustFinalNonStaticFields",
     "-XX:+DisableExplicitGC",

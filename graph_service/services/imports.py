@@ -63,7 +63,7 @@ from graph_service.db.scope import visible_ids
 from graph_service.domain import terms
 from graph_service.domain.boundaries import Outside
 from graph_service.domain.kinds import NodeKind, RelKind
-from graph_service.domain.models import AreaBoundaryIn, AreaIn, NodeIn, RelIn
+from graph_service.domain.models import AreaBoundaryIn, AreaIn, NodeIn
 from graph_service.domain.tables import NODE_TABLES, REL_TABLES, Table
 from graph_service.errors import Conflict, Forbidden, InvalidInput
 from graph_service.services.csv_beside import CsvBeside
@@ -75,6 +75,8 @@ from graph_service.services.first_load import (
     load_offline,
 )
 from graph_service.services.import_progress import PhaseCounter, Progress, estimate_rows
+from graph_service.services.rels_beside import RelRows
+from graph_service.services.row_checks import problems_of
 from loaders.problems import ImportReport, Problem, shown_value
 from loaders.readers import BOUNDARY_SUFFIX, read_boundaries, read_tables
 from loaders.rows import RawRow, RawTable
@@ -240,65 +242,6 @@ def remove_stale_spools(root: Path | None = None) -> list[Path]:
         log.warning("removed %d spool folder(s) of interrupted imports: %s", len(removed),
                     ", ".join(str(f) for f in removed))  # fmt: skip
     return removed
-
-
-def _problems_of(error: ValidationError, raw: RawTable, row: RawRow) -> list[Problem]:
-    out = []
-    for detail in error.errors():
-        loc = [str(p) for p in detail["loc"]]
-        field_name = loc[0] if loc else None
-        column = None
-        if field_name:
-            column = next(
-                (c.header for c in raw.table.columns if c.field == field_name), field_name
-            )
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        value = row.values.get(field_name) if field_name else None
-        if detail["type"] == "missing":
-            message, zh = "a value is required", "必填项为空"
-        elif detail["type"] == "extra_forbidden":
-            message, zh = "unknown column", "未知列"
-        else:
-            zh = _zh_reason(message, detail.get("ctx"))
-            if message.startswith(zh + " / "):  # Chinese first: the English half is the reason
-                message = message.removeprefix(zh + " / ")
-        out.append(
-            Problem(
-                file=raw.file, sheet=raw.sheet, row=row.number, column=column,
-                value=shown_value(value), reason=message, reason_zh=zh,
-            )
-        )  # fmt: skip
-    return out
-
-
-def _cjk_share(text: str) -> float:
-    return sum("\u3400" <= ch <= "\u9fff" for ch in text) / max(len(text), 1)
-
-
-def _zh_reason(message: str, ctx: dict[str, Any] | None = None) -> str:
-    """The Chinese half of a validation message, with the detail the English half has (the
-    limit, the length): of a bilingual message ("中文 / English" or the other order), the
-    half that is more Chinese (an English half may quote a Chinese value)."""
-    if " / " in message:
-        first, second = message.split(" / ", 1)
-        return first if _cjk_share(first) >= _cjk_share(second) else second
-    ctx = ctx or {}
-    if "valid integer" in message or "valid number" in message:
-        return "应为整数" if "integer" in message else "应为数字"
-    for key, words in (("ge", "不小于"), ("gt", "大于"), ("le", "不大于"), ("lt", "小于")):
-        if key in ctx:
-            return f"数值超出范围：应{words} {ctx[key]}"
-    if "max_length" in ctx:
-        return f"长度超出限制：最多 {ctx['max_length']} 个字符"
-    if "min_length" in ctx:
-        return f"长度不足：至少 {ctx['min_length']} 个字符"
-    if "greater than" in message or "less than" in message:
-        return "数值超出范围"
-    if "at most" in message or "at least" in message:
-        return "长度不符合要求"
-    if "date" in message.lower():
-        return "日期无效，应写作 YYYY-MM-DD，如 2024-05-24"
-    return "取值无效"
 
 
 def _split_bilingual(problems: list[Problem]) -> list[Problem]:
@@ -481,7 +424,7 @@ class Importer:
                 try:
                     model = validate(row.values)
                 except ValidationError as error:
-                    problems += _problems_of(error, raw, row)
+                    problems += problems_of(error, raw, row)
                 node_id = model.id if model else str(row.values.get("id", ""))
                 if model and node_id in self.first_seen:
                     first = self.first_seen[node_id]
@@ -511,7 +454,7 @@ class Importer:
                 if model.name_en:
                     self.names[model.name_en].append((node_id, kind))
                 if examples and node_id in examples:
-                    self._warn_example(raw, row, "编号 id", node_id)
+                    self._warn_example(raw, row.number, "编号 id", node_id)
                 props = model.graph_properties()
                 if isinstance(model, AreaIn):
                     self._take_boundary(model, props, raw.table, where)
@@ -542,7 +485,7 @@ class Importer:
         try:
             model = AreaBoundaryIn.model_validate(row.values)
         except ValidationError as error:
-            problems += _problems_of(error, raw, row)
+            problems += problems_of(error, raw, row)
         where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
         if model is not None and model.id in self.features:
             first = self.features[model.id].where
@@ -698,68 +641,61 @@ class Importer:
                 self.first_seen.pop(node_id, None)
 
     # ---- phase 2: relationships -----------------------------------------------------------
-    def _validate_relationships(self, spool: _Spool) -> None:
+    def _validate_relationships(self, spool: _Spool, rel_rows: RelRows) -> None:
         # Millions of rows: what does not change within a table is looked up once, and a
         # row whose two ends are valid nodes of allowed kinds (nearly every row) is not
         # checked end by end (_check_ends).
         unresolved: dict[str, list[tuple[Table, _Where, str]]] = defaultdict(list)
         kinds, add, row_done, tick = self.kinds, spool.add, self.progress.row, self.frozen.tick
-        for raw in self._tables(want_nodes=False):
+        for raw, checked in rel_rows.tables():
             rel = raw.table.kind
             assert isinstance(rel, RelKind)
             key, sources, targets = rel.value, rel.spec.sources, rel.spec.targets
-            validate = raw.table.model.__pydantic_validator__.validate_python  # model_validate
             examples = self._examples(raw.table)
-            for row in raw.rows:
+            for number, problems, from_id, to_id, props in checked:
                 row_done()
                 tick()
-                problems = list(row.problems)
-                model: RelIn | None = None
-                try:
-                    model = validate(row.values)
-                except ValidationError as error:
-                    problems += _problems_of(error, raw, row)
-                if model is not None and (kinds.get(model.from_id) not in sources
-                                          or kinds.get(model.to_id) not in targets):
-                    self._check_ends(raw, row, model, problems, unresolved)
+                if from_id is not None and to_id is not None and (
+                    kinds.get(from_id) not in sources or kinds.get(to_id) not in targets
+                ):
+                    self._check_ends(raw, number, from_id, to_id, problems, unresolved)
                 if problems:
                     self._reject(raw.table, problems)
                     continue
-                assert model is not None
+                assert from_id is not None and to_id is not None
                 self.rel_rows += 1
-                if examples and (model.from_id, model.to_id) in examples:
-                    self._warn_example(raw, row, "起点编号 from_id", model.from_id)
+                if examples and (from_id, to_id) in examples:
+                    self._warn_example(raw, number, "起点编号 from_id", from_id)
                 add(key, {
-                    "from_id": model.from_id, "to_id": model.to_id,
-                    "props": model.graph_properties(),
-                    "src_file": raw.file, "src_row": row.number, "src_sheet": raw.sheet,
+                    "from_id": from_id, "to_id": to_id, "props": props,
+                    "src_file": raw.file, "src_row": number, "src_sheet": raw.sheet,
                 })  # fmt: skip
         self._resolve_in_db(unresolved)
 
     def _check_ends(
-        self, raw: RawTable, row: RawRow, model: RelIn, problems: list[Problem],
+        self, raw: RawTable, number: int, from_id: str, to_id: str, problems: list[Problem],
         unresolved: dict[str, list[tuple[Table, _Where, str]]],
     ) -> None:  # fmt: skip
         """A row's ends that are not valid nodes of the input of an allowed kind: a problem
         (a rejected row, a wrong kind), or left to look up (stored, or given by name)."""
         rel = raw.table.kind
         assert isinstance(rel, RelKind)
-        where = _Where(raw.table.key, raw.file, raw.sheet, row.number)
+        where = _Where(raw.table.key, raw.file, raw.sheet, number)
         for column, end_id, allowed in (
-            ("起点编号 from_id", model.from_id, rel.spec.sources),
-            ("终点编号 to_id", model.to_id, rel.spec.targets),
+            ("起点编号 from_id", from_id, rel.spec.sources),
+            ("终点编号 to_id", to_id, rel.spec.targets),
         ):
             kind = self.kinds.get(end_id)
             if kind is None:
                 if end_id in self.rejected_ids:
                     problems.append(self._rel_problem(
-                        raw, row, column, end_id,
+                        raw, number, column, end_id,
                         "refers to a row that was rejected", "引用的行未通过校验",
                     ))  # fmt: skip
                 else:
                     unresolved[end_id].append((raw.table, where, column))
             elif kind not in allowed:
-                problems.append(self._wrong_kind(raw, row, column, end_id, kind, allowed))
+                problems.append(self._wrong_kind(raw, number, column, end_id, kind, allowed))
 
     # ---- phase 2b: terms ------------------------------------------------------------------
     def _check_terms(self, spool: _Spool) -> None:
@@ -878,19 +814,19 @@ class Importer:
         return (rel.value, item["src_file"], item["src_row"]) in self.bad_rows
 
     def _rel_problem(
-        self, raw: RawTable, row: RawRow, column: str, value: str, en: str, zh: str
+        self, raw: RawTable, number: int, column: str, value: str, en: str, zh: str
     ) -> Problem:
-        return Problem(file=raw.file, sheet=raw.sheet, row=row.number, column=column,
+        return Problem(file=raw.file, sheet=raw.sheet, row=number, column=column,
                        value=value, reason=en, reason_zh=zh)  # fmt: skip
 
     def _wrong_kind(
-        self, raw: RawTable, row: RawRow, column: str, end_id: str, kind: NodeKind,
+        self, raw: RawTable, number: int, column: str, end_id: str, kind: NodeKind,
         allowed: frozenset[NodeKind],
     ) -> Problem:  # fmt: skip
         names = ", ".join(sorted(k.value for k in allowed))
         zh = "、".join(sorted(k.zh for k in allowed))
         return self._rel_problem(
-            raw, row, column, end_id,
+            raw, number, column, end_id,
             f"{end_id} is a {kind.value}; {raw.table.key} needs one of: {names}",
             f"{end_id} 是{kind.zh}，{raw.table.zh} 只能连接：{zh}",
         )  # fmt: skip
@@ -907,10 +843,10 @@ class Importer:
             self.examples[table.key] = frozenset(keys)
         return self.examples[table.key]
 
-    def _warn_example(self, raw: RawTable, row: RawRow, column: str, key: str) -> None:
+    def _warn_example(self, raw: RawTable, number: int, column: str, key: str) -> None:
         """A row of the template's examples (by id, or by its two ends) is imported, but said."""
         self.report.warnings.append(self._rel_problem(
-            raw, row, column, key,
+            raw, number, column, key,
             f"this is the template's fictional example row ({key}); it is imported as it "
             "stands: delete it and import again unless you mean it",
             f"这是模板中的虚构示例行（{key}），已照常导入；如非有意，请删除该行后重新导入",
@@ -1130,12 +1066,15 @@ class Importer:
             if self.first_load is not None and not self.report.dry_run:
                 beside = stack.enter_context(CsvBeside(folder / "csv", self.imported_at))
                 spool.tee = beside.send
+            rel_rows = stack.enter_context(RelRows(
+                [(s.path, s.name) for s in self.sources], beside=beside is not None
+            ))  # fmt: skip
             self.progress.start("validate", estimate_rows(s.path for s in self.sources))
             self._read_boundaries()
             self._validate_nodes(spool)
             spool.flush()  # every node to the CSV process before any relationship
             self._resolve_features()
-            self._validate_relationships(spool)
+            self._validate_relationships(spool, rel_rows)
             spool.close()
             self._check_terms(spool)
             self._check_parents(spool)
