@@ -410,6 +410,7 @@ class Importer:
     def _validate_nodes(self, spool: _Spool) -> None:
         pending: list[tuple[str, NodeKind, _Where]] = []
         row_done, tick, add = self.progress.row, self.frozen.tick, spool.add
+        stored_may_answer = not self._nothing_stored  # an id stored as another kind
         for raw in self._tables(want_nodes=True):
             kind = raw.table.kind
             assert isinstance(kind, NodeKind)
@@ -462,7 +463,8 @@ class Importer:
                     "props": props, "location": model.location(),
                     "src_file": raw.file, "src_row": row.number,
                 })  # fmt: skip
-                pending.append((node_id, kind, where))
+                if stored_may_answer:
+                    pending.append((node_id, kind, where))
                 if len(pending) >= LOOKUP_BATCH:
                     self._check_kinds_in_db(pending)
                     pending = []
