@@ -4,6 +4,7 @@ fails part-way."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,10 @@ def test_rows_from_the_second_process_are_the_rows_checked_here(
 ) -> None:  # fmt: skip
     folder = bundle(tmp_path_factory.mktemp("in") / "bundle", located, covers, sheet)
     sources = [(folder, "bundle")]
-    with RelRows(sources, beside=False) as here:
+    with closing(RelRows(sources, beside=False)) as here:
         expected = taken(here)
     assert [key for key, *_ in expected] == ["covers", "located_in", "part_of"]
-    with RelRows(sources, beside=True, chunk_rows=chunk) as beside:
+    with closing(RelRows(sources, beside=True, chunk_rows=chunk)) as beside:
         if fail:  # the process dies after its first frames, perhaps mid-table
             tables = beside.tables()
             first = next(tables)

@@ -1068,9 +1068,8 @@ class Importer:
             if self.first_load is not None and not self.report.dry_run:
                 beside = stack.enter_context(CsvBeside(folder / "csv", self.imported_at))
                 spool.tee = beside.send
-            rel_rows = stack.enter_context(RelRows(
-                [(s.path, s.name) for s in self.sources], beside=beside is not None
-            ))  # fmt: skip
+            rel_rows = RelRows([(s.path, s.name) for s in self.sources], beside=beside is not None)
+            stack.callback(rel_rows.close)
             self.progress.start("validate", estimate_rows(s.path for s in self.sources))
             self._read_boundaries()
             self._validate_nodes(spool)

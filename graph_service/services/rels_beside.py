@@ -28,7 +28,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from graph_service.domain.kinds import RelKind
@@ -184,15 +183,6 @@ class RelRows:
             self.process.wait()
             self.process = None
         self.errors.close()
-
-    def __enter__(self) -> RelRows:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:  # fmt: skip
-        self.close()
 
 
 if __name__ == "__main__":
