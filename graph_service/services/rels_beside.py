@@ -91,7 +91,7 @@ def main() -> int:
 # ---- the importer's side --------------------------------------------------------------------
 class RelRows:
     """The input's relationship tables, each with its rows checked by the model: from the
-    second process, or (a small input, or should the process fail) read here."""
+    second process (a first load), or read here (any other import, or should the process fail)."""
 
     def __init__(
         self, sources: Sequence[tuple[Path, str]], *, beside: bool, chunk_rows: int = CHUNK
