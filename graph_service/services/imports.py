@@ -384,18 +384,19 @@ class Importer:
         self.stored_boundary: dict[str, str | None] = {}
 
     # ---- reading --------------------------------------------------------------------------
-    def _tables(self, want_nodes: bool) -> Iterator[RawTable]:
+    def _node_tables(self) -> Iterator[RawTable]:
+        """The input's node tables; every file's encoding and file-level problems are
+        recorded on the way (relationship tables are read apart: rels_beside.py)."""
         for source in self.sources:
             if Path(source.name).suffix.lower() == BOUNDARY_SUFFIX:
                 continue  # read before phase 1 (_read_boundaries)
             for item in read_tables(source.path, display_name=source.name):
-                if isinstance(item, RawTable) and item.encoding is not None:
-                    self.report.encodings[item.file] = item.encoding
                 if isinstance(item, Problem):
-                    if want_nodes:  # report file-level problems once
-                        self._problem(item)
+                    self._problem(item)
                     continue
-                if item.table.is_node == want_nodes:
+                if item.encoding is not None:
+                    self.report.encodings[item.file] = item.encoding
+                if item.table.is_node:
                     yield item
 
     def _problem(self, problem: Problem) -> None:
@@ -411,7 +412,7 @@ class Importer:
         pending: list[tuple[str, NodeKind, _Where]] = []
         row_done, tick, add = self.progress.row, self.frozen.tick, spool.add
         stored_may_answer = not self._nothing_stored  # an id stored as another kind
-        for raw in self._tables(want_nodes=True):
+        for raw in self._node_tables():
             kind = raw.table.kind
             assert isinstance(kind, NodeKind)
             validate = raw.table.model.__pydantic_validator__.validate_python  # model_validate
@@ -731,14 +732,9 @@ class Importer:
         """The terms the input gives each pair (packed, see :func:`_pack`), keyed by the
         pair's hash; a row overlapping an earlier row of its pair is a problem."""
         periods: dict[int, _Terms] = {}
-        numbers = self.file_numbers
         for items in self._live_items(rel, spool):
             for item in items:
-                props = item["props"]
-                file = numbers.get(item["src_file"])
-                if file is None:
-                    file = numbers[item["src_file"]] = len(numbers)
-                packed = _pack(props.get("since"), props.get("until"), file, item["src_row"])
+                packed = self._pack(item)
                 key = hash((item["from_id"], item["to_id"]))
                 mine = periods.get(key)
                 if mine is None:  # most pairs have one row: one int, nothing to compare
@@ -791,7 +787,9 @@ class Importer:
 
     def _pack(self, item: dict[str, Any]) -> int:
         """A row's term and where it is, in one int (the input may hold millions)."""
-        file = self.file_numbers.setdefault(item["src_file"], len(self.file_numbers))
+        file = self.file_numbers.get(item["src_file"])
+        if file is None:
+            file = self.file_numbers[item["src_file"]] = len(self.file_numbers)
         props = item["props"]
         return _pack(props.get("since"), props.get("until"), file, item["src_row"])
 
