@@ -36,6 +36,13 @@ POM = Path(__file__).with_name("pom.xml")
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
+# neo4j-admin database import's own memory. It takes its page cache from the server's
+# setting unless told otherwise; on the city (a million nodes) a 1 GiB page cache and heap
+# made a 1.4 GiB process, these settings a 0.75–0.9 GiB one in the same or less time
+# (docs/performance.md). What the import's structures need beyond them is off-heap.
+IMPORT_HEAP = "512m"
+IMPORT_PAGECACHE = "128m"
+
 # What the official launcher (bin/neo4j) adds for Java 17, but -XX:+AlwaysPreTouch: on a
 # virtual machine whose memory the host backs only when first touched, touching the whole
 # heap before the server starts took from 1.5 s to half a minute (docs/performance.md);
@@ -341,7 +348,6 @@ class LocalNeo4j:
         nodes: Sequence[tuple[str, Sequence[Path]]],
         relationships: Sequence[tuple[str, Sequence[Path]]],
         database: str = "neo4j",
-        heap: str = "1g",
         *,
         multiline: bool = True,
     ) -> str:
@@ -360,9 +366,12 @@ class LocalNeo4j:
         args += [f"--relationships={kind}={','.join(str(f) for f in files)}"
                  for kind, files in relationships]  # fmt: skip
         env = os.environ | {"NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
+        memory = self.home / "conf" / "import-memory.conf"
+        memory.write_text(f"server.memory.pagecache.size={IMPORT_PAGECACHE}\n")
         cmd = [
-            java_executable(), f"-Xmx{heap}", "-cp", f"{self.lib_dir}/*", ADMIN_CLASS,
+            java_executable(), f"-Xmx{IMPORT_HEAP}", "-cp", f"{self.lib_dir}/*", ADMIN_CLASS,
             "database", "import", "full", database, "--overwrite-destination=true",
+            f"--additional-config={memory}",
             f"--multiline-fields={str(multiline).lower()}", "--skip-bad-relationships=false",
             "--skip-duplicate-nodes=false", "--bad-tolerance=0", "--id-type=actual",
             f"--report-file={self.home / 'logs' / 'import.report'}", *args,
