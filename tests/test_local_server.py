@@ -129,6 +129,7 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
             with pytest.raises(Neo4jServerError, match="after the store was replaced"):
                 import_files(db, [DEMO_BUNDLE, extra], first_load=failing)
             assert not entities_stored(db)
+        assert not (data / "neo4j" / "data" / "neo4j.aside").exists()  # moved back
         assert "keeper" in cli("users", "list", env=env).stdout
         verified = cli("audit", "--verify", env=env)
         assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout
@@ -141,6 +142,7 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
         assert loaded.returncode == 0, loaded.stderr
         assert (tmp_path / "first.json").read_bytes() == before
         assert "第一行\\n第二行" in before.decode()  # the note kept its line break
+        assert not (data / "neo4j" / "data" / "neo4j.aside").exists()  # removed once whole
         assert "keeper" in cli("users", "list", env=env).stdout
         verified = cli("audit", "--verify", env=env)
         assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout
@@ -162,6 +164,37 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
     # gone, or a zombie waiting for a container's init to reap it: not running either way
     assert not stat.exists() or ") Z " in stat.read_text(), "the JVM is still alive after stop"
     assert cli("db", "status", env=env).returncode == 3
+
+
+def test_a_database_moved_aside_comes_back_whole_and_is_never_overwritten(tmp_path: Path) -> None:
+    """A first load moves the stopped database's folders aside and back (renames); a
+    folder left by an interrupted one is refused, not replaced, and nothing moves then."""
+    server = LocalNeo4j(tmp_path / "n", tmp_path / "cache", bolt_port=free_port())
+    data = tmp_path / "n" / "data"
+    store = {data / "databases" / "neo4j" / "neostore": b"store",
+             data / "databases" / "neo4j" / "schema" / "index": b"index",
+             data / "transactions" / "neo4j" / "neostore.transaction.db.0": b"log",
+             data / "databases" / "system" / "neostore": b"system"}  # fmt: skip
+    for file, content in store.items():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(content)
+
+    aside = server.move_aside()
+    assert not (data / "databases" / "neo4j").exists()
+    assert not (data / "transactions" / "neo4j").exists()
+    assert (data / "databases" / "system" / "neostore").read_bytes() == b"system"
+    (data / "databases" / "neo4j").mkdir()  # what a failed import leaves
+    (data / "databases" / "neo4j" / "neostore").write_bytes(b"half written")
+    server.move_back(aside)
+    assert {f: f.read_bytes() for f in store} == store
+    assert not aside.exists()
+
+    left = server.move_aside()  # an interrupted first load's
+    (data / "databases" / "neo4j").mkdir()
+    with pytest.raises(Neo4jServerError, match="interrupted first load"):
+        server.move_aside()
+    assert (left / "databases" / "neostore").read_bytes() == b"store"
+    assert (data / "databases" / "neo4j").is_dir()
 
 
 def test_wrong_java_version_is_a_clear_error(

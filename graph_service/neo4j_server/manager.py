@@ -43,6 +43,9 @@ ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 IMPORT_HEAP = "512m"
 IMPORT_PAGECACHE = "128m"
 
+# Where a database lives under the data folder: its store, and its transaction logs.
+_STORE_PARTS = ("databases", "transactions")
+
 # What the official launcher (bin/neo4j) adds for Java 17, but -XX:+AlwaysPreTouch: on a
 # virtual machine whose memory the host backs only when first touched, touching the whole
 # heap before the server starts took from 1.5 s to half a minute (docs/performance.md);
@@ -342,6 +345,35 @@ class LocalNeo4j:
             (Path(folder) / f"{database}.dump").symlink_to(file.resolve())
             self._admin("database", "load", f"--from-path={folder}",
                         "--overwrite-destination=true", database)  # fmt: skip
+
+    def move_aside(self, database: str = "neo4j") -> Path:
+        """Move the stopped database's store and transaction logs into a folder of their
+        own: renames, no copy (``move_back`` restores them; removing the folder discards
+        them). A folder left by an interrupted first load is never overwritten."""
+        if self.is_running():
+            raise Neo4jServerError("stop the server first / 请先停止数据库")
+        aside = self.home / "data" / f"{database}.aside"
+        if aside.exists():
+            raise Neo4jServerError(
+                f"{aside}: 上次首次导入中断时移开的数据库仍在此处，请先用它恢复或删除它 / "
+                "a database set aside by an interrupted first load is still here: "
+                "restore it or remove it first"
+            )
+        aside.mkdir()
+        for part in _STORE_PARTS:
+            if (self.home / "data" / part / database).exists():
+                (self.home / "data" / part / database).rename(aside / part)
+        return aside
+
+    def move_back(self, aside: Path, database: str = "neo4j") -> None:
+        """Replace the stopped database with the one ``move_aside`` set aside."""
+        if self.is_running():
+            raise Neo4jServerError("stop the server first / 请先停止数据库")
+        for part in _STORE_PARTS:
+            shutil.rmtree(self.home / "data" / part / database, ignore_errors=True)
+            if (aside / part).exists():
+                (aside / part).rename(self.home / "data" / part / database)
+        aside.rmdir()
 
     def import_full(
         self,

@@ -10,19 +10,22 @@ only the write differs:
 1. The rows the import would write go into CSV files in neo4j-admin's format (:class:`CsvGraph`):
    the same properties, types, locations and source columns as the transactional write.
 2. The service's own records (accounts, the audit trail …) are set aside
-   (:mod:`graph_service.db.first_load`), the server is stopped and the database dumped.
+   (:mod:`graph_service.db.first_load`), the server is stopped and the database's folders
+   moved aside.
 3. neo4j-admin imports the files; the server starts again; the records are put back and
    the schema applied, which stores every party organization's area.
 
-If anything fails after the server stopped, the dump is loaded back and the server started
-again: the database is as it was. The CSV files hold the rows in clear (so will the
-store); they live in the import's private temporary folder, removed when it ends.
+If anything fails after the server stopped, the folders are moved back and the server
+started again: the database is as it was; once the load is whole, they are removed. The
+CSV files hold the rows in clear (so will the store); they live in the import's private
+temporary folder, removed when it ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,9 +66,9 @@ class OfflineServer(Protocol):
 
     def start(self) -> object: ...
 
-    def dump(self, file: Path) -> Path: ...
+    def move_aside(self) -> Path: ...
 
-    def load(self, file: Path) -> None: ...
+    def move_back(self, aside: Path) -> None: ...
 
     def import_full(
         self, nodes: Sequence[tuple[str, Sequence[Path]]],
@@ -241,7 +244,7 @@ class _Clock:
         return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.laps)
 
 
-def load_offline(db: Database, server: OfflineServer, files: CsvFiles, work: Path) -> None:
+def load_offline(db: Database, server: OfflineServer, files: CsvFiles) -> None:
     """Replace the database with the graph in ``files`` through neo4j-admin, keeping
     the service's own records; on any failure, the database as it was."""
     aside = repo.set_aside(db)
@@ -249,8 +252,8 @@ def load_offline(db: Database, server: OfflineServer, files: CsvFiles, work: Pat
         raise Conflict(NOT_EMPTY)
     clock = _Clock()
     server.stop()
-    backup = server.dump(work / "before-first-load.dump")
-    clock.lap("stop and dump")
+    before = server.move_aside()
+    clock.lap("stop and set aside")
     try:
         server.import_full(files.nodes, files.relationships, multiline=files.multiline)
         clock.lap("neo4j-admin database import")
@@ -262,6 +265,7 @@ def load_offline(db: Database, server: OfflineServer, files: CsvFiles, work: Pat
         log.info("first load written: %s", clock)
     except BaseException:
         server.stop()
-        server.load(backup)
+        server.move_back(before)
         server.start()
         raise
+    shutil.rmtree(before, ignore_errors=True)

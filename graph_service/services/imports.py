@@ -1146,7 +1146,7 @@ class Importer:
             "import.start", details={"files": self.report.files, "digests": self.report.digests,
                                      "first_load": True},
         ))  # fmt: skip
-        load_offline(self.db, server, files, folder)
+        load_offline(self.db, server, files)
         self.report.written = True
         audit.record_alone(self.db, self.who, audit.Change(
             "import.finish", details=self._audit_details() | {"first_load": True}
