@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from neo4j import ManagedTransaction
 
@@ -120,16 +120,54 @@ def relationships_exist(db: Database, rel: RelKind) -> bool:
     return bool(db.read("relationships_exist", placeholders={"rel": rel})[0]["found"])
 
 
-def stored_terms(
-    db: Database, rel: RelKind, pairs: Collection[tuple[str, str]]
-) -> dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]]:
-    """The stored terms (since, until) of the relationships of a type between each of
-    ``pairs`` (from id, to id) that has any."""
-    if not pairs:
-        return {}
-    rows = db.read("stored_terms", placeholders={"rel": rel}, pairs=[list(p) for p in pairs])
-    return {
-        (row["from_id"], row["to_id"]): [(native(since), native(until))
-                                         for since, until in row["terms"]]
-        for row in rows
-    }  # fmt: skip
+class StoredTerms(NamedTuple):
+    """What :func:`stored_terms` found for a batch of import rows."""
+
+    #: (from id, to id) -> the stored terms (since, until) of the pair, for the pairs with
+    #: any, as far as a row of the batch not found unchanged needs them
+    terms: dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]]
+    #: the index in the batch of each row whose stored term is already as it gives it
+    unchanged: set[int]
+
+
+def stored_terms(db: Database, rel: RelKind, rows: Sequence[dict[str, Any]]) -> StoredTerms:
+    """The stored terms of the relationships of a type between the ends of each import row
+    (``{from_id, to_id, props, …}``), and the rows that would leave their stored term
+    unchanged (the write's own test, import_rel_status)."""
+    found = StoredTerms({}, set())
+    if not rows:
+        return found
+    sent = [{"from_id": r["from_id"], "to_id": r["to_id"], "props": r["props"]} for r in rows]
+    (row,) = db.read("stored_terms", placeholders={"rel": rel}, rows=sent)
+    found.unchanged.update(row["unchanged"])
+    for index, stored in row["stored"]:
+        pair = (rows[index]["from_id"], rows[index]["to_id"])
+        if pair not in found.terms:
+            found.terms[pair] = [(native(since), native(until)) for since, until in stored]
+    return found
+
+
+class StoredNodes(NamedTuple):
+    """What :func:`stored_nodes` found for a batch of import rows."""
+
+    kinds: dict[str, NodeKind]  # id -> the kind it is stored as
+    unchanged: set[str]  # ids whose stored node is already as the row gives it
+
+
+def stored_nodes(db: Database, rows: Sequence[dict[str, Any]]) -> StoredNodes:
+    """The stored kind of each import row's id (``{props, location, …}``) that exists, and
+    the ids whose node the row would leave unchanged (the write's own test,
+    import_node_status)."""
+    found = StoredNodes({}, set())
+    if not rows:
+        return found
+    sent = [{"props": r["props"], "location": r["location"]} for r in rows]
+    (row,) = db.read("stored_nodes", rows=sent)
+    for index, label, unchanged in row["stored"]:
+        if label is None:
+            continue
+        node_id = rows[index]["props"]["id"]
+        found.kinds[node_id] = NodeKind(label)
+        if unchanged:
+            found.unchanged.add(node_id)
+    return found

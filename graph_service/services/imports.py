@@ -331,6 +331,33 @@ class _Frozen:
         gc.unfreeze()
 
 
+#: a node row waiting for the stored kinds' lookup: its id, kind, place and spooled item
+_Pending = tuple[str, NodeKind, "_Where", dict[str, Any]]
+
+
+class _Rows:
+    """Rows of the input (a type's table in a file and sheet, by row number), a bit each:
+    a city's millions fit in a few hundred kilobytes."""
+
+    def __init__(self) -> None:
+        self.bits: dict[tuple[str, str, str | None], bytearray] = {}
+
+    def add(self, key: str, item: dict[str, Any]) -> None:
+        bits = self.bits.setdefault((key, item["src_file"], item.get("src_sheet")), bytearray())
+        byte, row = divmod(item["src_row"], 8)
+        if byte >= len(bits):
+            bits.extend(bytes(byte + 1 - len(bits)))
+        bits[byte] |= 1 << row
+
+    def __contains__(self, where: tuple[str, dict[str, Any]]) -> bool:
+        key, item = where
+        bits = self.bits.get((key, item["src_file"], item.get("src_sheet")))
+        if bits is None:
+            return False
+        byte, row = divmod(item["src_row"], 8)
+        return byte < len(bits) and bool(bits[byte] & (1 << row))
+
+
 class Importer:
     """One import run over some inputs. Use :func:`import_files`."""
 
@@ -366,6 +393,9 @@ class Importer:
         self.bad_rows: set[tuple[str, str, int]] = set()  # (type, file, row) refused by terms
         # (type, file, row) -> the since of the stored term the row replaces, where not its own
         self.term_targets: dict[tuple[str, str, int], dt.date | None] = {}
+        # what the lookups found already stored as the input gives it: left out of the write
+        self.unchanged_ids: set[str] = set()
+        self.unchanged_rows = _Rows()
         self.db_kinds: dict[str, NodeKind] = {}
         self.bad_refs: set[tuple[str, str]] = set()  # (relationship type, id) rejected
         # names of the input's valid nodes, and relationship ends given by a unique name:
@@ -409,7 +439,7 @@ class Importer:
 
     # ---- phase 1: nodes -------------------------------------------------------------------
     def _validate_nodes(self, spool: _Spool) -> None:
-        pending: list[tuple[str, NodeKind, _Where]] = []
+        pending: list[_Pending] = []
         row_done, tick, add = self.progress.row, self.frozen.tick, spool.add
         stored_may_answer = not self._nothing_stored  # an id stored as another kind
         for raw in self._node_tables():
@@ -460,12 +490,13 @@ class Importer:
                 props = model.graph_properties()
                 if isinstance(model, AreaIn):
                     self._take_boundary(model, props, raw.table, where)
-                add(kind.value, {
+                item = {
                     "props": props, "location": model.location(),
                     "src_file": raw.file, "src_row": row.number,
-                })  # fmt: skip
+                }  # fmt: skip
+                add(kind.value, item)
                 if stored_may_answer:
-                    pending.append((node_id, kind, where))
+                    pending.append((node_id, kind, where, item))
                 if len(pending) >= LOOKUP_BATCH:
                     self._check_kinds_in_db(pending)
                     pending = []
@@ -623,13 +654,15 @@ class Importer:
         (:func:`load_offline` checks again), so no stored entity can answer a lookup."""
         return self.first_load is not None
 
-    def _check_kinds_in_db(self, pending: list[tuple[str, NodeKind, _Where]]) -> None:
-        """An id already stored as another kind is a problem (ids are unique across kinds)."""
+    def _check_kinds_in_db(self, pending: list[_Pending]) -> None:
+        """An id already stored as another kind is a problem (ids are unique across kinds).
+        A row whose stored node is already as it gives it is remembered (``unchanged``):
+        the write leaves it out (areas excepted: their boundaries may be settled later)."""
         if not pending or self._nothing_stored:
             return
-        found = repo.existing_kinds(self.db, (node_id for node_id, _, _ in pending))
-        for node_id, kind, where in pending:
-            stored = found.get(node_id)
+        found = repo.stored_nodes(self.db, [item for _, _, _, item in pending])
+        for node_id, kind, where, _ in pending:
+            stored = found.kinds.get(node_id)
             if stored is not None and stored is not kind:
                 self._problem(Problem(
                     file=where.file, sheet=where.sheet, row=where.row, column="编号 id",
@@ -642,6 +675,8 @@ class Importer:
                 del self.kinds[node_id]
                 self.rejected_ids.add(node_id)
                 self.first_seen.pop(node_id, None)
+            elif node_id in found.unchanged and kind is not NodeKind.AREA:
+                self.unchanged_ids.add(node_id)
 
     # ---- phase 2: relationships -----------------------------------------------------------
     def _validate_relationships(self, spool: _Spool, rel_rows: RelRows) -> None:
@@ -762,17 +797,22 @@ class Importer:
         self, rel: RelKind, table: Table, spool: _Spool, periods: dict[int, _Terms]
     ) -> None:
         for items in self._live_items(rel, spool):
-            pairs = {(item["from_id"], item["to_id"]) for item in items}
-            stored = repo.stored_terms(self.db, rel, pairs)
+            stored = repo.stored_terms(self.db, rel, items)
             outcomes: dict[tuple[str, str], dict[int, terms.Outcome]] = {}
-            for item in items:
+            for index, item in enumerate(items):
+                if index in stored.unchanged:
+                    # as a stored term, which the input's other rows of the pair do not
+                    # overlap (_input_terms) and no other stored term does: matched to it
+                    self.unchanged_rows.add(rel.value, item)
+                    continue
                 pair = (item["from_id"], item["to_id"])
-                if pair not in stored:
+                if pair not in stored.terms:
                     continue
                 if pair not in outcomes:
                     given = periods[hash(pair)]
                     rows = [given] if isinstance(given, int) else given
-                    matched = terms.match_rows(stored[pair], [_unpack_period(r) for r in rows])
+                    matched = terms.match_rows(stored.terms[pair],
+                                               [_unpack_period(r) for r in rows])  # fmt: skip
                     outcomes[pair] = {r & _WHERE_MASK: o for r, o in zip(rows, matched,
                                                                          strict=True)}  # fmt: skip
                 outcome = outcomes[pair].get(self._pack(item) & _WHERE_MASK)
@@ -953,15 +993,14 @@ class Importer:
 
     # ---- phase 3: writing -----------------------------------------------------------------
     def _write(self, spool: _Spool) -> None:
-        for kind in NodeKind:
-            for batch in spool.batches(kind.value):
-                if kind is NodeKind.AREA and self.stray_boundaries:
-                    batch = [self._kept_boundary(item) for item in batch]
-                with _changed_meanwhile(kind.value, batch):
-                    counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
-                for status, n in counts.items():
-                    self.report.count(kind.value, status, n)
-                self.progress(len(batch))
+        for kind, batch in self._node_batches(spool):
+            if kind is NodeKind.AREA and self.stray_boundaries:
+                batch = [self._kept_boundary(item) for item in batch]
+            with _changed_meanwhile(kind.value, batch):
+                counts = repo.upsert_nodes(self.db, kind, batch, self.imported_at, self.tx)
+            for status, n in counts.items():
+                self.report.count(kind.value, status, n)
+            self.progress(len(batch))
         if rows := self._boundary_rows():
             counts = stored_boundaries.set_boundaries(self.db, rows, self.imported_at, self.tx)
             for status, n in counts.items():
@@ -970,16 +1009,38 @@ class Importer:
         for rel, pair, items in self._rel_batches(spool):
             self._write_rels(rel, pair, items)
 
+    def _node_batches(self, spool: _Spool) -> Iterator[tuple[NodeKind, list[dict[str, Any]]]]:
+        """The nodes to write, a kind's batch at a time; those the lookups found stored as
+        the input gives them (``unchanged_ids``) are counted unchanged and left out."""
+        unchanged = self.unchanged_ids
+        for kind in NodeKind:
+            for batch in spool.batches(kind.value):
+                if unchanged:
+                    todo = [item for item in batch if item["props"]["id"] not in unchanged]
+                    if left := len(batch) - len(todo):
+                        self.report.count(kind.value, "unchanged", left)
+                        self.progress(left)
+                    batch = todo
+                if batch:
+                    yield kind, batch
+
     def _rel_batches(
         self, spool: _Spool
     ) -> Iterator[tuple[RelKind, tuple[NodeKind, NodeKind], list[dict[str, Any]]]]:
         """The relationships to write, by type and by the kinds of their two ends, in
-        batches of at most BATCH_SIZE; those rejected in phase 2 (a partial import) left out."""
+        batches of at most BATCH_SIZE; those rejected in phase 2 (a partial import) left out,
+        and those the stored terms' lookup found already stored as given (``unchanged_rows``)
+        counted unchanged and left out."""
         for rel in RelKind:
             groups: dict[tuple[NodeKind, NodeKind], list[dict[str, Any]]] = defaultdict(list)
+            unchanged = self.unchanged_rows if self.unchanged_rows.bits else None
             for batch in spool.batches(rel.value):
+                left = 0
                 for item in batch:
                     if self._rejected_ref(rel, item) or self._rejected_row(rel, item):
+                        continue
+                    if unchanged is not None and (rel.value, item) in unchanged:
+                        left += 1
                         continue
                     item = self._by_id(rel, item)
                     item = self._for_writing(rel, item)
@@ -987,6 +1048,9 @@ class Importer:
                     groups[pair].append(item)
                     if len(groups[pair]) >= BATCH_SIZE:
                         yield rel, pair, groups.pop(pair)
+                if left:
+                    self.report.count(rel.value, "unchanged", left)
+                    self.progress(left)
             for pair, items in groups.items():
                 yield rel, pair, items
 
@@ -1035,11 +1099,10 @@ class Importer:
         """In a dry run, count what the import would create, update and leave unchanged:
         the same batches, classified by the same test as the write's (the import_*_status
         fragments), read-only."""
-        for kind in NodeKind:
-            for batch in spool.batches(kind.value):
-                for status, n in repo.preview_nodes(self.db, batch).items():
-                    self.report.count(kind.value, status, n)
-                self.progress(len(batch))
+        for kind, batch in self._node_batches(spool):
+            for status, n in repo.preview_nodes(self.db, batch).items():
+                self.report.count(kind.value, status, n)
+            self.progress(len(batch))
         if rows := self._boundary_rows():
             for status, n in stored_boundaries.preview_boundaries(self.db, rows).items():
                 self.report.count(NodeKind.AREA.value, status, n)
