@@ -325,3 +325,38 @@ def test_xlsx_with_chinese_sheet_and_headers_imports(db: Database, tmp_path: Pat
         database_=db.database,
     ).records[0]  # fmt: skip
     assert record.data() == {"kind": "government_organ", "n": 5}
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_a_large_import_checks_its_relationships_beside_and_writes_the_same(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool
+) -> None:
+    """An import of RELS_BESIDE_MIN_ROWS rows or more has its relationship rows checked in a
+    process of its own (rels_beside.py), first load or not: the same report, problems
+    included, and the same graph as when the importer checks them itself."""
+    from graph_service.services import imports, rels_beside
+
+    started: list[bool] = []
+    original = rels_beside.RelRows.__init__
+
+    def spy(self: rels_beside.RelRows, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        started.append(self.process is not None)
+
+    monkeypatch.setattr(rels_beside.RelRows, "__init__", spy)
+    monkeypatch.setattr(imports, "RELS_BESIDE_MIN_ROWS", 1 if beside else 10**9)
+    db.wipe()
+    first = import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    bad = json.loads(json.dumps(BASE))
+    bad["tables"]["assigned_to"].append({"from_id": "P-1", "to_id": "B-1", "role": "liaison",
+                                          "since": "2024-13-01"})
+    refused = import_files(db, [write_json(tmp_path / "bad.json", bad)])
+    again = import_files(db, [write_json(tmp_path / "base.json", BASE)])
+    assert started == [beside] * 3
+    assert first.written and counts(first)["LOCATED_IN"] == {
+        "created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert not refused.written
+    assert [(p.sheet, p.row, p.column) for p in refused.problems] == [
+        ("assigned_to", 2, "开始日期 since")
+    ]
+    assert again.totals()["unchanged"] == first.totals()["created"]

@@ -84,6 +84,9 @@ from loaders.rows import RawRow, RawTable
 BATCH_SIZE = 5_000
 LOOKUP_BATCH = 10_000
 SCOPED_IMPORT_MAX_ROWS = 50_000
+#: an input of about this many rows or more has its relationship rows checked in a process
+#: of its own (rels_beside.py) whatever the import; starting it takes about half a second
+RELS_BESIDE_MIN_ROWS = 100_000
 #: ids offered when a relationship's end is an ambiguous or unknown name ("did you mean")
 MAX_SUGGESTED = 5
 #: the input's names compared by spelling with an unknown one, at most (difflib is O(n))
@@ -1129,9 +1132,13 @@ class Importer:
             if self.first_load is not None and not self.report.dry_run:
                 beside = stack.enter_context(CsvBeside(folder / "csv", self.imported_at))
                 spool.tee = beside.send
-            rel_rows = RelRows([(s.path, s.name) for s in self.sources], beside=beside is not None)
+            estimate = estimate_rows(s.path for s in self.sources)
+            # a process of its own checks the relationship rows meanwhile: for a first load,
+            # and for any input large enough to repay starting it
+            rel_rows = RelRows([(s.path, s.name) for s in self.sources], beside=beside is not None
+                               or (estimate or 0) >= RELS_BESIDE_MIN_ROWS)  # fmt: skip
             stack.callback(rel_rows.close)
-            self.progress.start("validate", estimate_rows(s.path for s in self.sources))
+            self.progress.start("validate", estimate)
             self._read_boundaries()
             self._validate_nodes(spool)
             spool.flush()  # every node to the CSV process before any relationship

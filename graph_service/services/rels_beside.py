@@ -1,13 +1,14 @@
-"""A first load's relationship rows read and checked by their models in a second process.
+"""A large import's relationship rows read and checked by their models in a second process.
 
 The importer checks every node before any relationship (a relationship's ends must be
 known). Reading a relationship row and checking it by its model
 (:func:`~graph_service.services.row_checks.checked_rel_rows`) needs no node, and is most of
-the work of the relationships, which are most of the rows. So for a first load a process of
-its own reads the input's relationship tables from the start, while the importer checks the
-nodes, and sends each table's checked rows back through a pipe (never to disk), a chunk at
-a time; the importer takes them up in order once the nodes are done and does the rest
-(ends, examples, names, terms) as for rows it checked itself.
+the work of the relationships, which are most of the rows. So for a first load, and for
+any import of :data:`~graph_service.services.imports.RELS_BESIDE_MIN_ROWS` rows or more, a
+process of its own reads the input's relationship tables from the start, while the
+importer checks the nodes, and sends each table's checked rows back through a pipe (never
+to disk), a chunk at a time; the importer takes them up in order once the nodes are done
+and does the rest (ends, examples, names, terms) as for rows it checked itself.
 
 A thread of this process writes to the pipe, so that it reads on while the importer is
 still busy with the nodes; what it has checked meanwhile waits in its memory. Should the
@@ -91,7 +92,8 @@ def main() -> int:
 # ---- the importer's side --------------------------------------------------------------------
 class RelRows:
     """The input's relationship tables, each with its rows checked by the model: from the
-    second process (a first load), or read here (any other import, or should the process fail)."""
+    second process (a first load, a large import), or read here (any other import, or should
+    the process fail)."""
 
     def __init__(
         self, sources: Sequence[tuple[Path, str]], *, beside: bool, chunk_rows: int = CHUNK
