@@ -15,8 +15,8 @@ from graph_service.config import Settings
 from graph_service.db.database import Database
 from graph_service.neo4j_server.manager import free_port
 from graph_service.services.imports import import_files
-from tests.test_import_interrupted import AREAS, BATCH, make_bundle
-from tests.test_import_spool import start_load, wait_for_entities_over
+from tests.test_import_interrupted import BATCH, make_bundle, wait_until_paused
+from tests.test_import_spool import start_load
 
 
 def test_load_when_neo4j_is_away_says_so_without_a_traceback(tmp_path: Path) -> None:
@@ -49,9 +49,11 @@ def test_load_racing_a_delete_says_what_changed_without_a_traceback(
     folder = make_bundle(tmp_path / "bundle", units=2 * BATCH)  # start_load writes BATCH rows a go
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    process = start_load(folder, settings, tmp)
-    wait_for_entities_over(db, process, AREAS)  # areas written, units being written
+    paused = tmp_path / "paused"
+    process = start_load(folder, settings, tmp, paused)
+    wait_until_paused(process, paused)  # areas written, a batch of units, more to come
     db.driver.execute_query("MATCH (a:Area {id: 'A-C3'}) DETACH DELETE a", database_=db.database)
+    paused.unlink()
     _, stderr = process.communicate(timeout=300)
 
     assert process.returncode == 1, stderr

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,12 +28,47 @@ UNITS = 2 * BATCH  # two batches of units: the kill lands after the first
 AREAS = 21
 
 
-def load_command(folder: Path) -> list[str]:
-    """`graph-service load FOLDER` for a process of its own: the CLI's entry point, with the
-    import's batch size (a module constant, read at each flush) set to BATCH first."""
-    launcher = (f"from graph_service.services import imports\nimports.BATCH_SIZE = {BATCH}\n"
-                "from graph_service.cli import main\nmain()")  # fmt: skip
-    return [sys.executable, "-c", launcher, "load", str(folder)]
+def prelude(paused: Path | None = None) -> str:
+    """Python run before the CLI's entry point in a process a test starts: the import's
+    batch size (a module constant, read at each flush) set to BATCH. With ``paused``, the
+    process creates that file once its first batch of units is committed, and waits until
+    the file is removed (or it is killed): a test acts between two batches, however fast
+    the machine."""
+    code = f"from graph_service.services import imports\nimports.BATCH_SIZE = {BATCH}\n"
+    if paused is not None:
+        code += (
+            "import pathlib, time\nfrom graph_service.db import imports as repo\n"
+            f"paused, write = pathlib.Path({str(paused)!r}), repo.upsert_nodes\n"
+            "def pausing(db, kind, *args, **kwargs):\n"
+            "    counts = write(db, kind, *args, **kwargs)\n"
+            "    if kind.value == 'Unit' and not pausing.done:\n"
+            "        pausing.done = True\n"
+            "        paused.touch()\n"
+            "        deadline = time.monotonic() + 600\n"
+            "        while paused.exists() and time.monotonic() < deadline:\n"
+            "            time.sleep(0.05)\n"
+            "    return counts\n"
+            "pausing.done = False\n"
+            "repo.upsert_nodes = pausing\n"
+        )
+    return code + "from graph_service.cli import main\nmain()"
+
+
+def load_command(folder: Path, paused: Path | None = None) -> list[str]:
+    """`graph-service load FOLDER` for a process of its own (:func:`prelude`)."""
+    return [sys.executable, "-c", prelude(paused), "load", str(folder)]
+
+
+def wait_until_paused(process: subprocess.Popen[Any], paused: Path) -> None:
+    """Wait for a process started with ``load_command(folder, paused)`` to pause."""
+    deadline = time.monotonic() + 120
+    while not paused.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            _, err = process.communicate()
+            raise AssertionError(f"the import did not pause (exit {process.returncode}): "
+                                 f"{err!s:.2000}")  # fmt: skip
+        time.sleep(0.05)
 
 
 def make_bundle(folder: Path, units: int = UNITS) -> Path:
@@ -81,15 +117,14 @@ def test_killed_importer_then_rerun_gives_the_uninterrupted_graph(
         "NEO4J_USER": settings.neo4j_user,
         "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
     }
-    process = subprocess.Popen(load_command(folder), env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while count_entities(db) <= AREAS and time.monotonic() < deadline:
-        time.sleep(0.05)
+    paused = tmp_path / "paused"
+    process = subprocess.Popen(load_command(folder, paused), env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    wait_until_paused(process, paused)
     process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.communicate()
     partway = count_entities(db)
-    assert AREAS < partway < UNITS + AREAS, "the kill should land half-way through the import"
+    assert partway == AREAS + BATCH, "the kill lands between the two batches of units"
 
     report = import_files(db, [folder])
     assert report.written

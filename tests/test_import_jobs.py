@@ -29,7 +29,15 @@ from graph_service.neo4j_server.manager import free_port
 from graph_service.services.imports import import_files
 from tests.conftest import AUDIT_KEY
 from tests.graph_snapshot import snapshot
-from tests.test_import_interrupted import AREAS, count_entities, expected_graph, make_bundle
+from tests.test_import_interrupted import (
+    AREAS,
+    BATCH,
+    count_entities,
+    expected_graph,
+    make_bundle,
+    prelude,
+    wait_until_paused,
+)
 
 Files = list[tuple[str, tuple[str, bytes, str]]]
 ENDED = {"succeeded", "failed", "interrupted"}
@@ -219,9 +227,13 @@ class Api:
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, paused: Path | None = None) -> None:
+        """Start it; with ``paused``, its imports write BATCH rows a transaction and the
+        first pauses after its first batch of units (test_import_interrupted.prelude)."""
+        command = ([sys.executable, "-c", prelude(paused)] if paused is not None
+                   else [sys.executable, "-m", "graph_service.cli"])  # fmt: skip
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph_service.cli", "serve", "--port", str(self.port)],
+            [*command, "serve", "--port", str(self.port)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -272,19 +284,19 @@ def test_an_api_killed_mid_job_reads_interrupted_after_restart_and_resume_comple
     folder = make_bundle(tmp_path / "bundle")  # two batches of units: the kill lands after one
     expected = expected_graph(db, folder)
     keys = {"admin": admin(db)}
-    api.start()
+    paused = tmp_path / "paused"
+    api.start(paused)
     with httpx.Client(base_url=api.url, headers=keys["admin"], timeout=60) as client:
         accepted = client.post("/imports", files=upload_of(folder))
         assert accepted.status_code == 202, accepted.text
         job_id = accepted.json()["id"]
         location = accepted.headers["Location"]
-        deadline = time.monotonic() + 120
-        while count_entities(db) <= AREAS and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert api.process is not None
+        wait_until_paused(api.process, paused)
         writing = client.get(location).json()
         api.kill()
         partway = count_entities(db)
-        assert AREAS < partway < 10_000 + AREAS, "the kill should land half-way through"
+        assert partway == AREAS + BATCH, "the kill lands between the two batches of units"
         assert writing["status"] == "running" and writing["phase"] == "write", writing
     files = tmp_path / "data" / "import-jobs" / job_id / "files"
     assert files.is_dir()

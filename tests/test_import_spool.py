@@ -32,6 +32,7 @@ from tests.test_import_interrupted import (
     expected_graph,
     load_command,
     make_bundle,
+    wait_until_paused,
 )
 
 PHONE = "13812345678"
@@ -62,8 +63,11 @@ def spools(root: Path) -> list[Path]:
     return sorted(root.glob(f"{SPOOL_PREFIX}*"))
 
 
-def start_load(folder: Path, settings: Settings, tmp: Path) -> subprocess.Popen[str]:
-    """`graph-service load FOLDER` writing BATCH rows a transaction (load_command)."""
+def start_load(
+    folder: Path, settings: Settings, tmp: Path, paused: Path | None = None
+) -> subprocess.Popen[str]:
+    """`graph-service load FOLDER` writing BATCH rows a transaction, pausing after its first
+    batch of units when given ``paused`` (load_command)."""
     env = os.environ | {
         "NEO4J_URI": settings.neo4j_uri,
         "NEO4J_USER": settings.neo4j_user,
@@ -72,19 +76,8 @@ def start_load(folder: Path, settings: Settings, tmp: Path) -> subprocess.Popen[
     }
     if settings.audit_key is not None:  # the suite's signing key, not a key file in .data
         env["AUDIT_KEY"] = settings.audit_key.get_secret_value()
-    return subprocess.Popen(load_command(folder), env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen(load_command(folder, paused), env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
-
-
-def wait_for_entities_over(db: Database, process: subprocess.Popen[str], count: int) -> int:
-    """Poll until the graph holds more than ``count`` entities: the process is writing."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        now = count_entities(db)
-        if now > count:
-            return now
-        time.sleep(0.05)
-    raise AssertionError(f"the import did not get past {count} entities (exit {process.poll()})")
 
 
 @pytest.mark.slow
@@ -99,12 +92,13 @@ def test_killed_and_terminated_imports_leave_no_readable_spool_and_a_rerun_compl
     planted = [value.encode() for value in (PHONE, ID_NUMBER, HOME)]
 
     # 1. kill -9 while writing: the spool stays, but nothing in it can be read
-    killed = start_load(folder, settings, tmp)
-    wait_for_entities_over(db, killed, AREAS)
+    paused = tmp_path / "paused"
+    killed = start_load(folder, settings, tmp, paused)
+    wait_until_paused(killed, paused)
     killed.send_signal(signal.SIGKILL)
     killed.communicate()
     partway = count_entities(db)
-    assert AREAS < partway < AREAS + UNITS + PERSONS
+    assert partway == AREAS + BATCH  # the first batch of units, no person yet
     [left] = spools(tmp)
     files = sorted(left.glob("*.spool"))
     assert {f.name for f in files} >= {"Person.spool", "Unit.spool", "LOCATED_IN.spool"}
@@ -115,8 +109,10 @@ def test_killed_and_terminated_imports_leave_no_readable_spool_and_a_rerun_compl
         assert "居民".encode() not in data and b"U-000001" not in data
 
     # 2. the next import removes the dead one's spool; SIGTERM stops it cleanly
-    terminated = start_load(folder, settings, tmp)
-    wait_for_entities_over(db, terminated, partway)
+    paused.unlink()
+    terminated = start_load(folder, settings, tmp, paused)
+    wait_until_paused(terminated, paused)  # the rest of the units written, no person yet
+    assert count_entities(db) == AREAS + UNITS
     assert not left.exists(), "the killed import's spool outlived the next import's start"
     terminated.send_signal(signal.SIGTERM)
     _, stderr = terminated.communicate(timeout=60)
