@@ -47,7 +47,7 @@ class TreeMemory:
     the importer, its CSV process and neo4j-admin, not the server it starts again."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak = pid, 0
+        self.pid, self.peak, self.own_peak = pid, 0, 0
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -84,18 +84,30 @@ class TreeMemory:
     def _sample(self) -> None:
         while not self.done.wait(0.2):
             pids = [pid for pid in self._tree(self.pid) if not self._server(pid)]
-            self.peak = max(self.peak, sum(self._rss(pid) for pid in pids))
+            sizes = {pid: self._rss(pid) for pid in pids}
+            self.peak = max(self.peak, sum(sizes.values()))
+            own = sum(size for pid, size in sizes.items() if self._python(pid))
+            self.own_peak = max(self.own_peak, own)
 
-    def stop(self) -> int:
+    @staticmethod
+    def _python(pid: int) -> bool:
+        """The importer's own processes (Python), not neo4j-admin's JVM."""
+        try:
+            return Path(f"/proc/{pid}/exe").resolve().name.startswith("python")
+        except OSError:
+            return False
+
+    def stop(self) -> tuple[int, int]:
         self.done.set()
         self.thread.join()
-        return self.peak
+        return self.peak, self.own_peak
 
 
 class Run(NamedTuple):
     seconds: float
     rss: int  # the largest one process of the import's (ru_maxrss)
     tree: int  # the import's processes together, at their peak (sampled)
+    own: int  # the importer's own (Python) processes together, without neo4j-admin
     report: dict[str, Any]
 
 
@@ -110,10 +122,10 @@ def run_import(env: dict[str, str], bundle: Path, report: Path, *options: str) -
     memory = TreeMemory(child.pid)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    tree = memory.stop()
+    tree, own = memory.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import failed with status {status}")
-    return Run(seconds, usage.ru_maxrss * 1024, tree, json.loads(report.read_text()))
+    return Run(seconds, usage.ru_maxrss * 1024, tree, own, json.loads(report.read_text()))
 
 
 def csv_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -175,8 +187,9 @@ def bare_unwind(driver: Any, database: str, bundle: Path) -> tuple[float, int, i
 
 
 def memory(run: Run) -> str:
-    return (f"{run.rss / 2**20:.0f} MiB the largest process, {run.tree / 2**20:.0f} MiB "
-            "the import's processes together")
+    return (f"{run.rss / 2**20:.0f} MiB the largest process, {run.own / 2**20:.0f} MiB "
+            f"the importer's Python processes together, {run.tree / 2**20:.0f} MiB with "
+            "neo4j-admin")
 
 
 def report_first(run: Run, n_nodes: int, n_rels: int, transactional: bool) -> None:
