@@ -162,6 +162,10 @@ def db_restore(
         raise _fail("恢复会替换当前全部数据，确认请加 --yes / restoring replaces every stored "
                     "record: add --yes to go ahead")  # fmt: skip
     server = local_server(Settings())
+    try:
+        server.check_dump(file)  # before anything is stopped
+    except Neo4jServerError as exc:
+        raise _fail(str(exc)) from exc
     was_running = server.is_running()
     try:
         if was_running:

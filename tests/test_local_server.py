@@ -104,8 +104,14 @@ def test_db_start_env_status_backup_restore_stop_leaves_no_java_behind(tmp_path:
         assert unasked.returncode != 0 and "--yes" in unasked.stderr
         not_a_dump = tmp_path / "not.dump"
         not_a_dump.write_bytes(b"not a dump" * 100)
+        running = LocalNeo4j(data / "neo4j", data).pid()
         refused = cli("db", "restore", str(not_a_dump), "--yes", env=env)
         assert refused.returncode != 0
+        assert "不是 neo4j-admin 能读取的备份文件" in refused.stderr, refused.stderr
+        assert f"{not_a_dump}" in refused.stderr and "nothing was changed" in refused.stderr
+        assert LocalNeo4j(data / "neo4j", data).pid() == running  # refused before any stop
+        missing = cli("db", "restore", str(tmp_path / "none.dump"), "--yes", env=env)
+        assert missing.returncode != 0 and "备份文件不存在" in missing.stderr, missing.stderr
         restored = cli("db", "restore", str(backup), "--yes", env=env)
         assert restored.returncode == 0, restored.stderr
         again = cli("export", str(tmp_path / "after.json"), "--format", "json", env=env)

@@ -15,6 +15,7 @@ Layout of a server's folder (``home``)::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,19 +333,39 @@ class LocalNeo4j:
             os.replace(Path(folder) / f"{database}.dump", file)
         return file
 
+    def check_dump(self, file: Path, database: str = "neo4j") -> None:
+        """Refuse ``file`` unless neo4j-admin can read it as a dump (``database load
+        --info`` reads the archive's metadata only): the server may run meanwhile, so a
+        wrong file is refused before anything is stopped."""
+        with self._dump_folder(file, database) as folder:
+            try:
+                self._admin("database", "load", "--info", f"--from-path={folder}", database)
+            except Neo4jServerError as exc:
+                reason = str(exc).split(": ", 1)[-1].splitlines()[0]
+                raise Neo4jServerError(
+                    f"{file}: 不是 neo4j-admin 能读取的备份文件，未作任何改动 / not a backup "
+                    f"neo4j-admin can read; nothing was changed ({reason})"
+                ) from exc
+
     def load(self, file: Path, database: str = "neo4j") -> None:
         """Replace the database with the dump in ``file`` (``neo4j-admin database load``,
         server stopped). neo4j-admin refuses a file that is not a dump."""
         if self.is_running():
             raise Neo4jServerError("stop the server first / 请先停止数据库")
+        with self._dump_folder(file, database) as folder:
+            self._admin("database", "load", f"--from-path={folder}",
+                        "--overwrite-destination=true", database)  # fmt: skip
+
+    @contextlib.contextmanager
+    def _dump_folder(self, file: Path, database: str) -> Iterator[Path]:
+        """A folder holding ``file`` as ``<database>.dump``, as neo4j-admin looks for it."""
         if not file.is_file():
-            raise Neo4jServerError(f"{file}: no such backup file / 备份文件不存在")
+            raise Neo4jServerError(f"{file}: 备份文件不存在 / no such backup file")
         self.provision()
         self.configure()
         with tempfile.TemporaryDirectory(prefix="graph-service-load-") as folder:
             (Path(folder) / f"{database}.dump").symlink_to(file.resolve())
-            self._admin("database", "load", f"--from-path={folder}",
-                        "--overwrite-destination=true", database)  # fmt: skip
+            yield Path(folder)
 
     def move_aside(self, database: str = "neo4j") -> Path:
         """Move the stopped database's store and transaction logs into a folder of their
