@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from uvicorn.logging import AccessFormatter
 
@@ -149,6 +149,8 @@ def innocent(draw: st.DrawFn) -> str:
 
 @settings(max_examples=500, deadline=None)
 @given(text=innocent())
+@example(text="09255582-0263-7920-ae54-49dda2fc1110")  # groups that read as a landline
+@example(text="0b7a4f4e-2c1d-4e5f-8a9b-053182345678")
 def test_dates_times_counts_timestamps_and_ids_are_left_alone(text: str) -> None:
     assert redact(text) == text
     assert scrub(f"GET /audit?x={text} HTTP/1.1") == f"GET /audit?x={text} HTTP/1.1"

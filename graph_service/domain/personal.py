@@ -76,6 +76,14 @@ _LANDLINE = re.compile(
 )
 
 
+# A UUID (a job's or a request's id) is left whole: its hyphenated groups of digits can read
+# as a landline (09255582-0263…: area 0925, number 5582-0263).
+_UUID = re.compile(
+    r"(?<![0-9A-Za-z])([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+    r"[0-9A-Fa-f]{12})(?![0-9A-Za-z])"
+)
+
+
 def redact(text: str) -> str:
     """Mask phone and ID numbers in free text (log lines).
 
@@ -85,9 +93,19 @@ def redact(text: str) -> str:
     '+86 138****5678, 0531-****5678, (0531)****5678, 3701*******1123'
     >>> redact("2026-12-02 07:49:01 A-JIANXIN 42 rows in 1234 ms")
     '2026-12-02 07:49:01 A-JIANXIN 42 rows in 1234 ms'
+    >>> redact("job 09255582-0263-7920-ae54-053182345678 for 13812345678")
+    'job 09255582-0263-7920-ae54-053182345678 for 138****5678'
     """
     if not any(ch.isdigit() for ch in text):  # most log lines: nothing to look for
         return text
+    if "-" in text and _UUID.search(text):
+        # split keeps the UUIDs (the group) at the odd places, untouched
+        pieces = _UUID.split(text)
+        return "".join(p if i % 2 else _redact_numbers(p) for i, p in enumerate(pieces))
+    return _redact_numbers(text)
+
+
+def _redact_numbers(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: mask("id_number", m[0]), text)
     text = _MOBILE.sub(lambda m: f"{m['country'] or ''}{m['head']}{STARS}{m['tail']}", text)
     return _LANDLINE.sub(lambda m: f"{m['area']}{m['sep']}{STARS}{m['tail']}", text)
